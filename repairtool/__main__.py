@@ -1,0 +1,5 @@
+"""``python -m repairtool``."""
+
+from repairtool.cli import main
+
+main()

@@ -1,0 +1,206 @@
+"""The scan engine: runs the selected rules over texts and files and returns findings.
+
+It is a library: it never prints. ``scan_text`` checks one string; ``scan_paths`` expands
+files, folders and ``-`` (stdin) and yields one :class:`FileResult` per file, errors included.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from repairtool import suppress
+from repairtool.config import ConfigError, Settings, find_config, load_settings
+from repairtool.document import Document
+from repairtool.model import Finding, assign_ids
+from repairtool.rules.base import Rule, registry
+from repairtool.source import InputError, SourceText, decode, kind_for, read_source
+
+#: Folders never entered when a folder is scanned.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules",
+                       "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+#: Files picked up from folders (named files are read whatever their name).
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd"})
+
+META_RULE = "RT001"
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file: its findings, or the one-line reason it was not scanned."""
+
+    path: str
+    fs_path: Path | None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    source: SourceText | None = None
+    document: Document | None = None
+    settings: Settings | None = None
+
+
+def rules_for(settings: Settings, language: str, path: str | None = None) -> list[Rule]:
+    """Instances of the rules that are selected and check ``language``."""
+    known = registry()
+    return [known[c]() for c in settings.enabled_codes(path)
+            if c != META_RULE and known[c].applies_to(language)]
+
+
+def scan_text(text: str, *, kind: str = "text", language: str | None = None,
+              path: str | None = None, settings: Settings | None = None) -> list[Finding]:
+    """Findings of the selected rules on ``text`` (offsets are code points into ``text``)."""
+    settings = settings or Settings()
+    return check(text, kind=kind, settings=settings, path=path, language=language)[0]
+
+
+def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
+          language: str | None = None, protected: Iterable[tuple[int, int]] = (),
+          options: Mapping[str, Any] | None = None) -> tuple[list[Finding], Document]:
+    """Run the rules on ``text`` and return the findings and the document they refer to."""
+    language = language or settings.language
+    known = registry()
+    sup = suppress.parse(text, known)
+    opts = {"lexicons": settings.lexicons, **(options or {})}
+    doc = Document.from_text(text, kind=kind, language=language, path=path, options=opts,
+                             protected=[*protected, *sup.spans])
+    enabled = set(settings.enabled_codes(path))
+    findings: list[Finding] = []
+    for rule in rules_for(settings, language, path):
+        findings.extend(f for f in rule.check(doc) if _visible(doc, f))
+    if META_RULE in enabled:
+        meta = known[META_RULE]()
+        findings.extend(meta.finding(s, e, f"unknown rule code {code!r} in a suppression")
+                        for s, e, code in sup.unknown)
+    findings = _finish(findings, doc, sup, settings)
+    return findings, doc
+
+
+def _visible(doc: Document, finding: Finding) -> bool:
+    """Drop findings that start in hidden text and fixes that would edit hidden text."""
+    if finding.start < finding.end and doc.is_hidden(finding.start, finding.start + 1):
+        return False
+    finding.fixes = [fx for fx in finding.fixes
+                     if not any(doc.is_hidden(e.start, e.end) for e in fx.edits)]
+    return True
+
+
+def _finish(findings: list[Finding], doc: Document, sup: suppress.Suppressions,
+            settings: Settings) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[tuple[str, int, int]] = set()
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule.code)):
+        key = (f.rule.code, f.start, f.end)
+        if key in seen or sup.suppressed(f, doc.line_col(f.start)[0]):
+            continue
+        seen.add(key)
+        f.severity = settings.severity_of(f.rule.code, f.severity)
+        out.append(f)
+    assign_ids(out, doc.text)
+    return out
+
+
+def settings_for(path: Path | None, base: Settings | None, overrides: Mapping[str, Any],
+                 isolated: bool = False) -> Settings:
+    """The settings of the config file nearest to ``path``, with ``overrides`` on top."""
+    if base is not None:
+        settings = base
+    elif isolated:
+        settings = Settings()
+    else:
+        settings = load_settings(find_config(path if path is not None else Path.cwd()))
+    if not overrides:
+        return settings
+    changes = dict(overrides)
+    for key in ("ignore", "extend_select"):
+        if changes.get(key):
+            changes[key] = tuple(getattr(settings, key)) + tuple(changes[key])
+    return settings.replace(**changes)
+
+
+def scan_paths(paths: Iterable[str], *, settings: Settings | None = None,
+               overrides: Mapping[str, Any] | None = None, isolated: bool = False,
+               stdin_filename: str | None = None) -> Iterator[FileResult]:
+    """Scan files, folders (recursively) and ``-`` (stdin); yield one result per file.
+
+    ``settings`` fixes the settings for every file; otherwise each file uses its nearest
+    config file. ``overrides`` (command-line options) go on top either way.
+    """
+    overrides = dict(overrides or {})
+    for given in paths:
+        if given == "-":
+            yield _scan_stdin(stdin_filename, settings, overrides, isolated)
+            continue
+        p = Path(given)
+        if p.is_dir():
+            try:
+                base = settings_for(p, settings, overrides, isolated)
+            except ConfigError as exc:
+                yield FileResult(given, p, error=str(exc))
+                continue
+            for fs_path, display in walk(p, given, base):
+                yield scan_file(fs_path, display, settings, overrides, isolated)
+        else:
+            yield scan_file(p, given, settings, overrides, isolated)
+
+
+def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
+              overrides: Mapping[str, Any] | None = None, isolated: bool = False
+              ) -> FileResult:
+    """Read, decode and scan one file; every failure becomes ``FileResult.error``."""
+    result = FileResult(display, fs_path)
+    try:
+        result.settings = s = settings_for(fs_path, settings, overrides or {}, isolated)
+        result.source = src = read_source(fs_path, s.encoding)
+        result.findings, result.document = check(
+            src.text, kind=kind_for(display), settings=s, path=str(fs_path))
+    except (InputError, ConfigError) as exc:
+        result.error = str(exc)
+    return result
+
+
+def _scan_stdin(stdin_filename: str | None, settings: Settings | None,
+                overrides: Mapping[str, Any], isolated: bool) -> FileResult:
+    name = stdin_filename or "-"
+    result = FileResult(name, None)
+    try:
+        anchor = Path(stdin_filename) if stdin_filename else None
+        result.settings = s = settings_for(anchor, settings, overrides, isolated)
+        result.source = src = decode(sys.stdin.buffer.read(), s.encoding)
+        result.findings, result.document = check(
+            src.text, kind=kind_for(name), settings=s, path=stdin_filename)
+    except (InputError, ConfigError) as exc:
+        result.error = str(exc)
+    return result
+
+
+def walk(folder: Path, display: str, settings: Settings) -> Iterator[tuple[Path, str]]:
+    """Text files below ``folder`` in a stable order, minus skipped, ignored and excluded."""
+    tracked = _git_visible(folder)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
+                             and not settings.is_excluded(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            fs_path = Path(dirpath) / name
+            if fs_path.suffix.lower() not in TEXT_SUFFIXES or settings.is_excluded(str(fs_path)):
+                continue
+            if tracked is not None and fs_path.absolute() not in tracked:
+                continue
+            rel = fs_path.relative_to(folder).as_posix()
+            yield fs_path, display.rstrip("/\\") + "/" + rel
+
+
+def _git_visible(folder: Path) -> set[Path] | None:
+    """Files git tracks or would track below ``folder`` (``None`` outside a repository)."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=folder, capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    base = folder.absolute()
+    return {base / os.fsdecode(p) for p in out.split(b"\0") if p}

@@ -1,0 +1,125 @@
+"""Which parts of a Markdown file are prose, found with a real CommonMark parser.
+
+``markdown-it-py`` gives the block structure with line maps and the inline tokens of each
+prose block. Everything that is not in a prose block (code blocks, fences, HTML blocks,
+link reference definitions, front matter) is hidden; inside prose blocks the code spans,
+inline HTML, autolinks, link destinations and images are hidden too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+import regex
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_FRONT_MATTER = regex.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??\1[ \t]*(?:\r?\n|\Z)",
+                              regex.DOTALL)
+_LONE_CR = regex.compile(r"\r(?!\n)")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def markdown_hidden_spans(text: str) -> list[tuple[int, int]]:
+    """Half-open offsets of every stretch of ``text`` that is not prose."""
+    hidden: list[tuple[int, int]] = []
+    source = _LONE_CR.sub(" ", text)
+    fm = _FRONT_MATTER.match(source)
+    if fm:
+        hidden.append(fm.span())
+        # Blank the front matter out (keeping its line breaks) so the parser skips it.
+        source = regex.sub(r"[^\n]", " ", source[:fm.end()]) + source[fm.end():]
+    starts = _line_starts(source)
+    tokens = _parser().parse(source)
+    prose_lines: set[int] = set()
+    cursor = 0
+    for tok in tokens:
+        if tok.type != "inline" or tok.map is None:
+            continue
+        first, last = tok.map
+        prose_lines.update(range(first, last))
+        begin = starts[first]
+        end = starts[last] if last < len(starts) else len(source)
+        cursor = max(cursor, begin)
+        for span in _inline_hidden(source, tok.children or [], cursor, end):
+            hidden.append(span)
+            cursor = max(cursor, span[1])
+    for line in range(len(starts)):
+        if line not in prose_lines:
+            end = starts[line + 1] if line + 1 < len(starts) else len(source)
+            hidden.append((starts[line], end))
+    return hidden
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in regex.finditer(r"\n", text):
+        starts.append(m.end())
+    if starts[-1] == len(text) and len(starts) > 1:
+        starts.pop()
+    return starts
+
+
+def _inline_hidden(src: str, children: list[Token], pos: int, end: int
+                   ) -> Iterator[tuple[int, int]]:
+    """Locate, in order, the non-prose inline elements of one prose block."""
+    for child in children:
+        span: tuple[int, int] | None = None
+        if child.type == "code_inline":
+            span = _code_span(src, child.markup, pos, end)
+        elif child.type == "html_inline":
+            i = src.find(child.content, pos, end)
+            span = (i, i + len(child.content)) if i >= 0 else None
+        elif child.type == "link_open" and child.markup == "autolink":
+            i = src.find("<", pos, end)
+            j = src.find(">", i, end) if i >= 0 else -1
+            span = (i, j + 1) if j >= 0 else None
+        elif child.type == "link_close" and child.markup != "autolink":
+            span = _link_destination(src, pos, end)
+        elif child.type == "image":
+            i = src.find("![", pos, end)
+            k = _link_destination(src, i + 2, end) if i >= 0 else None
+            span = (i, k[1]) if k else None
+        if span is not None:
+            yield span
+            pos = span[1]
+
+
+def _code_span(src: str, ticks: str, pos: int, end: int) -> tuple[int, int] | None:
+    pattern = regex.compile(r"(?<![`\\])" + "`" * len(ticks) + r"(?!`)")
+    opening = pattern.search(src, pos, end)
+    if not opening:
+        return None
+    closing = regex.compile(r"(?<!`)" + "`" * len(ticks) + r"(?!`)").search(
+        src, opening.end(), end)
+    return (opening.start(), closing.end() if closing else opening.end())
+
+
+def _link_destination(src: str, pos: int, end: int) -> tuple[int, int] | None:
+    """The ``(destination "title")`` or ``[label]`` after the ``]`` that closes a link."""
+    i = src.find("]", pos, end)
+    if i < 0 or i + 1 >= end:
+        return None
+    opener = src[i + 1]
+    if opener == "[":
+        j = src.find("]", i + 2, end)
+        return (i + 1, j + 1) if j >= 0 else None
+    if opener != "(":
+        return None
+    depth = 0
+    for k in range(i + 1, end):
+        c = src[k]
+        if c == "\\":
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return (i + 1, k + 1)
+    return (i + 1, end)

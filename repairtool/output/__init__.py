@@ -1,0 +1,148 @@
+"""Renderers: turn scan results into text. They return strings; the CLI prints them."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from repairtool.engine import FileResult
+from repairtool.model import Applicability, Finding, Severity
+
+
+@dataclass
+class Summary:
+    """Counts over a whole run."""
+
+    files: int = 0
+    findings: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    fixable: int = 0
+
+    def add(self, result: FileResult, shown: Sequence[Finding]) -> None:
+        self.files += 1
+        if result.error:
+            self.errors.append((result.path, result.error))
+        for f in shown:
+            self.findings += 1
+            self.by_rule[f.rule.code] += 1
+            self.by_severity[str(f.severity)] += 1
+            if any(fx.applicability >= Applicability.UNSAFE for fx in f.fixes):
+                self.fixable += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "findings": self.findings,
+            "fixable": self.fixable,
+            "by_rule": dict(sorted(self.by_rule.items())),
+            "by_severity": dict(sorted(self.by_severity.items())),
+            "errors": [{"path": p, "message": m} for p, m in self.errors],
+        }
+
+    def line(self) -> str:
+        parts = [f"{self.findings} finding{'s' if self.findings != 1 else ''}"]
+        if self.findings:
+            parts.append(", ".join(f"{n} {s}" for s, n in sorted(self.by_severity.items())))
+        if self.fixable:
+            parts.append(f"{self.fixable} fixable with --fix or --unsafe-fixes")
+        parts.append(f"{self.files} file{'s' if self.files != 1 else ''} checked")
+        if self.errors:
+            parts.append(f"{len(self.errors)} could not be read")
+        return "; ".join(parts) + "."
+
+
+def position(result: FileResult, f: Finding) -> tuple[int, int, int, int]:
+    """1-based line, column, end line and end column of a finding."""
+    assert result.document is not None
+    line, col = result.document.line_col(f.start)
+    end_line, end_col = result.document.line_col(f.end)
+    return line, col, end_line, end_col
+
+
+def finding_dict(result: FileResult, f: Finding) -> dict[str, Any]:
+    """A finding as in the ``--format json`` document."""
+    line, col, end_line, end_col = position(result, f)
+    return {
+        "id": f.id, "path": result.path, "line": line, "column": col,
+        "end_line": end_line, "end_column": end_col, "start": f.start, "end": f.end,
+        "rule": f.rule.code, "name": f.rule.name, "category": f.rule.category,
+        "severity": str(f.severity), "message": f.message,
+        "fixes": [fx.to_dict() for fx in f.fixes],
+    }
+
+
+def render_json(items: Iterable[tuple[FileResult, Sequence[Finding]]], summary: Summary) -> str:
+    findings = [finding_dict(r, f) for r, shown in items for f in shown]
+    return json.dumps({"version": 1, "findings": findings, "summary": summary.to_dict()},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render_github(result: FileResult, shown: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands, one annotation a finding."""
+    out = []
+    for f in shown:
+        line, col, end_line, end_col = position(result, f)
+        props = (f"file={_gh_prop(result.path)},line={line},col={col},endLine={end_line},"
+                 f"endColumn={end_col},title={_gh_prop(f.rule.code + ' ' + f.rule.name)}")
+        out.append(f"::{_LEVEL[f.severity]} {props}::{_gh_data(f.message)}\n")
+    return "".join(out)
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+_COLOURS = {"bold": "1", "red": "31", "yellow": "33", "cyan": "36", "blue": "34", "dim": "2",
+            "green": "32"}
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if colour else text
+
+
+_SEV_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def render_human(result: FileResult, shown: Sequence[Finding], colour: bool = False) -> str:
+    """``path:line:col: CODE message``, the source line with a caret, and the fix title."""
+    out: list[str] = []
+    doc = result.document
+    for f in shown:
+        line, col, end_line, end_col = position(result, f)
+        head = (f"{_paint(result.path, 'bold', colour)}:{line}:{col}: "
+                f"{_paint(f.rule.code, _SEV_STYLE[f.severity], colour)} {f.message}")
+        out.append(head)
+        assert doc is not None
+        start, end = doc.line_span(line)
+        text = doc.text[start:end]
+        width = (end_col if end_line == line else len(text) + 1) - col
+        excerpt, caret_at = _excerpt(text, col - 1)
+        out.append(f"  {excerpt.expandtabs(1)}")
+        out.append("  " + " " * caret_at + _paint("^" * max(1, min(width, 60)), "red", colour))
+        for i, fx in enumerate(f.fixes[:5]):
+            label = "fix" if fx.applicability is Applicability.SAFE else str(fx.applicability)
+            marker = "=" if i == 0 else "|"
+            out.append(_paint(f"  {marker} {label}: {fx.title}", "cyan", colour))
+        out.append("")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _excerpt(line: str, col: int, width: int = 100) -> tuple[str, int]:
+    """At most ``width`` characters of a long line around ``col``, and the caret column."""
+    if len(line) <= width:
+        return line, col
+    start = max(0, col - width // 3)
+    prefix = "…" if start else ""
+    return prefix + line[start:start + width] + "…", col - start + len(prefix)
