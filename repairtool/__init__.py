@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "scan_text", "scan_paths"]
+__all__ = ["__version__", "scan_paths", "scan_text"]
 
 if TYPE_CHECKING:
     from repairtool.engine import scan_paths, scan_text

@@ -53,7 +53,7 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("repairtool: interrupted", err=True)
             ctx.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:  # the last line of defence: one line, exit 2
             click.echo(f"repairtool: internal error: {type(exc).__name__}: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
 
@@ -159,7 +159,7 @@ class Run:
 
         self.fmt, self.colour, self.known = fmt, colour, known
         self.summary = Summary()
-        self.items: list[tuple[FileResult, list[Finding]]] = []
+        self.items: list[dict[str, Any]] = []
         self.recorded: list[tuple[str, Finding]] = []
         self.failed = False
 
@@ -182,10 +182,8 @@ class Run:
             click.echo(output.render_human(result, shown, self.colour), nl=False)
         elif self.fmt == "github":
             click.echo(output.render_github(result, shown), nl=False)
-        else:
-            result.findings = shown
-            self.items.append((result, shown))
-        result.source = None if self.fmt != "json" else result.source
+        else:  # keep only the findings' dicts, so memory does not grow with the files
+            self.items.extend(output.finding_dict(result, f) for f in shown)
 
     def finish(self, exit_zero: bool) -> int:
         from repairtool import output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,8 +76,8 @@ def finding_dict(result: FileResult, f: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(items: Iterable[tuple[FileResult, Sequence[Finding]]], summary: Summary) -> str:
-    findings = [finding_dict(r, f) for r, shown in items for f in shown]
+def render_json(findings: list[dict[str, Any]], summary: Summary) -> str:
+    """The ``--format json`` document from the findings' dicts (see :func:`finding_dict`)."""
     return json.dumps({"version": 1, "findings": findings, "summary": summary.to_dict()},
                       ensure_ascii=False, indent=2) + "\n"
 
