@@ -166,6 +166,8 @@ class Run:
     def add(self, result: FileResult) -> None:
         from repairtool import output
 
+        if result.skipped:
+            return
         if result.error:
             click.echo(f"{result.path}: error: {result.error}", err=True)
             self.summary.add(result, [])
@@ -179,7 +181,8 @@ class Run:
         self.failed |= any(f.severity >= s.fail_on for f in shown)
         self.summary.add(result, shown)
         if self.fmt == "human":
-            click.echo(output.render_human(result, shown, self.colour), nl=False)
+            click.echo(output.render_human(result, shown, self.colour), nl=False,
+                       color=self.colour)
         elif self.fmt == "github":
             click.echo(output.render_github(result, shown), nl=False)
         else:  # keep only the findings' dicts, so memory does not grow with the files

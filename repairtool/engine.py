@@ -19,7 +19,7 @@ from repairtool.config import ConfigError, Settings, find_config, load_settings
 from repairtool.document import Document
 from repairtool.model import Finding, assign_ids
 from repairtool.rules.base import Rule, registry
-from repairtool.source import InputError, SourceText, decode, kind_for, read_source
+from repairtool.source import BinaryFileError, InputError, SourceText, decode, kind_for, read_source
 
 #: Folders never entered when a folder is scanned.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules",
@@ -39,6 +39,9 @@ class FileResult:
     fs_path: Path | None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    #: True for a binary file met while walking a folder: not an error, not scanned.
+    skipped: bool = False
+    binary: bool = False
     source: SourceText | None = None
     document: Document | None = None
     settings: Settings | None = None
@@ -116,10 +119,13 @@ def settings_for(path: Path | None, base: Settings | None, overrides: Mapping[st
     if not overrides:
         return settings
     changes = dict(overrides)
-    for key in ("ignore", "extend_select"):
+    for key in ("ignore", "extend_select", "exclude"):
         if changes.get(key):
             changes[key] = tuple(getattr(settings, key)) + tuple(changes[key])
-    return settings.replace(**changes)
+    settings = settings.replace(**changes)
+    if settings.fail_on < settings.min_severity and not changes.get("min_severity"):
+        settings = settings.replace(min_severity=settings.fail_on)  # what fails is shown
+    return settings
 
 
 def scan_paths(paths: Iterable[str], *, settings: Settings | None = None,
@@ -143,7 +149,10 @@ def scan_paths(paths: Iterable[str], *, settings: Settings | None = None,
                 yield FileResult(given, p, error=str(exc))
                 continue
             for fs_path, display in walk(p, given, base):
-                yield scan_file(fs_path, display, settings, overrides, isolated)
+                result = scan_file(fs_path, display, settings, overrides, isolated)
+                if result.error and result.binary:
+                    result.error, result.skipped = None, True
+                yield result
         else:
             yield scan_file(p, given, settings, overrides, isolated)
 
@@ -160,6 +169,7 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
             src.text, kind=kind_for(display), settings=s, path=str(fs_path))
     except (InputError, ConfigError) as exc:
         result.error = str(exc)
+        result.binary = isinstance(exc, BinaryFileError)
     return result
 
 

@@ -49,10 +49,13 @@ def markdown_hidden_spans(text: str) -> list[tuple[int, int]]:
         for span in _inline_hidden(source, tok.children or [], cursor, end):
             hidden.append(span)
             cursor = max(cursor, span[1])
-    for line in range(len(starts)):
-        if line not in prose_lines:
-            end = starts[line + 1] if line + 1 < len(starts) else len(source)
-            hidden.append((starts[line], end))
+    run_start: int | None = None
+    for line in range(len(starts) + 1):
+        if line < len(starts) and line not in prose_lines:
+            run_start = starts[line] if run_start is None else run_start
+        elif run_start is not None:
+            hidden.append((run_start, starts[line] if line < len(starts) else len(source)))
+            run_start = None
     return hidden
 
 

@@ -125,12 +125,15 @@ class Finding:
 
 
 def fingerprint(code: str, text: str, start: int, end: int, context: int = 24) -> str:
-    """A hash of the rule and the text in and around a span.
+    """A hash of the rule and the text in and around a span (within its lines).
 
     It stays the same while that text is unchanged, wherever the span moves in the file.
     """
-    before = text[max(0, start - context):start]
-    after = text[end:end + context]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[max(line_start, start - context):start]
+    after = text[end:min(line_end, end + context)]
     data = "\x1f".join((code, before, text[start:end], after)).encode("utf-8", "surrogatepass")
     return hashlib.sha1(data).hexdigest()[:12]
 

@@ -27,6 +27,10 @@ class InputError(Exception):
     """A file that cannot be scanned; the message is one line naming the problem."""
 
 
+class BinaryFileError(InputError):
+    """A file that holds binary data: an error when named, skipped when found in a folder."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceText:
     """A decoded file: ``text`` without the BOM, and how to encode it back."""
@@ -63,7 +67,7 @@ def decode(data: bytes, encoding: str | None = None) -> SourceText:
         if data.startswith(bom):
             return _decode(data[len(bom):], codec, bom, offset=len(bom))
     if looks_binary(data):
-        raise InputError("binary file (contains NUL bytes), not scanned")
+        raise BinaryFileError("binary file (contains NUL bytes), not scanned")
     return _decode(data, _normal(encoding or "utf-8"), b"", offset=0)
 
 

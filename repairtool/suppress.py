@@ -56,6 +56,7 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
     for m in _DIRECTIVE.finditer(text):
         sup.spans.append(m.span())
         codes: list[str] = []
+        named = _CODE.findall(m.group("codes"))
         for c in _CODE.finditer(m.group("codes")):
             code = c.group().upper()
             if code != "ALL" and not any(k.startswith(code) for k in known):
@@ -63,7 +64,7 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
                 sup.unknown.append((at, at + len(code), code))
             else:
                 codes.append(code)
-        selected = tuple(codes) or ALL
+        selected = tuple(codes) if named else ALL  # only unknown codes: suppress nothing
         line = bisect.bisect_right(starts, m.start())
         verb = m.group("verb")
         if verb == "noqa":
