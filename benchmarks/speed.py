@@ -1,0 +1,147 @@
+"""Speed and memory of whole `repairtool` processes (start-up included), beside proselint.
+
+    python benchmarks/speed.py                 # throughput, small file, memory, proselint
+    python benchmarks/speed.py --adversarial   # also 50 MB single-line and pathological inputs
+
+Text: the reference and MT documents of ../shared/corpora/mqm-zhen-google, repeated to
+>= 10 MB, written to a temporary folder. Every figure is the median of --runs runs of a
+fresh process; memory is the child's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus_text import ROOT, mt_documents, references
+
+MB = 1_000_000
+_RSS = ("import resource,subprocess,sys;"
+        "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def timed(cmd: list[str], runs: int) -> tuple[float, int, int]:
+    """Median wall seconds, peak RSS in KB and exit code of ``cmd`` over ``runs`` runs."""
+    walls, rss, code = [], 0, 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", _RSS, *cmd], capture_output=True,
+                             text=True, check=True).stdout.split()
+        walls.append(time.perf_counter() - t)
+        code, rss = int(out[0]), max(rss, int(out[1]))
+    return statistics.median(walls), rss, code
+
+
+def repairtool(*args: str) -> list[str]:
+    exe = shutil.which("repairtool")
+    return [exe, *args] if exe else [sys.executable, "-m", "repairtool", *args]
+
+
+def build_text(target: int) -> str:
+    docs = [t for _, t in references()] + [t for _, t in mt_documents()]
+    text = "\n".join(docs)
+    reps = -(-target // len(text.encode("utf-8")))
+    return "\n".join([text] * reps)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size-mb", type=float, default=10.0)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--proselint-mb", type=float, default=1.0,
+                    help="size of the slice proselint checks (it is slow)")
+    ap.add_argument("--adversarial", action="store_true")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="rt-speed-"))
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp)
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
+    big = tmp / "big.txt"
+    text = build_text(int(args.size_mb * MB))
+    big.write_text(text, encoding="utf-8")
+    size = big.stat().st_size
+    wall, rss, _ = timed(repairtool("scan", "--format", "json", "--exit-zero", str(big)),
+                         args.runs)
+    scan_rate = size / MB / wall
+    print(f"scan --format json, {size / MB:.1f} MB: {wall:.2f} s, {scan_rate:.1f} MB/s, "
+          f"peak RSS {rss / 1024:.0f} MB")
+    fix_copy = tmp / "fix.txt"
+    fix_walls = []
+    for _ in range(args.runs):
+        shutil.copy(big, fix_copy)
+        w, _, code = timed(repairtool("scan", "--fix", "--exit-zero", str(fix_copy)), 1)
+        fix_walls.append(w)
+    if code == 2:
+        print("scan --fix: not available in this version")
+    else:
+        fw = statistics.median(fix_walls)
+        print(f"scan --fix, same text: {fw:.2f} s ({fw / wall:.2f}x the scan)")
+    small = ROOT / "fixtures" / "examples" / "news.txt"
+    wall_small, _, _ = timed(repairtool("scan", "--exit-zero", str(small)), max(11, args.runs))
+    print(f"one small file ({small.stat().st_size} B): {wall_small * 1000:.0f} ms")
+    many = tmp / "many"
+    many.mkdir()
+    piece = text[: 4000]
+    for i in range(2000):
+        (many / f"f{i:04}.txt").write_text(piece, encoding="utf-8")
+    w_many, rss_many, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
+                                           str(many)), 1)
+    w_one, rss_one, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
+                                         str(many / "f0000.txt")), 1)
+    print(f"memory: one 4 KB file {rss_one / 1024:.0f} MB peak RSS; 2000 such files "
+          f"{rss_many / 1024:.0f} MB ({w_many:.1f} s)")
+    proselint_compare(text, tmp, scan_rate, args)
+    if args.adversarial:
+        adversarial(tmp)
+
+
+def proselint_compare(text: str, tmp: Path, scan_rate: float, args: argparse.Namespace) -> None:
+    exe = shutil.which("proselint")
+    if not exe:
+        print("proselint: not installed (pip install proselint), comparison skipped")
+        return
+    part = tmp / "part.txt"
+    part.write_text(text[: int(args.proselint_mb * MB)], encoding="utf-8")
+    cfg = tmp / "proselint.json"
+    cfg.write_text(json.dumps({"max_errors": 10**9}), encoding="utf-8")
+    wall, _, _ = timed([exe, "--config", str(cfg), "check", "-o", "json", str(part)], 1)
+    empty = tmp / "empty.txt"
+    empty.write_text("Hello.\n", encoding="utf-8")
+    start, _, _ = timed([exe, "check", str(empty)], 3)
+    rate = part.stat().st_size / MB / wall
+    print(f"proselint {part.stat().st_size / MB:.1f} MB (max_errors lifted): {wall:.1f} s, "
+          f"{rate:.2f} MB/s, start-up {start * 1000:.0f} ms; repairtool is "
+          f"{scan_rate / rate:.0f}x faster")
+
+
+def adversarial(tmp: Path) -> None:
+    cases = {
+        "50 MB single line of prose": ("The ministry said prices would rise. " * 1_400_000),
+        "50 MB of '*'": "*" * 50 * MB,
+        "50 MB of one word": "word " * 10 * MB,
+        "10 MB of 'a**' (Markdown)": "a**" * 3_333_333,
+    }
+    for name, text in cases.items():
+        path = tmp / ("adv.md" if "Markdown" in name else "adv.txt")
+        path.write_text(text, encoding="utf-8")
+        wall, rss, _ = timed(repairtool("scan", "--format", "json", "--exit-zero", str(path)), 1)
+        print(f"{name}: {wall:.1f} s ({len(text) / MB / wall:.1f} MB/s), "
+              f"peak RSS {rss / 1024:.0f} MB")
+        os.unlink(path)
+
+
+if __name__ == "__main__":
+    main()
