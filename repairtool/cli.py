@@ -194,7 +194,7 @@ class Run:
         if self.fmt == "json":
             click.echo(output.render_json(self.items, self.summary), nl=False)
         elif self.fmt == "human":
-            click.echo(self.summary.line(), err=not self.summary.findings)
+            click.echo(self.summary.line())
         if self.summary.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if self.failed and not exit_zero else EXIT_CLEAN

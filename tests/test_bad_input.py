@@ -69,7 +69,7 @@ def test_unreadable_file_in_a_folder(tmp_path: Path) -> None:
 def test_empty_file_is_clean(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     r = run_cli("scan", "empty.txt", cwd=tmp_path)
-    assert r.returncode == 0 and r.stdout == ""
+    assert r.returncode == 0 and r.stdout == "0 findings; 1 file checked.\n"
 
 
 def test_crlf_positions(tmp_path: Path) -> None:

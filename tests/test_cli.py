@@ -30,7 +30,7 @@ def test_human_format(tree: Path) -> None:
     lines = r.stdout.splitlines()
     assert lines[0] == "docs/a.txt:1:18: RT301 full-width form '，' in English text"
     assert lines[1] == "  " + ARTEFACT.rstrip("\n")
-    assert lines[2] == "  " + " " * 17 + "^"
+    assert lines[2] == "  " + " " * 17 + "^^"  # a full-width comma takes two columns
     assert "fix: Replace" in lines[3]
     assert re.search(r"1 finding; .*1 file checked\.", r.stdout)
     assert "\x1b[" not in r.stdout

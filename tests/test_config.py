@@ -74,7 +74,7 @@ def test_bad_config_exits_2_and_names_the_file(tmp_path: Path) -> None:
     r = run_cli("scan", "ok/a.txt", cwd=tmp_path)
     assert r.returncode == 2
     assert ".repairtool.toml: invalid TOML" in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 2  # the error and the summary line
+    assert len(r.stderr.strip().splitlines()) == 1
     assert "Traceback" not in r.stderr
 
 

@@ -126,11 +126,12 @@ def render_human(result: FileResult, shown: Sequence[Finding], colour: bool = Fa
         out.append(head)
         assert doc is not None
         start, end = doc.line_span(line)
-        text = doc.text[start:end]
-        width = (end_col if end_line == line else len(text) + 1) - col
-        excerpt, caret_at = _excerpt(text, col - 1)
-        out.append(f"  {excerpt.expandtabs(1)}")
-        out.append("  " + " " * caret_at + _paint("^" * max(1, min(width, 60)), "red", colour))
+        text = doc.text[start:end].replace("\t", " ")
+        span_end = end_col - 1 if end_line == line else len(text)
+        excerpt, at, stop = _excerpt(text, col - 1, max(span_end, col))
+        out.append(f"  {_printable(excerpt)}")
+        carets = "^" * max(1, min(_width(excerpt[at:stop]), 60))
+        out.append("  " + " " * _width(excerpt[:at]) + _paint(carets, "red", colour))
         for i, fx in enumerate(f.fixes[:5]):
             label = "fix" if fx.applicability is Applicability.SAFE else str(fx.applicability)
             marker = "=" if i == 0 else "|"
@@ -139,10 +140,26 @@ def render_human(result: FileResult, shown: Sequence[Finding], colour: bool = Fa
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _excerpt(line: str, col: int, width: int = 100) -> tuple[str, int]:
-    """At most ``width`` characters of a long line around ``col``, and the caret column."""
+def _excerpt(line: str, start: int, end: int, width: int = 100) -> tuple[str, int, int]:
+    """At most ``width`` characters of a long line around ``start``, with the span's new
+    start and end in it."""
     if len(line) <= width:
-        return line, col
-    start = max(0, col - width // 3)
-    prefix = "…" if start else ""
-    return prefix + line[start:start + width] + "…", col - start + len(prefix)
+        return line, start, end
+    first = max(0, start - width // 3)
+    prefix = "…" if first else ""
+    shift = len(prefix) - first
+    return prefix + line[first:first + width] + "…", start + shift, min(end + shift,
+                                                                         width + len(prefix))
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (CJK and full-width forms take two)."""
+    from wcwidth import wcswidth  # installed with ftfy
+
+    w = wcswidth(_printable(text))
+    return w if w >= 0 else len(text)
+
+
+def _printable(text: str) -> str:
+    """Control and invisible characters shown as one visible placeholder each."""
+    return "".join(c if c.isprintable() or c == " " else "\ufffd" for c in text)
