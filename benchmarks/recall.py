@@ -71,7 +71,7 @@ def rater_segments(path: Path) -> dict[tuple[str, str, str], tuple[str, list]]:
         key = (row["system"], row["doc"], seg)
         target = row["target"]
         plain = target.replace("<v>", "").replace("</v>", "")
-        text, spans = segs.setdefault(key, (plain, []))
+        _, spans = segs.setdefault(key, (plain, []))
         i = target.find("<v>")
         j = target.find("</v>")
         if 0 <= i < j:

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         (many / f"f{i:04}.txt").write_text(piece, encoding="utf-8")
     w_many, rss_many, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
                                            str(many)), 1)
-    w_one, rss_one, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
+    _, rss_one, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
                                          str(many / "f0000.txt")), 1)
     print(f"memory: one 4 KB file {rss_one / 1024:.0f} MB peak RSS; 2000 such files "
           f"{rss_many / 1024:.0f} MB ({w_many:.1f} s)")
