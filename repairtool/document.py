@@ -8,6 +8,7 @@ replaced by :data:`MASK`, so offsets in the view are offsets in the file.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,10 +21,36 @@ import regex
 MASK = "\ue000"
 
 _URL = regex.compile(
-    r"""(?:\b(?:https?|ftp|file|mailto|ssh|git)://|\bwww\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"""
-    r"""|(?<![\w.+-])[\w+-][\w.+-]*+@[\w-]++(?:\.[\w-]++)+""",
+    r"""(?:(?:https?|ftp|file|mailto|ssh|git)://|www\.)[^\s<>"'`]*(?<![.,;:!?)\]}])""",
     regex.IGNORECASE,
 )
+#: Literal hints: the URL and e-mail patterns run only where these occur (they are rare).
+_URL_HINT = re.compile(r"://|www\.|@", re.IGNORECASE)
+_SCHEME = re.compile(r"[A-Za-z]{3,6}\Z")
+_EMAIL = regex.compile(r"[\w+-][\w.+-]*+@[\w-]++(?:\.[\w-]++)+")
+_EMAIL_START = re.compile(r"[\w.+-]{1,64}\Z")
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of URLs and e-mail addresses, found from the literal hints around them."""
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for hint in _URL_HINT.finditer(text):
+        if hint.start() < last:
+            continue
+        at = hint.start()
+        if hint.group() == "://":
+            scheme = _SCHEME.search(text, max(0, at - 6), at)
+            m = _URL.match(text, scheme.start()) if scheme else None
+        elif hint.group() == "@":
+            local = _EMAIL_START.search(text, max(0, at - 64), at)
+            m = _EMAIL.match(text, local.start()) if local else None
+        else:
+            m = _URL.match(text, at) if at == 0 or not text[at - 1].isalnum() else None
+        if m and m.end() > at:
+            spans.append(m.span())
+            last = m.end()
+    return spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +84,7 @@ class Document:
             from repairtool.markup import markdown_hidden_spans
 
             spans.extend(markdown_hidden_spans(text))
-        spans.extend(m.span() for m in _URL.finditer(text))
+        spans.extend(link_spans(text))
         view = mask(text, spans)
         return cls(text, view, language, path, kind, options or {})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import regex
@@ -21,8 +22,9 @@ _PUNCT = {
 }
 #: Punctuation after which English puts a space when a word follows.
 _SPACE_AFTER = frozenset(",.;:!?)]\"")
-_FULLWIDTH = regex.compile(
-    "[" + regex.escape("".join(_PUNCT)) + r"\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]+")
+# `re` rather than `regex` here: for a plain character class it is about four times faster.
+_FULLWIDTH = re.compile(
+    "[" + re.escape("".join(_PUNCT)) + r"\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
