@@ -111,7 +111,8 @@ def base_settings(config_file: Path | None) -> Settings | None:
 @click.argument("paths", nargs=-1)
 @rule_options
 @click.option("--format", "fmt", default="human",
-              type=click.Choice(["human", "json", "github"]), help="Output format.")
+              type=click.Choice(["human", "json", "github", "sarif", "rdjsonl"]),
+              help="Output format.")
 @click.option("--fail-on", type=SEVERITIES, help="Lowest severity that fails (default warning).")
 @click.option("--min-severity", type=SEVERITIES, help="Lowest severity shown (default warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -119,9 +120,15 @@ def base_settings(config_file: Path | None) -> Settings | None:
               help="Report only findings not recorded in FILE (created when missing).")
 @click.option("--update-baseline", is_flag=True, help="Rewrite --baseline with today's findings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of what --fix would do; write nothing.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 if a file changed.")
 def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: str | None,
          exit_zero: bool, baseline_file: Path | None, update_baseline: bool, color: str,
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
+         fix: bool, unsafe_fixes: bool, show_diff: bool, exit_non_zero_on_fix: bool,
          **opts: Any) -> None:
     """Scan files, folders or - (stdin) for machine-translation artefacts."""
     if not paths:
@@ -140,15 +147,75 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
         sys.exit(EXIT_ERROR)
     record = baseline_file is not None and known is None
     run = Run(fmt, use_colour(color), known)
+    fixer = Fixer(show_diff, unsafe_fixes) if fix or show_diff else None
     for result in scan_paths(paths, settings=base, overrides=overrides, isolated=isolated,
                              stdin_filename=stdin_filename):
-        run.add(result)
+        if fixer is None or fixer.apply(result):
+            run.add(result)
+    if fixer is not None:
+        sys.exit(fixer.finish(run, exit_zero, exit_non_zero_on_fix))
     if record:
         assert baseline_file is not None
         n = baseline.write(baseline_file, run.recorded)
         click.echo(f"repairtool: baseline {baseline_file} records {n} findings", err=True)
         run.failed = False
     sys.exit(run.finish(exit_zero))
+
+
+class Fixer:
+    """``scan --fix`` / ``--diff``: repairs each scanned file, then writes it or prints a diff."""
+
+    def __init__(self, diff: bool, unsafe: bool) -> None:
+        from repairtool.model import Applicability
+
+        self.diff = diff
+        self.level = Applicability.UNSAFE if unsafe else Applicability.SAFE
+        self.fixed = self.files_changed = 0
+        self.errors = False
+
+    def apply(self, result: FileResult) -> bool:
+        """Repair ``result``; whether its remaining findings should be reported."""
+        from repairtool import patch, repair
+
+        if result.error or result.source is None:
+            return True
+        rep = repair.repair(result, self.level)
+        if not rep.fixed.converged:
+            click.echo(f"{result.path}: warning: fixes did not settle after "
+                       f"{rep.fixed.passes} passes", err=True)
+        try:
+            new = rep.new_bytes() if rep.changed else b""
+            if rep.changed and self.diff:
+                name = patch.display_path(result.fs_path) if result.fs_path else result.path
+                sys.stdout.buffer.write(patch.unified_diff(rep.old_bytes(), new, name))
+                sys.stdout.flush()
+            elif result.fs_path is None and not self.diff:
+                sys.stdout.buffer.write(new if rep.changed else rep.old_bytes())
+                sys.stdout.flush()
+            elif rep.changed:
+                repair.write_atomic(result.fs_path, new, result.source)
+        except repair.WriteError as exc:
+            result.error = str(exc)
+            return True
+        if rep.changed:
+            self.files_changed += 1
+            self.fixed += len(rep.fixed.applied)
+        result.findings, result.document = rep.findings, rep.document
+        return not self.diff and result.fs_path is not None
+
+    def finish(self, run: Run, exit_zero: bool, exit_on_fix: bool) -> int:
+        if self.diff:
+            if run.summary.errors:
+                return EXIT_ERROR
+            return EXIT_FINDINGS if self.files_changed else EXIT_CLEAN
+        if self.fixed:
+            click.echo(f"repairtool: fixed {self.fixed} finding{'s' if self.fixed != 1 else ''}"
+                       f" in {self.files_changed} file{'s' if self.files_changed != 1 else ''}",
+                       err=True)
+        code = run.finish(exit_zero)
+        if code == EXIT_CLEAN and exit_on_fix and self.files_changed:
+            return EXIT_FINDINGS
+        return code
 
 
 class Run:
@@ -182,6 +249,10 @@ class Run:
             click.echo(output.render_human(result, shown, self.colour), nl=False)
         elif self.fmt == "github":
             click.echo(output.render_github(result, shown), nl=False)
+        elif self.fmt == "rdjsonl":
+            from repairtool.output.rdjson import render_rdjsonl
+
+            click.echo(render_rdjsonl(result, shown), nl=False)
         else:
             result.findings = shown
             self.items.append((result, shown))
@@ -192,6 +263,10 @@ class Run:
 
         if self.fmt == "json":
             click.echo(output.render_json(self.items, self.summary), nl=False)
+        elif self.fmt == "sarif":
+            from repairtool.output.sarif import render_sarif
+
+            click.echo(render_sarif(self.items), nl=False)
         elif self.fmt == "human":
             click.echo(self.summary.line(), err=not self.summary.findings)
         if self.summary.errors:
