@@ -274,6 +274,94 @@ class Run:
         return EXIT_FINDINGS if self.failed and not exit_zero else EXIT_CLEAN
 
 
+@main.command()
+@click.argument("paths", nargs=-1)
+@rule_options
+@click.option("--accept", "policy", type=click.Choice(["safe", "unsafe", "all"]),
+              help="Decide without asking: safe fixes; safe and unsafe; or those and the "
+                   "first candidate of every suggestion.")
+@click.option("--patch", "patch_file", type=click.Path(path_type=Path),
+              help="Write the accepted edits to FILE as a unified diff.")
+@click.option("--apply", "apply_now", is_flag=True, help="Apply the accepted edits in place.")
+@click.option("--decisions", "decisions_in", type=click.Path(path_type=Path),
+              help="Replay the decisions recorded in FILE (JSON).")
+@click.option("--save-decisions", "decisions_out", type=click.Path(path_type=Path),
+              help="Write this session's decisions to FILE (JSON).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
+           apply_now: bool, decisions_in: Path | None, decisions_out: Path | None,
+           color: str, config_file: Path | None, isolated: bool, stdin_filename: str | None,
+           **opts: Any) -> None:
+    """Review each proposed repair; the accepted ones become a patch or are applied."""
+    from repairtool import patch, review as rv
+    from repairtool.repair import WriteError, write_atomic
+
+    if not paths or "-" in paths:
+        raise click.UsageError("give files or folders to review (stdin cannot be reviewed)")
+    try:
+        overrides = build_overrides(**opts)
+        results = list(scan_paths(paths, settings=base_settings(config_file),
+                                  overrides=overrides, isolated=isolated))
+        recorded = rv.load_decisions(decisions_in) if decisions_in else {}
+    except (ConfigError, rv.DecisionsError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    errors = [r for r in results if r.error]
+    for r in errors:
+        click.echo(f"{r.path}: error: {r.error}", err=True)
+    for r in results:
+        s = r.settings or Settings()
+        r.findings = [f for f in r.findings if f.severity >= s.min_severity]
+    session = rv.Session.from_results(r for r in results if not r.error)
+    unmatched = session.replay(recorded)
+    if unmatched:
+        click.echo(f"repairtool: {len(unmatched)} recorded decisions match no finding "
+                   "(has the text changed?)", err=True)
+    quit_early = False
+    if policy:
+        session.decide_by_policy(policy)
+    elif any(i.finding.id not in session.decisions for i in session.items):
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            if not decisions_in:
+                click.echo("repairtool: review needs a terminal; use --accept or --decisions",
+                           err=True)
+                sys.exit(EXIT_ERROR)
+        else:
+            term = rv.Terminal(session, getchar=click.getchar,
+                               echo=lambda s: click.echo(s, nl=False),
+                               prompt=lambda p: click.prompt(p, default="", show_default=False),
+                               colour=use_colour(color))
+            quit_early = term.run()
+    mode = policy or ("decisions" if decisions_in and not quit_early else "interactive")
+    codes = {c for r in results if r.settings for c in r.settings.enabled_codes(str(r.fs_path))}
+    language = next((r.settings.language for r in results if r.settings), "en")
+    sig = patch.signature(codes, mode, language,
+                          select=",".join(opts.get("select") or ()),
+                          ignore=",".join(opts.get("ignore") or ()))
+    try:
+        if decisions_out:
+            rv.save_decisions(session, decisions_out, sig)
+        body = rv.make_patch(session, patch.patch_header(sig))
+        if patch_file:
+            patch_file.write_bytes(body)
+        if apply_now:
+            for r, _old, new in session.outputs():
+                assert r.fs_path is not None and r.source is not None
+                write_atomic(r.fs_path, new, r.source)
+        if not patch_file and not apply_now:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(body)
+            sys.stdout.flush()
+    except (rv.DecisionsError, WriteError, OSError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    n = session.counts()
+    dropped = f", {len(session.dropped)} dropped (overlap)" if session.dropped else ""
+    click.echo(f"repairtool: {n['accepted']} accepted, {n['rejected']} rejected, "
+               f"{n['undecided']} undecided{dropped}", err=True)
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", default="human", type=click.Choice(["human", "json"]))
 def rules_cmd(fmt: str) -> None:
