@@ -25,8 +25,8 @@ def unified_diff(old: bytes, new: bytes, path: str, context: int = 3) -> bytes:
     if old == new:
         return b""
     a, b = _split_lf(old), _split_lf(new)
-    name = _quote(path)
-    out = [b"diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n" % (name, name, name, name)]
+    a_name, b_name = _quote("a/" + path), _quote("b/" + path)
+    out = [b"diff --git %s %s\n--- %s\n+++ %s\n" % (a_name, b_name, a_name, b_name)]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
@@ -65,9 +65,10 @@ def _range(start: int, stop: int) -> bytes:
 
 
 def _quote(path: str) -> bytes:
-    """The path as git writes it: C-quoted when it holds a space, quote or control byte."""
+    """The name as git writes it: C-quoted when it holds a quote, backslash, control or
+    non-ASCII byte."""
     raw = os.fsencode(path)
-    if not any(c < 0x21 or c in b'"\\' or c >= 0x7F for c in raw):
+    if not any(c < 0x20 or c in b'"\\' or c >= 0x7F for c in raw):
         return raw
     body = b"".join(_escape(c) for c in raw)
     return b'"' + body + b'"'
