@@ -13,7 +13,8 @@ import pytest
 
 from repairtool.patch import NO_NEWLINE, patch_header, signature, unified_diff
 
-from .repair_helpers import cli, git, init_repo
+from . import demo_rules
+from .repair_helpers import cli, demo, git, init_repo  # noqa: F401  (the fixture `demo`)
 
 FILES = {
     "crlf.txt": ("First，line\r\nsecond line\r\nthird。\r\n".encode(), []),
@@ -110,3 +111,22 @@ def test_non_ascii_file_names_are_c_quoted(tmp_path: Path) -> None:
     assert proc.stdout.startswith(b'diff --git "a/\\350\\257\\264')
     git(["apply", "-"], repo, stdin=proc.stdout)
     assert (repo / "说明 notes.txt").read_text(encoding="utf-8") == "x, y\n"
+
+
+@pytest.mark.usefixtures("demo")
+def test_diff_of_fixes_that_add_lines_applies(tmp_path: Path) -> None:
+    """Unsafe fixes may add line breaks; the diff must still reproduce --fix exactly."""
+    text = "".join(f"line {i} teh\r\n" if i % 7 else f"para {i}.¶next, part\r\n"
+                   for i in range(60)) + "tail，end"
+    sel = ["--isolated", "--unsafe-fixes", "--select", ",".join(demo_rules.SELECT)]
+    repo = init_repo(tmp_path / "repo")
+    (repo / "t.txt").write_text(text, encoding="utf-8", newline="")
+    diff = cli(["scan", "--diff", *sel, "t.txt"], repo, demo=True)
+    assert diff.returncode == 1, diff.stderr
+    git(["apply", "-"], repo, stdin=diff.stdout)
+    applied = (repo / "t.txt").read_bytes()
+    (repo / "t.txt").write_text(text, encoding="utf-8", newline="")
+    assert cli(["scan", "--fix", *sel, "t.txt"], repo, demo=True).returncode == 0
+    assert (repo / "t.txt").read_bytes() == applied
+    assert applied.count(b"\n") == text.count("\n") + 9
+    assert b"teh" not in applied and b"tail, end" in applied
