@@ -293,7 +293,8 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
            color: str, config_file: Path | None, isolated: bool, stdin_filename: str | None,
            **opts: Any) -> None:
     """Review each proposed repair; the accepted ones become a patch or are applied."""
-    from repairtool import patch, review as rv
+    from repairtool import patch
+    from repairtool import review as rv
     from repairtool.repair import WriteError, write_atomic
 
     if not paths or "-" in paths:

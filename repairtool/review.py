@@ -278,8 +278,11 @@ class Terminal:
                 return pos + 1
             elif key == "e":
                 text = self.prompt("replacement for " + repr(item.text[item.finding.start:
-                                                                      item.finding.end]))
-                if self.decide(pos, Decision("replace", text=text)):
+                                                                      item.finding.end])
+                                   + " (empty: cancel)")
+                if not text:
+                    self.echo("cancelled\n")
+                elif self.decide(pos, Decision("replace", text=text)):
                     return pos + 1
             elif key == "s":
                 return self.skip_file(pos)

@@ -141,3 +141,19 @@ def test_bad_decisions_file_is_an_error(repo: Path) -> None:
     proc = cli(["review", *SELECT, "--decisions", "bad.json", "a.txt"], repo, demo=True)
     assert proc.returncode == 2
     assert b"not a decision" in proc.stderr
+
+
+def test_reviewed_patch_reproduces_fix_bytes_for_utf16_crlf(tmp_path: Path) -> None:
+    """The patch is bytes in the file's encoding: git apply gives what --fix writes."""
+    data = b"\xff\xfe" + "First，line\r\nno final newline。".encode("utf-16-le")
+    repo = init_repo(tmp_path / "repo")
+    (repo / "u.txt").write_bytes(data)
+    proc = cli(["review", "--isolated", "--accept", "safe", "--patch", "u.patch", "u.txt"],
+               repo)
+    assert proc.returncode == 0, proc.stderr
+    git(["apply", "u.patch"], repo)
+    applied = (repo / "u.txt").read_bytes()
+    (repo / "u.txt").write_bytes(data)
+    assert cli(["scan", "--fix", "--isolated", "u.txt"], repo).returncode == 0
+    assert (repo / "u.txt").read_bytes() == applied
+    assert applied == b"\xff\xfe" + "First, line\r\nno final newline.".encode("utf-16-le")
