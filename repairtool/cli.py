@@ -295,7 +295,7 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     """Review each proposed repair; the accepted ones become a patch or are applied."""
     from repairtool import patch
     from repairtool import review as rv
-    from repairtool.repair import WriteError, write_atomic
+    from repairtool.repair import WriteError
 
     if not paths or "-" in paths:
         raise click.UsageError("give files or folders to review (stdin cannot be reviewed)")
@@ -334,11 +334,8 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
                                colour=use_colour(color))
             quit_early = term.run()
     mode = policy or ("decisions" if decisions_in and not quit_early else "interactive")
-    codes = {c for r in results if r.settings for c in r.settings.enabled_codes(str(r.fs_path))}
-    language = next((r.settings.language for r in results if r.settings), "en")
-    sig = patch.signature(codes, mode, language,
-                          select=",".join(opts.get("select") or ()),
-                          ignore=",".join(opts.get("ignore") or ()))
+    sig = rv.session_signature(results, mode, select=",".join(opts.get("select") or ()),
+                               ignore=",".join(opts.get("ignore") or ()))
     try:
         if decisions_out:
             rv.save_decisions(session, decisions_out, sig)
@@ -346,9 +343,7 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
         if patch_file:
             patch_file.write_bytes(body)
         if apply_now:
-            for r, _old, new in session.outputs():
-                assert r.fs_path is not None and r.source is not None
-                write_atomic(r.fs_path, new, r.source)
+            rv.apply_in_place(session)
         if not patch_file and not apply_now:
             sys.stdout.flush()
             sys.stdout.buffer.write(body)

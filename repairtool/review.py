@@ -194,6 +194,28 @@ def make_patch(session: Session, header: bytes) -> bytes:
     return header + body
 
 
+def session_signature(results: Iterable[FileResult], mode: str, **options: str) -> str:
+    """The signature of a review: version, the rules that ran, the policy, the language."""
+    from repairtool.patch import signature
+
+    results = list(results)
+    codes = {c for r in results if r.settings
+             for c in r.settings.enabled_codes(str(r.fs_path) if r.fs_path else None)}
+    language = next((r.settings.language for r in results if r.settings), "en")
+    return signature(codes, mode, language, **options)
+
+
+def apply_in_place(session: Session) -> int:
+    """Write the accepted edits into the files (atomically); the number of files changed."""
+    from repairtool.repair import write_atomic
+
+    outputs = session.outputs()
+    for r, _old, new in outputs:
+        assert r.fs_path is not None and r.source is not None
+        write_atomic(r.fs_path, new, r.source)
+    return len(outputs)
+
+
 def save_decisions(session: Session, path: Path, signature: str) -> None:
     data = {"signature": signature,
             "decisions": {fid: d.to_json() for fid, d in session.decisions.items()
