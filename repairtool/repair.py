@@ -84,7 +84,9 @@ def write_atomic(path: Path, data: bytes, source: SourceText) -> None:
 
     The bytes go to a temporary file in the same folder (so the rename is atomic), with the
     original's permission bits; the file on disk is checked once more right before the rename.
+    A symbolic link is followed: its target is rewritten and the link stays a link.
     """
+    path = Path(os.path.realpath(path))
     try:
         st = os.stat(path)
     except OSError as exc:

@@ -257,3 +257,13 @@ def test_fix_reads_stdin_and_prints_the_fixed_text(tmp_path: Path) -> None:
     proc = cli(["scan", "--fix", "--isolated", "-"], tmp_path, stdin="A，b\r\n".encode())
     assert proc.stdout == b"A, b\r\n"
     assert proc.returncode == 0
+
+
+def test_fix_through_a_symlink_rewrites_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "real.txt"
+    target.write_text("One，two\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to("real.txt")
+    proc = cli(["scan", "--fix", "--isolated", "link.txt"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "link.txt").is_symlink()
+    assert target.read_text(encoding="utf-8") == "One, two\n"
