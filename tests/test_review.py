@@ -157,3 +157,11 @@ def test_reviewed_patch_reproduces_fix_bytes_for_utf16_crlf(tmp_path: Path) -> N
     assert cli(["scan", "--fix", "--isolated", "u.txt"], repo).returncode == 0
     assert (repo / "u.txt").read_bytes() == applied
     assert applied == b"\xff\xfe" + "First, line\r\nno final newline.".encode("utf-16-le")
+
+
+def test_overlapping_accepted_edits_first_in_file_wins(repo: Path) -> None:
+    (repo / "c.txt").write_text("xyz and xyz\n", encoding="utf-8")
+    proc = cli(["review", *SELECT, "--accept", "safe", "--apply", "c.txt"], repo, demo=True)
+    assert proc.returncode == 0, proc.stderr
+    assert b"4 accepted, 0 rejected, 0 undecided, 2 dropped (overlap)" in proc.stderr
+    assert (repo / "c.txt").read_text(encoding="utf-8") == "x yz and x yz\n"
