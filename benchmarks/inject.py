@@ -6,8 +6,9 @@ of damage is a small pure function ``(sentence, rng) -> (clean, damaged) | None`
 except for ``mojibake``, which may first make a straight quote typographic). The damage
 imitates what zh→en machine translation leaves in web text:
 
-- ``fullwidth``: ASCII punctuation ``, . ; : ( ) ! ?`` turned into the full-width forms a
-  Chinese source carries over (``，。；：（）！？``), each with probability 1/2, at least one.
+- ``fullwidth``: ASCII punctuation ``, ; : ( ) ! ?`` and sentence-final ``.`` turned into the
+  full-width forms a Chinese source carries over (``，；：（）！？。``), each with probability
+  1/2, at least one.
 - ``mask``: one word of three or more letters replaced by ``**`` (a censored token).
 - ``glued``: the space between two adjacent words removed (``the ministrysaid``).
 - ``doubled``: one word written twice (``the the``).
@@ -27,7 +28,8 @@ from collections.abc import Callable
 _WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 _PAIR = re.compile(r"\b([A-Za-z]+) ([A-Za-z]+)\b")
 _FULL = {",": "，", ".": "。", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
-_FULL_AT = re.compile(r"[,;:()!?]|\.(?!\d)")
+#: Where a Chinese source puts full-width punctuation: not inside numbers or domain names.
+_FULL_AT = re.compile(r"[,;:()!?]|\.(?=\s|$)")
 _TYPOGRAPHIC = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014]")
 _STRAIGHT = {"'": "\u2019", '"': "\u201c", " - ": " \u2013 "}
 
