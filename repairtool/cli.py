@@ -205,6 +205,10 @@ class Fixer:
 
     def finish(self, run: Run, exit_zero: bool, exit_on_fix: bool) -> int:
         if self.diff:
+            if self.fixed:
+                click.echo(f"repairtool: would fix {self.fixed} finding"
+                           f"{'s' if self.fixed != 1 else ''} in {self.files_changed} file"
+                           f"{'s' if self.files_changed != 1 else ''}", err=True)
             if run.summary.errors:
                 return EXIT_ERROR
             return EXIT_FINDINGS if self.files_changed else EXIT_CLEAN

@@ -234,6 +234,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     sel = ["--isolated", "--select", ",".join(demo_rules.SELECT)]
     diff = cli(["scan", "--diff", *sel, "a.txt", "clean.txt"], tmp_path, demo=True)
     assert diff.returncode == 1 and b"+One, two" in diff.stdout
+    assert b"would fix 1 finding in 1 file" in diff.stderr
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "One，two\n"  # --diff writes nothing
     assert cli(["scan", "--diff", *sel, "clean.txt"], tmp_path, demo=True).returncode == 0
     assert cli(["scan", "--fix", "--exit-non-zero-on-fix", *sel, "a.txt"], tmp_path,
