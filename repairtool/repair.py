@@ -68,7 +68,9 @@ def repair(result: FileResult, level: Applicability) -> Repaired:
     assert result.source is not None and result.settings is not None
     settings = result.settings
     kind = kind_for(result.path)
-    fs_path = str(result.fs_path) if result.fs_path is not None else None
+    # The path the first scan used (per-file ignores depend on it), also for stdin.
+    fs_path = result.document.path if result.document is not None else (
+        str(result.fs_path) if result.fs_path is not None else None)
     last: list[Document | None] = [result.document]
 
     def scan(text: str) -> list[Finding]:
