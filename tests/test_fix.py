@@ -11,7 +11,7 @@ import pytest
 
 from repairtool.config import Settings
 from repairtool.engine import scan_file, scan_text
-from repairtool.fixes import MAX_PASSES, fix_text
+from repairtool.fixes import MAX_PASSES, apply_edits, fix_text
 from repairtool.model import Applicability, Finding, Fix, RuleInfo, Severity
 from repairtool.repair import WriteError, repair, write_atomic
 from repairtool.rules.base import registry
@@ -107,6 +107,31 @@ def fix_invariant_problems(code: str, text: str, kind: str, language: str) -> li
     return problems
 
 
+def regrown(code: str, text: str, kind: str = "text", language: str = "en") -> list[str]:
+    """Fixes of rule ``code`` on ``text`` that, applied alone, leave a finding of the same
+    rule on the text they wrote (a fix must never create a finding of its own rule)."""
+    settings = Settings(select=(code,))
+    out = []
+    for f in scan_text(text, kind=kind, language=language, settings=settings):
+        for fx in f.fixes:
+            new = apply_edits(text, fx.edits)
+            written, shift = [], 0
+            for e in sorted(fx.edits, key=lambda e: e.start):
+                written.append((e.start + shift, e.start + shift + len(e.replacement)))
+                shift += len(e.replacement) - (e.end - e.start)
+            for g in scan_text(new, kind=kind, language=language, settings=settings):
+                if any(g.start < b and a < g.end if a < b else g.start < a < g.end
+                       for a, b in written):
+                    out.append(f"{fx.title!r} -> {new[g.start:g.end]!r}")
+    return out
+
+
+@pytest.mark.usefixtures("demo")
+def test_regrown_detects_a_fix_that_creates_its_own_finding() -> None:
+    assert regrown("RT996", "aqqb")
+    assert regrown("RT301", "One，two") == []
+
+
 def _fire_cases() -> list:
     out = []
     for code, rule in registry().items():
@@ -119,8 +144,9 @@ def _fire_cases() -> list:
 
 @pytest.mark.parametrize(("code", "case"), _fire_cases())
 def test_every_real_rule_fix_converges_and_is_idempotent(code: str, case: dict) -> None:
-    assert fix_invariant_problems(code, case["text"], case.get("kind", "text"),
-                                  case.get("language", "en")) == []
+    kind, language = case.get("kind", "text"), case.get("language", "en")
+    assert fix_invariant_problems(code, case["text"], kind, language) == []
+    assert regrown(code, case["text"], kind, language) == []
 
 
 # --- Markdown: only prose is edited ----------------------------------------------------
