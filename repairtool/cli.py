@@ -111,7 +111,8 @@ def base_settings(config_file: Path | None) -> Settings | None:
 @click.argument("paths", nargs=-1)
 @rule_options
 @click.option("--format", "fmt", default="human",
-              type=click.Choice(["human", "json", "github"]), help="Output format.")
+              type=click.Choice(["human", "json", "github", "sarif", "rdjsonl"]),
+              help="Output format.")
 @click.option("--fail-on", type=SEVERITIES, help="Lowest severity that fails (default warning).")
 @click.option("--min-severity", type=SEVERITIES, help="Lowest severity shown (default warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -119,9 +120,15 @@ def base_settings(config_file: Path | None) -> Settings | None:
               help="Report only findings not recorded in FILE (created when missing).")
 @click.option("--update-baseline", is_flag=True, help="Rewrite --baseline with today's findings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of what --fix would do; write nothing.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 if a file changed.")
 def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: str | None,
          exit_zero: bool, baseline_file: Path | None, update_baseline: bool, color: str,
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
+         fix: bool, unsafe_fixes: bool, show_diff: bool, exit_non_zero_on_fix: bool,
          **opts: Any) -> None:
     """Scan files, folders or - (stdin) for machine-translation artefacts."""
     if not paths:
@@ -140,15 +147,80 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
         sys.exit(EXIT_ERROR)
     record = baseline_file is not None and known is None
     run = Run(fmt, use_colour(color), known)
+    fixer = Fixer(show_diff, unsafe_fixes) if fix or show_diff else None
+    run.summary_to_stderr = fixer is not None
     for result in scan_paths(paths, settings=base, overrides=overrides, isolated=isolated,
                              stdin_filename=stdin_filename):
-        run.add(result)
+        if fixer is None or fixer.apply(result):
+            run.add(result)
+    if fixer is not None:
+        sys.exit(fixer.finish(run, exit_zero, exit_non_zero_on_fix))
     if record:
         assert baseline_file is not None
         n = baseline.write(baseline_file, run.recorded)
         click.echo(f"repairtool: baseline {baseline_file} records {n} findings", err=True)
         run.failed = False
     sys.exit(run.finish(exit_zero))
+
+
+class Fixer:
+    """``scan --fix`` / ``--diff``: repairs each scanned file, then writes it or prints a diff."""
+
+    def __init__(self, diff: bool, unsafe: bool) -> None:
+        from repairtool.model import Applicability
+
+        self.diff = diff
+        self.level = Applicability.UNSAFE if unsafe else Applicability.SAFE
+        self.fixed = self.files_changed = 0
+        self.errors = False
+
+    def apply(self, result: FileResult) -> bool:
+        """Repair ``result``; whether its remaining findings should be reported."""
+        from repairtool import patch, repair
+
+        if result.error or result.source is None:
+            return True
+        rep = repair.repair(result, self.level)
+        if not rep.fixed.converged:
+            click.echo(f"{result.path}: warning: fixes did not settle after "
+                       f"{rep.fixed.passes} passes", err=True)
+        try:
+            new = rep.new_bytes() if rep.changed else b""
+            if rep.changed and self.diff:
+                name = patch.display_path(result.fs_path) if result.fs_path else result.path
+                sys.stdout.buffer.write(patch.unified_diff(rep.old_bytes(), new, name))
+                sys.stdout.flush()
+            elif result.fs_path is None and not self.diff:
+                sys.stdout.buffer.write(new if rep.changed else rep.old_bytes())
+                sys.stdout.flush()
+            elif rep.changed:
+                repair.write_atomic(result.fs_path, new, result.source)
+        except repair.WriteError as exc:
+            result.error = str(exc)
+            return True
+        if rep.changed:
+            self.files_changed += 1
+            self.fixed += len(rep.fixed.applied)
+        result.findings, result.document = rep.findings, rep.document
+        return not self.diff and result.fs_path is not None
+
+    def finish(self, run: Run, exit_zero: bool, exit_on_fix: bool) -> int:
+        if self.diff:
+            if self.fixed:
+                click.echo(f"repairtool: would fix {self.fixed} finding"
+                           f"{'s' if self.fixed != 1 else ''} in {self.files_changed} file"
+                           f"{'s' if self.files_changed != 1 else ''}", err=True)
+            if run.summary.errors:
+                return EXIT_ERROR
+            return EXIT_FINDINGS if self.files_changed else EXIT_CLEAN
+        if self.fixed:
+            click.echo(f"repairtool: fixed {self.fixed} finding{'s' if self.fixed != 1 else ''}"
+                       f" in {self.files_changed} file{'s' if self.files_changed != 1 else ''}",
+                       err=True)
+        code = run.finish(exit_zero)
+        if code == EXIT_CLEAN and exit_on_fix and self.files_changed:
+            return EXIT_FINDINGS
+        return code
 
 
 class Run:
@@ -162,6 +234,8 @@ class Run:
         self.items: list[dict[str, Any]] = []
         self.recorded: list[tuple[str, Finding]] = []
         self.failed = False
+        #: The summary goes to stderr when stdout carries a diff or fixed text.
+        self.summary_to_stderr = False
 
     def add(self, result: FileResult) -> None:
         from repairtool import output
@@ -185,6 +259,14 @@ class Run:
                        color=self.colour)
         elif self.fmt == "github":
             click.echo(output.render_github(result, shown), nl=False)
+        elif self.fmt == "rdjsonl":
+            from repairtool.output.rdjson import render_rdjsonl
+
+            click.echo(render_rdjsonl(result, shown), nl=False)
+        elif self.fmt == "sarif":
+            from repairtool.output.sarif import results_of
+
+            self.items.extend(results_of(result, shown))
         else:  # keep only the findings' dicts, so memory does not grow with the files
             self.items.extend(output.finding_dict(result, f) for f in shown)
 
@@ -193,11 +275,99 @@ class Run:
 
         if self.fmt == "json":
             click.echo(output.render_json(self.items, self.summary), nl=False)
+        elif self.fmt == "sarif":
+            from repairtool.output.sarif import render_sarif
+
+            click.echo(render_sarif(self.items), nl=False)
         elif self.fmt == "human":
-            click.echo(self.summary.line())
+            click.echo(self.summary.line(), err=self.summary_to_stderr)
         if self.summary.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if self.failed and not exit_zero else EXIT_CLEAN
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@rule_options
+@click.option("--accept", "policy", type=click.Choice(["safe", "unsafe", "all"]),
+              help="Decide without asking: safe fixes; safe and unsafe; or those and the "
+                   "first candidate of every suggestion.")
+@click.option("--patch", "patch_file", type=click.Path(path_type=Path),
+              help="Write the accepted edits to FILE as a unified diff.")
+@click.option("--apply", "apply_now", is_flag=True, help="Apply the accepted edits in place.")
+@click.option("--decisions", "decisions_in", type=click.Path(path_type=Path),
+              help="Replay the decisions recorded in FILE (JSON).")
+@click.option("--save-decisions", "decisions_out", type=click.Path(path_type=Path),
+              help="Write this session's decisions to FILE (JSON).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
+           apply_now: bool, decisions_in: Path | None, decisions_out: Path | None,
+           color: str, config_file: Path | None, isolated: bool, stdin_filename: str | None,
+           **opts: Any) -> None:
+    """Review each proposed repair; the accepted ones become a patch or are applied."""
+    from repairtool import patch
+    from repairtool import review as rv
+    from repairtool.repair import WriteError
+
+    if not paths or "-" in paths:
+        raise click.UsageError("give files or folders to review (stdin cannot be reviewed)")
+    try:
+        overrides = build_overrides(**opts)
+        results = list(scan_paths(paths, settings=base_settings(config_file),
+                                  overrides=overrides, isolated=isolated))
+        recorded = rv.load_decisions(decisions_in) if decisions_in else {}
+    except (ConfigError, rv.DecisionsError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    errors = [r for r in results if r.error]
+    for r in errors:
+        click.echo(f"{r.path}: error: {r.error}", err=True)
+    for r in results:
+        s = r.settings or Settings()
+        r.findings = [f for f in r.findings if f.severity >= s.min_severity]
+    session = rv.Session.from_results(r for r in results if not r.error)
+    unmatched = session.replay(recorded)
+    if unmatched:
+        click.echo(f"repairtool: {len(unmatched)} recorded decisions match no finding "
+                   "(has the text changed?)", err=True)
+    quit_early = False
+    if policy:
+        session.decide_by_policy(policy)
+    elif any(i.finding.id not in session.decisions for i in session.items):
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            if not decisions_in:
+                click.echo("repairtool: review needs a terminal; use --accept or --decisions",
+                           err=True)
+                sys.exit(EXIT_ERROR)
+        else:
+            term = rv.Terminal(session, getchar=click.getchar,
+                               echo=lambda s: click.echo(s, nl=False),
+                               prompt=lambda p: click.prompt(p, default="", show_default=False),
+                               colour=use_colour(color))
+            quit_early = term.run()
+    mode = policy or ("decisions" if decisions_in and not quit_early else "interactive")
+    sig = rv.session_signature(results, mode, select=",".join(opts.get("select") or ()),
+                               ignore=",".join(opts.get("ignore") or ()))
+    try:
+        if decisions_out:
+            rv.save_decisions(session, decisions_out, sig)
+        body = rv.make_patch(session, patch.patch_header(sig))
+        if patch_file:
+            patch_file.write_bytes(body)
+        if apply_now:
+            rv.apply_in_place(session)
+        if not patch_file and not apply_now:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(body)
+            sys.stdout.flush()
+    except (rv.DecisionsError, WriteError, OSError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    n = session.counts()
+    dropped = f", {len(session.dropped)} dropped (overlap)" if session.dropped else ""
+    click.echo(f"repairtool: {n['accepted']} accepted, {n['rejected']} rejected, "
+               f"{n['undecided']} undecided{dropped}", err=True)
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
 @main.command("rules")

@@ -17,6 +17,7 @@ from typing import Any
 from repairtool import suppress
 from repairtool.config import ConfigError, Settings, find_config, load_settings
 from repairtool.document import Document
+from repairtool.fixes import guard
 from repairtool.model import Finding, assign_ids
 from repairtool.rules.base import Rule, registry
 from repairtool.source import BinaryFileError, InputError, SourceText, decode, kind_for, read_source
@@ -87,7 +88,7 @@ def _visible(doc: Document, finding: Finding) -> bool:
     """Drop findings that start in hidden text and fixes that would edit hidden text."""
     if finding.start < finding.end and doc.is_hidden(finding.start, finding.start + 1):
         return False
-    finding.fixes = [fx for fx in finding.fixes
+    finding.fixes = [guard(fx, doc.text) for fx in finding.fixes
                      if not any(doc.is_hidden(e.start, e.end) for e in fx.edits)]
     return True
 

@@ -2,14 +2,23 @@
 
 The first fix in file order wins where two overlap; the others wait for the next pass, which
 re-scans the text so that every fix applies to the text it was computed on.
+
+Safe fixes never add or remove a line break: :func:`guard` demotes any "safe" fix whose edits
+would to unsafe. The engine calls it on every finding, and :func:`fix_text` calls it again, so
+no rule can get a line break past ``--fix``.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from repairtool.model import Applicability, Edit, Finding, Fix
+
+_BREAKS = ("\n", "\r")
+_NEWLINE = re.compile("\n")
 
 #: Passes before giving up on reaching a fixed point.
 MAX_PASSES = 10
@@ -23,6 +32,31 @@ class FixResult:
     applied: list[tuple[Finding, Fix]] = field(default_factory=list)
     passes: int = 0
     converged: bool = True
+    #: The findings on the final text (from the last scan).
+    remaining: list[Finding] = field(default_factory=list)
+    #: 0-based numbers of the lines an applied edit touched (line breaks never move for
+    #: safe fixes, so the numbers hold in the original and the fixed text alike).
+    touched_lines: set[int] = field(default_factory=set)
+
+
+def touches_line_break(text: str, edit: Edit) -> bool:
+    """Whether ``edit`` would add or remove a line break in ``text``."""
+    old = text[edit.start:edit.end]
+    return any(b in old or b in edit.replacement for b in _BREAKS)
+
+
+def guard(fix: Fix, text: str) -> Fix:
+    """``fix``, demoted from safe to unsafe when it would add or remove a line break."""
+    if fix.applicability is Applicability.SAFE and any(
+            touches_line_break(text, e) for e in fix.edits):
+        return Fix(fix.title, fix.edits, Applicability.UNSAFE)
+    return fix
+
+
+def guard_findings(findings: Iterable[Finding], text: str) -> None:
+    """Apply :func:`guard` to every fix of ``findings`` in place."""
+    for f in findings:
+        f.fixes = [guard(fx, text) for fx in f.fixes]
 
 
 def choose(findings: Iterable[Finding], level: Applicability) -> list[tuple[Finding, Fix]]:
@@ -67,19 +101,42 @@ def apply_once(text: str, chosen: Sequence[tuple[Finding, Fix]]
     return apply_edits(text, edits), taken
 
 
-def fix_text(text: str, scan: Callable[[str], list[Finding]], level: Applicability
-             ) -> FixResult:
-    """Scan, apply the allowed fixes, and repeat until nothing changes (bounded)."""
+def fix_text(text: str, scan: Callable[[str], list[Finding]], level: Applicability,
+             findings: list[Finding] | None = None) -> FixResult:
+    """Scan, apply the allowed fixes, and repeat until nothing changes (bounded).
+
+    ``findings``, when given, are those of ``scan(text)`` already computed (saves a scan).
+    Every pass re-scans once; the loop stops as soon as a pass changes nothing.
+    """
     result = FixResult(text)
+    current = findings if findings is not None else scan(text)
     for _ in range(MAX_PASSES):
-        chosen = choose(scan(result.text), level)
+        guard_findings(current, result.text)
+        result.remaining = current
+        chosen = choose(current, level)
         if not chosen:
             return result
         new, taken = apply_once(result.text, chosen)
         result.passes += 1
         if new == result.text:
             return result
+        result.touched_lines.update(_lines_of(result.text, taken))
         result.text = new
         result.applied.extend(taken)
-    result.converged = not choose(scan(result.text), level)
+        current = scan(new)
+    guard_findings(current, result.text)
+    result.remaining = current
+    result.converged = not choose(current, level)
     return result
+
+
+def _lines_of(text: str, taken: Iterable[tuple[Finding, Fix]]) -> set[int]:
+    """0-based numbers of the lines the edits of ``taken`` cover in ``text``."""
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    lines: set[int] = set()
+    for _, fx in taken:
+        for e in fx.edits:
+            first = bisect.bisect_left(breaks, e.start)
+            last = bisect.bisect_left(breaks, max(e.start, e.end - 1))
+            lines.update(range(first, last + 1))
+    return lines

@@ -1,0 +1,116 @@
+"""SARIF 2.1.0: one run, the rules' metadata in ``tool.driver.rules``, and every fix as
+``results[].fixes`` (artifact changes with replacements) for code-review tools.
+
+Columns and character offsets count Unicode code points (``run.columnKind``), as the
+findings do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from repairtool import __version__
+from repairtool.engine import FileResult
+from repairtool.model import Finding, Fix, Severity
+from repairtool.rules.base import Rule, registry
+
+SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+          "sarif-schema-2.1.0.json")
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+def doc_section(rule: type[Rule], title: str) -> str:
+    """The text under ``## title`` in a rule's doc (empty when absent)."""
+    doc = rule.doc()
+    parts = _SECTION.split(doc)
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+        if name.strip() == title:
+            return body.strip()
+    return ""
+
+
+def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    what = doc_section(rule, "What it does") or rule.name
+    short = what.split("\n\n")[0].replace("\n", " ")
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": what},
+        "help": {"text": rule.doc(), "markdown": rule.doc()},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"category": rule.category, "fixable": rule.fixable,
+                       "languages": sorted(rule.languages)},
+    }
+
+
+def results_of(result: FileResult, shown: Sequence[Finding]) -> list[dict[str, Any]]:
+    """The SARIF ``results`` of one file (so a run keeps dicts, not documents)."""
+    index = {code: i for i, code in enumerate(registry())}
+    return [_result(result, f, index) for f in shown]
+
+
+def render_sarif(results: Iterable[dict[str, Any]]) -> str:
+    """The whole SARIF log of a run as a string, from :func:`results_of` of each file."""
+    rules = list(registry().values())
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "repairtool", "version": __version__, "semanticVersion": __version__,
+                "rules": [rule_descriptor(r) for r in rules],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": list(results),
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace("\\", "/"), safe="/")
+
+
+def _region(result: FileResult, start: int, end: int) -> dict[str, int]:
+    assert result.document is not None
+    line, col = result.document.line_col(start)
+    end_line, end_col = result.document.line_col(end)
+    return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
+            "charOffset": start, "charLength": end - start}
+
+
+def _fix(result: FileResult, fx: Fix) -> dict[str, Any]:
+    return {
+        "description": {"text": fx.title},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": _uri(result.path)},
+            "replacements": [{"deletedRegion": _region(result, e.start, e.end),
+                              "insertedContent": {"text": e.replacement}}
+                             for e in sorted(fx.edits, key=lambda e: e.start)],
+        }],
+        "properties": {"applicability": str(fx.applicability)},
+    }
+
+
+def _result(result: FileResult, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": f.rule.code,
+        "level": _LEVEL[f.severity],
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": _uri(result.path)},
+            "region": _region(result, f.start, f.end),
+        }}],
+        "partialFingerprints": {"repairtool/v1": f.id},
+    }
+    if f.rule.code in index:
+        out["ruleIndex"] = index[f.rule.code]
+    if f.fixes:
+        out["fixes"] = [_fix(result, fx) for fx in f.fixes]
+    return out
