@@ -231,3 +231,49 @@ def rule_cmd(code: str) -> None:
                f"Fix: {'yes' if rule.fixable else 'no'} · "
                f"Languages: {', '.join(sorted(rule.languages))}\n")
     click.echo(rule.doc())
+
+
+# --- score (bilingual branch) -------------------------------------------------------------
+
+
+@main.command("score")
+@click.option("--hyp", "hyp_file", required=True, type=click.Path(path_type=Path),
+              help="The translation: one segment a line, or a bilingual file's targets.")
+@click.option("--ref", "ref_files", required=True, multiple=True,
+              type=click.Path(path_type=Path), help="A reference (repeatable).")
+@click.option("--segments", is_flag=True, help="Per-segment chrF and TER of the worst segments.")
+@click.option("--worst", default=10, show_default=True, help="How many segments --segments lists.")
+@click.option("--repair", type=click.Choice(["safe", "unsafe"]),
+              help="Also score after applying the fixes of this level.")
+@click.option("--format", "fmt", default="human", type=click.Choice(["human", "json"]))
+@rule_options
+def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst: int,
+              repair: str | None, fmt: str, config_file: Path | None, isolated: bool,
+              stdin_filename: str | None, **opts: Any) -> None:
+    """Score a translation against references (BLEU, chrF, chrF++, TER with sacrebleu)."""
+    from repairtool import scoring
+    from repairtool.engine import scan_text, settings_for
+    from repairtool.source import InputError
+
+    try:
+        settings = settings_for(hyp_file, base_settings(config_file), build_overrides(**opts),
+                                isolated)
+        hyp = scoring.read_segments(hyp_file, settings.encoding)
+        refs = [scoring.read_segments(r, settings.encoding) for r in ref_files]
+        scoring.check_counts(hyp, refs, [str(hyp_file), *map(str, ref_files)])
+    except (scoring.ScoreError, ConfigError, InputError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    def scan(text: str) -> list[Finding]:
+        return scan_text(text, settings=settings)
+
+    report = scoring.score(hyp, refs, scan=scan, worst=worst if segments else 0, repair=repair)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from repairtool.output.scores import render_scores
+
+    click.echo(render_scores(report), nl=False)
