@@ -107,6 +107,32 @@ def base_settings(config_file: Path | None) -> Settings | None:
     return load_settings(config_file.absolute())
 
 
+def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of bilingual files (PO, XLIFF, TMX, pairs); see repairtool.bilingual."""
+    opts = [
+        click.option("--bilingual", type=click.Choice(["tsv", "jsonl"]),
+                     help="Read files as source/target pairs in this format."),
+        click.option("--source-field", help="JSONL field of the source (default: source)."),
+        click.option("--target-field", help="JSONL field of the target (default: target)."),
+        click.option("--source-lang", help="Source language when the file does not say."),
+        click.option("--target-lang", help="Target language when the file does not say."),
+        click.option("--glossary", type=click.Path(path_type=Path),
+                     help="Term base (CSV or TBX) for RT808."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
+    """Move the bilingual options out of ``opts`` into an ``extra`` settings override."""
+    keys = ("bilingual", "source_field", "target_field", "source_lang", "target_lang",
+            "glossary")
+    extra = {k: str(v) if isinstance(v, Path) else v for k in keys
+             if (v := opts.pop(k, None)) is not None}
+    return {**opts, "extra": extra or None}
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @rule_options
@@ -119,6 +145,7 @@ def base_settings(config_file: Path | None) -> Settings | None:
               help="Report only findings not recorded in FILE (created when missing).")
 @click.option("--update-baseline", is_flag=True, help="Rewrite --baseline with today's findings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@bilingual_options
 def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: str | None,
          exit_zero: bool, baseline_file: Path | None, update_baseline: bool, color: str,
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
@@ -127,7 +154,7 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     if not paths:
         raise click.UsageError("give at least one path (or - for stdin)")
     try:
-        overrides = build_overrides(**opts)
+        overrides = build_overrides(**bilingual_extra(opts))
         if fail_on:
             overrides["fail_on"] = Severity.parse(fail_on)
         if min_severity:

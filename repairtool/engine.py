@@ -26,7 +26,8 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "
                        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 #: Files picked up from folders (named files are read whatever their name).
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd",
+                           ".po", ".pot", ".xlf", ".xliff", ".tmx"})  # + bilingual files
 
 META_RULE = "RT001"
 
@@ -71,7 +72,8 @@ def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
     enabled = set(settings.enabled_codes(path))
     findings: list[Finding] = []
     for rule in rules_for(settings, language, path):
-        findings.extend(f for f in rule.check(doc) if _visible(doc, f))
+        sees_hidden = getattr(rule, "reads_hidden", False)  # bilingual rules compare tokens
+        findings.extend(f for f in rule.check(doc) if sees_hidden or _visible(doc, f))
     if META_RULE in enabled:
         meta = known[META_RULE]()
         findings.extend(meta.finding(s, e, f"unknown rule code {code!r} in a suppression")
@@ -119,6 +121,8 @@ def settings_for(path: Path | None, base: Settings | None, overrides: Mapping[st
     for key in ("ignore", "extend_select"):
         if changes.get(key):
             changes[key] = tuple(getattr(settings, key)) + tuple(changes[key])
+    if changes.get("extra"):
+        changes["extra"] = {**settings.extra, **changes["extra"]}
     return settings.replace(**changes)
 
 
@@ -155,12 +159,24 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
     result = FileResult(display, fs_path)
     try:
         result.settings = s = settings_for(fs_path, settings, overrides or {}, isolated)
+        if _bilingual(fs_path, s):
+            from repairtool.bilingual.scan import scan_bilingual
+
+            result.findings, result.document, _ = scan_bilingual(fs_path, s)
+            result.source = read_source(fs_path, s.encoding)
+            return result
         result.source = src = read_source(fs_path, s.encoding)
         result.findings, result.document = check(
             src.text, kind=kind_for(display), settings=s, path=str(fs_path))
     except (InputError, ConfigError) as exc:
         result.error = str(exc)
     return result
+
+
+def _bilingual(fs_path: Path, settings: Settings) -> bool:
+    from repairtool.bilingual.formats import is_bilingual_path
+
+    return is_bilingual_path(fs_path, settings.extra.get("bilingual"))
 
 
 def _scan_stdin(stdin_filename: str | None, settings: Settings | None,

@@ -313,7 +313,9 @@ def xml_content(text: str, start: int, end: int, android: bool = False
             out.append(MASK)
             fs.append(m.start())
             fe.append(m.end())
-            tags.append(_tag_name(tag))
+            name = _tag_name(tag)
+            if not name.startswith("/"):
+                tags.append(name)
     return "".join(out), fs, fe, tags
 
 
