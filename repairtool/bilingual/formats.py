@@ -423,6 +423,8 @@ def read_xliff(path: str, text: str) -> BilingualFile:
 
 def _xliff_fuzzy(tu: Any, tgt: Any, elem: Any) -> bool:
     state = (tgt.get("state") if tgt is not None else None) or elem.get("state") or ""
+    if elem.tag.endswith("}segment"):  # XLIFF 2.0, read as translate-toolkit reads it
+        return state == "initial" and tgt is not None and bool(tgt.text or len(tgt))
     return state.startswith("needs-review") or state == "needs-translation"
 
 
