@@ -17,6 +17,7 @@ give the edited targets and the marks, else nothing is written.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -65,7 +66,7 @@ def write_back(path: str | Path, source_text: str, edits: Iterable[Edit], *, mar
 
 
 def _check_overlaps(edits: Sequence[Edit]) -> None:
-    for a, b in zip(edits, edits[1:], strict=False):
+    for a, b in itertools.pairwise(edits):
         if b.start < a.end:
             raise WriteBackError(f"edits overlap at offset {b.start}")
 
@@ -100,8 +101,7 @@ def _mark(bf: BilingualFile, u: Unit, text: str) -> list[Edit]:
         m = _PO_FLAGS.search(block)
         if m:
             at = start + m.start() + 2
-            return [Edit(at, at, " fuzzy," if block[m.start() + 2:m.start() + 3] == " "
-                         else " fuzzy,")]
+            return [Edit(at, at, " fuzzy,")]
         lines = block.split("\n")
         offset = start
         for line in lines:

@@ -109,6 +109,8 @@ class UntranslatedTarget(BilingualRule):
         ctx = self.ctx(doc)
         if ctx is None or ctx.monolingual:
             return
+        same_language = bool(ctx.source_lang) and \
+            base_lang(ctx.source_lang) == base_lang(ctx.target_lang)
         for unit, at in ctx.placed:
             src, tgt = unit.source.strip(), unit.target.strip()
             if not src:
@@ -117,7 +119,7 @@ class UntranslatedTarget(BilingualRule):
                 if needs_translation(src, ctx.source_lang) or _LETTER.search(src):
                     yield self.finding(at, at, "empty translation")
             elif tgt == src:
-                if needs_translation(src, ctx.source_lang):
+                if not same_language and needs_translation(src, ctx.source_lang):
                     yield self.on_target(at, unit, "target is a copy of the source")
             elif self._in_source_language(tgt, ctx):
                 yield self.on_target(at, unit,
@@ -380,6 +382,7 @@ class LengthRatioOutlier(BilingualRule):
     MIN_UNITS = 30
     MIN_SOURCE = 10
     THRESHOLD = 4.0
+    MIN_MAD = 0.15
 
     def check(self, doc: Document) -> Iterable[Finding]:
         ctx = self.ctx(doc)
@@ -393,7 +396,9 @@ class LengthRatioOutlier(BilingualRule):
             return
         values = sorted(r[2] for r in rows)
         med = _median(values)
-        mad = _median(sorted(abs(v - med) for v in values)) or 1e-9
+        # A floor on the spread: in very uniform files (UI strings, generated text) a small
+        # deviation is not a sign of omission.
+        mad = max(_median(sorted(abs(v - med) for v in values)), self.MIN_MAD)
         expected = math.exp(med)
         for unit, at, v in rows:
             z = 0.6745 * (v - med) / mad
