@@ -82,7 +82,7 @@ def test_fires(code: str, case: dict, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("code", "case"), cases("silent"))
 def test_silent(code: str, case: dict, tmp_path: Path) -> None:
-    found, text = run(code, case, tmp_path)
+    found, _text = run(code, case, tmp_path)
     assert not found, f"{code} fired on {case['target']!r}: " + \
         ", ".join(f.message for f in found)
 

@@ -33,8 +33,11 @@ def check_xml(data: bytes | io.BufferedIOBase, name: str = "") -> None:
     except DefusedXmlException as exc:
         m = _ENTITY.search(head)
         line = head.count(b"\n", 0, m.start()) + 1 if m else 1
-        kind = type(exc).__name__.replace("Forbidden", "").lower()
-        raise InputError(f"line {line}: XML {kind} declaration refused "
-                         f"(entities are not allowed in translation files)") from None
+        decl = head[m.start():head.find(b">", m.start()) + 1] if m else b""
+        if b"SYSTEM" in decl or b"PUBLIC" in decl or "External" in type(exc).__name__:
+            what = "external entity declaration refused (it could read files or the network)"
+        else:
+            what = "entity declaration refused (entity expansion is not allowed)"
+        raise InputError(f"line {line}: XML {what}") from None
     except Exception:
         return

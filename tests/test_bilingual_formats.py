@@ -1,0 +1,184 @@
+"""Bilingual readers on real files: every format's units, exact file positions of targets
+and findings, safe XML, and clear errors naming the line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from repairtool.bilingual.formats import read_units
+from repairtool.bilingual.scan import scan_bilingual
+from repairtool.bilingual.writeback import decode_stored
+from repairtool.config import Settings
+from repairtool.document import MASK
+from repairtool.source import InputError
+
+from .conftest import FIXTURES
+
+BI = FIXTURES / "bilingual"
+
+FILES = [
+    ("zh-en.po", {}, "po", 9),
+    ("en-zh.po", {}, "po", 3),
+    ("zh-en-12.xlf", {}, "xliff", 3),
+    ("zh-en-20.xliff", {}, "xliff2", 2),
+    ("zh-en.tmx", {}, "tmx", 2),
+    ("pairs.tsv", {"bilingual": "tsv"}, "tsv", 3),
+    ("pairs.jsonl", {"bilingual": "jsonl", "source_field": "src", "target_field": "tgt"},
+     "jsonl", 2),
+    ("strings.xml", {}, "android", 4),
+    ("Localizable.strings", {}, "strings", 2),
+    ("locales/en.json", {}, "i18next", 3),
+    ("subs.srt", {}, "subtitles", 2),
+    ("subs.vtt", {}, "subtitles", 2),
+]
+
+
+@pytest.mark.parametrize(("name", "kw", "fmt", "n"), FILES, ids=[f[0] for f in FILES])
+def test_every_target_maps_to_its_stored_characters(name: str, kw: dict, fmt: str,
+                                                    n: int) -> None:
+    bf = read_units(BI / name, **kw)
+    assert bf.format == fmt
+    assert len(bf.units) == n
+    assert bf.text is not None
+    for u in bf.units:
+        assert u.fstart is not None, f"{name}: no positions for {u.target!r}"
+        if not u.target:
+            continue
+        start, end = u.file_span(0, len(u.target))
+        stored = bf.text[start:end]
+        if fmt in ("po", "xliff", "xliff2", "tmx", "android", "strings", "i18next", "jsonl"):
+            assert decode_stored(fmt, stored) == u.target
+        else:
+            assert stored == u.target
+        for i, ch in enumerate(u.target):  # each character's own stored form
+            raw = bf.text[u.fstart[i]:u.fend[i]]
+            assert raw == ch or ch == MASK or raw.startswith(("\\", "&", "<"))
+
+
+def test_language_pair_from_metadata() -> None:
+    assert read_units(BI / "zh-en-12.xlf").source_lang == "zh-CN"
+    assert read_units(BI / "zh-en-12.xlf").target_lang == "en-US"
+    assert read_units(BI / "zh-en-20.xliff").target_lang == "en"
+    assert read_units(BI / "zh-en.tmx").source_lang == "zh-CN"
+    assert read_units(BI / "en-zh.po").target_lang == "zh_CN"
+
+
+def positions(name: str, **extra: str) -> list[tuple[int, int, str, str]]:
+    findings, doc, _ = scan_bilingual(BI / name, Settings(extra=extra))
+    return [(*doc.line_col(f.start), f.rule.code, doc.text[f.start:f.end]) for f in findings]
+
+
+def test_po_finding_positions_are_file_positions() -> None:
+    found = positions("zh-en.po")
+    assert (17, 19, "RT804", "%s") in found
+    assert (21, 9, "RT801", "打开") in found
+    assert (24, 24, "RT803", "200") in found
+    # Second line of a wrapped msgstr, after an escaped quote.
+    assert (28, 16, "RT301", "，") in found
+    assert (37, 13, "RT804", "https://example.org") in found
+    assert (40, 9, "RT801", "") in found
+
+
+def test_xml_finding_positions_skip_entities_and_tags() -> None:
+    found = positions("zh-en-12.xlf")
+    assert (11, 53, "RT803", "4") in found
+    assert (11, 63, "RT301", "，") in found
+    tmx = positions("zh-en.tmx")
+    assert (11, 41, "RT803", "30 million") in tmx
+    assert (11, 69, "RT301", "，") in tmx
+
+
+def test_fix_replacements_are_escaped_for_the_file() -> None:
+    findings, _doc, _ = scan_bilingual(BI / "pairs.jsonl", Settings(
+        extra={"bilingual": "jsonl", "source_field": "src", "target_field": "tgt"}))
+    assert [f.rule.code for f in findings] == ["RT301"]
+    from repairtool.bilingual.scan import escape
+
+    assert escape("po", 'a "b"\n') == 'a \\"b\\"\\n'
+    assert escape("xliff", "a < b & c") == "a &lt; b &amp; c"
+
+
+def test_chinese_target_gets_chinese_rules_and_no_english_ones() -> None:
+    codes = {c for _, _, c, _ in positions("en-zh.po")}
+    assert codes == {"RT901", "RT902"}
+    # The English target of the same kind of file never gets RT9 rules.
+    assert not {c for _, _, c, _ in positions("zh-en.po")} & {"RT901", "RT902"}
+
+
+def test_monolingual_target_formats_run_target_rules_only() -> None:
+    codes = [c for _, _, c, _ in positions("strings.xml")]
+    assert codes == ["RT301", "RT301", "RT301"]
+
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE xliff [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<xliff version="1.2"><file source-language="zh" target-language="en" datatype="plaintext"
+original="x"><body><trans-unit id="1"><source>a</source><target>&xxe;</target></trans-unit>
+</body></file></xliff>
+"""
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE tmx [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<tmx version="1.4"><header srclang="zh" segtype="sentence" o-tmf="x" adminlang="en"
+datatype="plaintext" creationtool="x" creationtoolversion="1"/><body><tu><tuv xml:lang="zh">
+<seg>a</seg></tuv><tuv xml:lang="en"><seg>&lol3;</seg></tuv></tu></body></tmx>
+"""
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "repairtool", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [("xxe.xlf", XXE, 2), ("bomb.tmx", BOMB, 3)])
+def test_hostile_xml_is_refused(tmp_path: Path, name: str, text: str, line: int) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=f"line {line}: XML .*entit"):
+        read_units(path)
+    res = cli("scan", "--isolated", str(path))
+    assert res.returncode == 2
+    assert res.stdout == ""
+    errors = [ln for ln in res.stderr.splitlines() if "error" in ln]
+    assert len(errors) == 1 and f"line {line}" in errors[0] and "refused" in errors[0], \
+        res.stderr
+    assert "root:" not in res.stderr
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("bad.po", 'msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgtsr "d"\n', 5),
+    ("bad.xlf", '<?xml version="1.0"?>\n<xliff version="1.2">\n<file>\n<body>\n</file>\n',
+     5),
+    ("bad.tmx", '<?xml version="1.0"?>\n<tmx version="1.4">\n<body>\n<tu>\n</body>\n', 5),
+])
+def test_malformed_file_error_names_the_line(tmp_path: Path, name: str, text: str,
+                                             line: int) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    res = cli("scan", "--isolated", str(path))
+    assert res.returncode == 2
+    assert f"line {line}" in res.stderr, res.stderr
+
+
+def test_scan_cli_on_po_reports_file_lines(tmp_path: Path) -> None:
+    shutil.copy(BI / "zh-en.po", tmp_path / "zh-en.po")
+    res = cli("scan", "--isolated", "zh-en.po", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "zh-en.po:24:24: RT803" in res.stdout
+    assert "zh-en.po:28:16: RT301" in res.stdout
+
+
+def test_glossary_option_and_pairs(tmp_path: Path) -> None:
+    (tmp_path / "p.tsv").write_text("购买云服务器\tBuy a cloud host\n", encoding="utf-8")
+    (tmp_path / "g.csv").write_text("source,target\n云服务器,cloud server\n", encoding="utf-8")
+    res = cli("scan", "--isolated", "--bilingual", "tsv", "--glossary", "g.csv", "p.tsv",
+              cwd=tmp_path)
+    assert res.returncode == 1 and "p.tsv:1:8: RT808" in res.stdout, res.stdout + res.stderr
