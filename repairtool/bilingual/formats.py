@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -134,8 +135,20 @@ def read_units(path: str | Path, *, bilingual: str | None = None, source_field: 
     if reader is None:
         raise InputError(f"unknown bilingual format {fmt!r} (use tsv or jsonl)")
     if fmt == "jsonl":
-        return read_jsonl(str(p), text, source_field, target_field)
-    return reader(str(p), text)
+        bf = read_jsonl(str(p), text, source_field, target_field)
+    else:
+        bf = reader(str(p), text)
+    for unit in bf.units:
+        compact(unit)
+    return bf
+
+
+def compact(unit: Unit) -> Unit:
+    """Store the position tables as 8-byte arrays (a list of ints costs ~5 times more)."""
+    if unit.fstart is not None and not isinstance(unit.fstart, array):
+        unit.fstart = array("q", unit.fstart)  # type: ignore[assignment]
+        unit.fend = array("q", unit.fend or [])  # type: ignore[assignment]
+    return unit
 
 
 # --- PO (polib) ----------------------------------------------------------------------------
@@ -526,7 +539,7 @@ def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
                 while elem.getprevious() is not None:
                     del elem.getparent()[0]
                 if unit is not None:
-                    yield unit
+                    yield compact(unit)
     except etree.XMLSyntaxError as exc:
         raise _xml_error(exc) from None
     except UnicodeDecodeError as exc:

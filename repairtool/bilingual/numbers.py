@@ -64,8 +64,13 @@ def cn_numeral(s: str) -> int | None:
     return result + wan + section + (digit or 0)
 
 
+_ANY = re.compile(r"[0-9\uFF10-\uFF19零〇一二两三四五六七八九十百千万亿]")
+
+
 def numbers(text: str, chinese: bool) -> list[Number]:
     """Every number in ``text`` with its value and span."""
+    if not _ANY.search(text):
+        return []
     text_n = unicodedata.normalize("NFKC", text) if chinese else text.translate(_FULLWIDTH)
     if len(text_n) != len(text):
         text_n = text.translate(_FULLWIDTH)

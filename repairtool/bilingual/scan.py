@@ -24,6 +24,9 @@ from repairtool.model import Edit, Finding, Fix, assign_ids
 from repairtool.source import InputError
 
 SEPARATOR = "\n\n"
+#: TMX files larger than this are scanned as a stream, a batch of units at a time.
+STREAM_BYTES = 16 * 1024 * 1024
+BATCH = 2000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -43,6 +46,9 @@ def scan_bilingual(path: Path, settings: Settings, display: str | None = None,
                    ) -> tuple[list[Finding], Document, BilingualFile]:
     """Findings of ``path`` with file offsets, the file's document, and its units."""
     opts = {**settings.extra, **(options or {})}
+    if path.suffix.lower() == ".tmx" and (path.stat().st_size > STREAM_BYTES
+                                          or opts.get("stream")):
+        return scan_streamed(path, settings, opts)
     bf = read_units(path, bilingual=opts.get("bilingual"),
                     source_field=opts.get("source_field") or "source",
                     target_field=opts.get("target_field") or "target",
@@ -160,12 +166,9 @@ def escape(fmt: str, text: str) -> str:
 
 
 def file_document(bf: BilingualFile) -> Document:
-    """The file as a document in which everything but the targets' text is hidden."""
+    """The file as a document in which everything but the targets' stored text is hidden."""
     assert bf.text is not None
-    shown: list[tuple[int, int]] = []
-    for unit in bf.units:
-        if unit.fstart:
-            shown.extend(zip(unit.fstart, unit.fend or [], strict=False))
+    shown = [(u.fstart[0], u.fend[-1]) for u in bf.units if u.fstart and u.fend]
     protected = _complement(shown, len(bf.text))
     return Document.from_text(bf.text, kind="text", path=bf.path, protected=protected)
 
@@ -216,3 +219,79 @@ def _load_tbx(path: Path) -> list[tuple[str, list[str]]]:
         if u.source and u.target:
             out.append((str(u.source).casefold(), [str(u.target).casefold()]))
     return out
+
+
+def scan_streamed(path: Path, settings: Settings, opts: Mapping[str, Any]
+                  ) -> tuple[list[Finding], Any, BilingualFile]:
+    """Scan a large TMX a batch of units at a time; memory stays bounded by the batch size
+    (plus 8 bytes a line for the line index the report needs). The file-level rules (length
+    ratio, consistency) see one batch at a time."""
+    from repairtool.bilingual.formats import iter_tmx
+
+    glossary = load_glossary(Path(opts["glossary"])) if opts.get("glossary") else []
+    meta: dict[str, Any] = {}
+    findings: list[Finding] = []
+    batch: list[Unit] = []
+    count = 0
+
+    def flush() -> None:
+        bf = BilingualFile(str(path), "tmx", batch, None, meta.get("source_lang"),
+                           meta.get("target_lang"))
+        findings.extend(check_units(bf, settings, opts, glossary, path=str(path)))
+
+    for unit in iter_tmx(path, meta):
+        batch.append(unit)
+        count += 1
+        if len(batch) >= BATCH:
+            flush()
+            batch = []
+    if batch:
+        flush()
+    findings.sort(key=lambda f: (f.start, f.end, f.rule.code))
+    doc = StreamDocument(path, findings)
+    summary = BilingualFile(str(path), "tmx", [], None, meta.get("source_lang"),
+                            meta.get("target_lang"), meta={"units": count})
+    return findings, doc, summary
+
+
+class StreamDocument:
+    """What the renderers need of a document (line/column, the lines with findings) without
+    holding the file: a line index and the text of the lines that have findings."""
+
+    def __init__(self, path: Path, findings: list[Finding]) -> None:
+        from array import array
+
+        self.path = str(path)
+        self.line_starts = array("q")
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            pos = 0
+            for line in fh:
+                self.line_starts.append(pos)
+                pos += len(line)
+        self.size = pos
+        wanted = {self.line_col(f.start)[0] for f in findings}
+        lines: dict[int, str] = {}
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for i, line in enumerate(fh, 1):
+                if i in wanted:
+                    lines[self.line_starts[i - 1]] = line.rstrip("\r\n")
+        self.text = _Lines(lines)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        start = self.line_starts[line - 1]
+        return start, start + len(self.text.lines.get(start, ""))
+
+
+class _Lines:
+    """``text[start:end]`` for the stored lines (what the human renderer slices)."""
+
+    def __init__(self, lines: dict[int, str]) -> None:
+        self.lines = lines
+
+    def __getitem__(self, key: slice) -> str:
+        line = self.lines.get(key.start or 0, "")
+        return line[:(key.stop - key.start) if key.stop is not None else None]

@@ -54,7 +54,12 @@ def urls(text: str) -> list[Token]:
                   m.end(), m.group()) for m in _URL.finditer(text)]
 
 
+_MAYBE = re.compile(r"[%{<@$]|://")
+
+
 def all_tokens(text: str) -> list[Token]:
+    if not _MAYBE.search(text):
+        return []
     found = urls(text)
     taken = [(t.start, t.end) for t in found]
 

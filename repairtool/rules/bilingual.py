@@ -30,6 +30,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\ua
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 CJK_LANGS = frozenset({"zh", "ja", "ko"})
+#: A cheap test before the token regexes: no token without one of these.
+_MAYBE_TOKEN = re.compile(r"[%{<@$]|://")
 
 
 def base_lang(lang: str | None) -> str:
@@ -129,6 +131,10 @@ class UntranslatedTarget(BilingualRule):
     def _in_source_language(tgt: str, ctx: Any) -> bool:
         src_l, tgt_l = base_lang(ctx.source_lang), base_lang(ctx.target_lang)
         if not src_l or not tgt_l or src_l == tgt_l:
+            return False
+        if src_l in CJK_LANGS and tgt_l not in CJK_LANGS and not _CJK.search(tgt):
+            return False
+        if src_l not in CJK_LANGS and len(tgt) < 40:
             return False
         plain = _strip_tokens(tgt)
         letters = _LETTER.findall(plain)
@@ -284,6 +290,8 @@ class NumberMismatch(BilingualRule):
 
 def _blank_tokens(text: str) -> str:
     """``text`` with URLs, placeholders and tags blanked out (same length)."""
+    if not _MAYBE_TOKEN.search(text):
+        return text
     for t in tokens.all_tokens(text):
         text = text[:t.start] + " " * (t.end - t.start) + text[t.end:]
     return text
