@@ -21,21 +21,30 @@ _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} |
 #: A number in digits (with thousands separators and decimals), then an optional magnitude.
 _DIGITS = re.compile(
     r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])"
-    r"(?:\s?(万亿|万|亿|千|百))?"
+    r"(?:\s?[多余几]?(万亿|万|亿|千|百))?"
     r"(?:\s?(hundred|thousand|million|billion|trillion|bn)\b)?"
     r"(st|nd|rd|th)?")
 _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_CN_UNIT_AFTER = re.compile(r"[个年月日号元岁人次家名倍天点分秒度位项条座所只件场届期级]")
+_CN_UNIT_AFTER = re.compile(r"[个年月日号元岁人次家名倍天点分秒度位项条座所只件场届期级成]")
+_CLOCK = re.compile(r"(?<=\d:)(\d{2})\b|(?<=\d: )(\d{2})\b")
+_IN_NAME = re.compile(r"[A-Za-z]-")
 _PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百千\d.]+)")
 _ORDINAL_CN = "第"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Number:
     value: float
     start: int
     end: int
     text: str
+    #: Another value the same words can stand for (the 1980s = the 80s of 上世纪80年代).
+    alt: float | None = None
+    magnitude: float = 1.0
+
+    def matches(self, other: Number) -> bool:
+        return any(same(a, b) for a in (self.value, self.alt) if a is not None
+                   for b in (other.value, other.alt) if b is not None)
 
 
 def _norm(value: float) -> float:
@@ -82,16 +91,29 @@ def numbers(text: str, chinese: bool) -> list[Number]:
             if v is not None:
                 out.append(Number(_norm(v), m.start(), m.end(), m.group()))
                 taken.append(m.span())
+    if not chinese:  # minutes of a clock time (19:00, 4:30) are left out
+        taken.extend(m.span() for m in _CLOCK.finditer(text_n))
     for m in _DIGITS.finditer(text_n):
         if any(s <= m.start() < e for s, e in taken):
             continue
+        if _IN_NAME.match(text_n, max(0, m.start() - 2)) and m.start() >= 2:
+            continue  # COVID-19, MH-17: part of a name
         v = float(m.group(1).replace(",", "") + (m.group(2) or ""))
         mag = m.group(3) or m.group(4)
         if mag:
             v *= _CN_BIG.get(mag, 0) or _CN_SMALL.get(mag, 0) or _EN_BIG.get(mag.lower(), 1) \
                 if mag != "万亿" else 1_000_000_000_000
-        out.append(Number(_norm(v), m.start(), m.end(), text[m.start():m.end()]))
-        taken.append(m.span())
+        end = m.end()
+        if chinese and text_n[end:end + 1] == "成":  # 四成 = 40%
+            v, end = v * 10, end + 1
+        alt = None
+        if not chinese and text_n[end:end + 1] == "s" and v >= 1900 and v % 10 == 0:
+            alt = v % 100  # the 1980s
+        num = Number(_norm(v), m.start(), end, text[m.start():end], alt)
+        if mag:
+            num.magnitude = v / float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        out.append(num)
+        taken.append((m.start(), end))
     if chinese:
         for m in _CN_NUM.finditer(text_n):
             if any(s <= m.start() < e for s, e in taken):
@@ -110,11 +132,26 @@ def numbers(text: str, chinese: bool) -> list[Number]:
             v = cn_numeral(s)
             if v is None or (v == 1 and not ordinal and not _CN_UNIT_AFTER.match(after)):
                 continue
-            if v in (1, 2) and s in "一两二" and not ordinal:
+            if v in (1, 2) and s in "一两二" and not ordinal and after != "成":
                 continue  # 一个/两个 are as often articles as counts
             start = m.start() - 1 if ordinal else m.start()
-            out.append(Number(float(v), start, m.end(), text[start:m.end()]))
-    return sorted(out, key=lambda n: n.start)
+            end = m.end()
+            if after == "成":
+                v, end = v * 10, end + 1
+            out.append(Number(float(v), start, end, text[start:end]))
+    out.sort(key=lambda n: n.start)
+    _ranges(text_n, out)
+    return out
+
+
+_RANGE = re.compile(r"\s*(?:to|and|or|-|–|—|至|到|~)\s*\Z")
+
+
+def _ranges(text: str, found: list[Number]) -> None:
+    """In "12 to 14 million" and "400至600万" the first number takes the second's magnitude."""
+    for a, b in zip(found, found[1:], strict=False):
+        if a.magnitude == 1.0 and b.magnitude != 1.0 and _RANGE.match(text[a.end:b.start]):
+            a.alt = _norm(a.value * b.magnitude)
 
 
 def _value(s: str) -> float | None:

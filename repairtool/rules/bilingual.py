@@ -265,14 +265,14 @@ class NumberMismatch(BilingualRule):
         free = list(s_nums)
         extra = []
         for t in t_nums:
-            match = next((s for s in free if nums.same(s.value, t.value)), None)
+            match = next((s for s in free if s.matches(t)), None)
             if match is None:
-                match = next((s for s in s_nums if nums.same(s.value, t.value)), None)
+                match = next((s for s in s_nums if s.matches(t)), None)
                 if match is None:
                     extra.append(t)
                 continue
             free.remove(match)
-        missing = [s for s in free if not any(nums.same(s.value, t.value) for t in t_nums)]
+        missing = [s for s in free if not any(s.matches(t) for t in t_nums)]
         for t in extra:
             if missing:
                 want = ", ".join(s.text for s in missing)
