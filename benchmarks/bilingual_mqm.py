@@ -30,11 +30,18 @@ from repairtool.config import Settings
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 csv.field_size_limit(sys.maxsize)
 
+def GROUPS_UNTRANSLATED(c: str) -> bool:  # noqa: N802
+    return any(k in c for k in ("Non_translation", "Non-translation", "Untranslated",
+                                "Source language fragment"))
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 GROUPS = {
     "untranslated / source-language fragment": (
-        lambda c: any(k in c for k in ("Non_translation", "Non-translation", "Untranslated",
-                                       "Source language fragment")),
-        ("RT801", "RT802", "RT3")),
+        lambda c: not c.startswith("CJK:") and GROUPS_UNTRANSLATED(c),
+        ("RT801", "RT802")),
+    "  of which spans holding CJK characters": (
+        lambda c: c.startswith("CJK:") and GROUPS_UNTRANSLATED(c[4:]), ("RT801", "RT802", "RT3")),
     "numbers (mistranslation spans holding a number)": (lambda c: c == "NUMBER", ("RT803",)),
     "locale conventions (all kinds)": (
         lambda c: c.startswith(("Locale_convention", "Locale convention")), ("RT803",)),
@@ -89,6 +96,8 @@ def load(path: Path) -> dict[tuple[str, ...], dict[tuple[str, ...], Segment]]:
                 if cat == "Accuracy/Mistranslation" and _NUMBER.search(span):
                     cat = "NUMBER"
                 seg.spans.append((start, end, cat))
+                if _CJK.search(span):
+                    seg.spans.append((start, end, "CJK:" + cat))
             seg.categories.add(cat)
     return out
 

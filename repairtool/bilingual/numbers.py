@@ -4,6 +4,7 @@ Chinese numerals and magnitudes (两千 = 2000, 1.5万 = 15000, 3亿 = 3e8, 百�
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ _RANGE = re.compile(r"\s*(?:to|and|or|-|–|—|至|到|~)\s*\Z")
 
 def _ranges(text: str, found: list[Number]) -> None:
     """In "12 to 14 million" and "400至600万" the first number takes the second's magnitude."""
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         if a.magnitude == 1.0 and b.magnitude != 1.0 and _RANGE.match(text[a.end:b.start]):
             a.alt = _norm(a.value * b.magnitude)
 
