@@ -30,7 +30,7 @@ from repairtool.config import Settings
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 csv.field_size_limit(sys.maxsize)
 
-def GROUPS_UNTRANSLATED(c: str) -> bool:  # noqa: N802
+def untranslated_category(c: str) -> bool:
     return any(k in c for k in ("Non_translation", "Non-translation", "Untranslated",
                                 "Source language fragment"))
 
@@ -38,10 +38,10 @@ def GROUPS_UNTRANSLATED(c: str) -> bool:  # noqa: N802
 _CJK = re.compile(r"[\u3400-\u9fff]")
 GROUPS = {
     "untranslated / source-language fragment": (
-        lambda c: not c.startswith("CJK:") and GROUPS_UNTRANSLATED(c),
+        lambda c: not c.startswith("CJK:") and untranslated_category(c),
         ("RT801", "RT802")),
     "  of which spans holding CJK characters": (
-        lambda c: c.startswith("CJK:") and GROUPS_UNTRANSLATED(c[4:]), ("RT801", "RT802", "RT3")),
+        lambda c: c.startswith("CJK:") and untranslated_category(c[4:]), ("RT801", "RT802", "RT3")),
     "numbers (mistranslation spans holding a number)": (lambda c: c == "NUMBER", ("RT803",)),
     "locale conventions (all kinds)": (
         lambda c: c.startswith(("Locale_convention", "Locale convention")), ("RT803",)),

@@ -118,6 +118,8 @@ def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--target-lang", help="Target language when the file does not say."),
         click.option("--glossary", type=click.Path(path_type=Path),
                      help="Term base (CSV or TBX) for RT808."),
+        click.option("--source-file", type=click.Path(path_type=Path),
+                     help="Source-language file for a target-only format (strings.xml, …)."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -127,7 +129,7 @@ def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
     """Move the bilingual options out of ``opts`` into an ``extra`` settings override."""
     keys = ("bilingual", "source_field", "target_field", "source_lang", "target_lang",
-            "glossary")
+            "glossary", "source_file")
     extra = {k: str(v) if isinstance(v, Path) else v for k in keys
              if (v := opts.pop(k, None)) is not None}
     return {**opts, "extra": extra or None}

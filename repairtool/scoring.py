@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from repairtool.document import MASK
 from repairtool.source import InputError, read_source
 
 METRICS = ("bleu", "chrf", "chrf++", "ter")
@@ -27,7 +28,7 @@ def read_segments(path: Path, encoding: str | None = None) -> list[str]:
 
     if is_bilingual_path(path):
         try:
-            return [u.target for u in read_units(path).units]
+            return [u.target.replace(MASK, "") for u in read_units(path).units]
         except InputError as exc:
             raise ScoreError(f"{path}: {exc}") from None
     try:

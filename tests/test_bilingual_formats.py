@@ -182,3 +182,44 @@ def test_glossary_option_and_pairs(tmp_path: Path) -> None:
     res = cli("scan", "--isolated", "--bilingual", "tsv", "--glossary", "g.csv", "p.tsv",
               cwd=tmp_path)
     assert res.returncode == 1 and "p.tsv:1:8: RT808" in res.stdout, res.stdout + res.stderr
+
+
+def test_source_file_pairs_a_target_only_format(tmp_path: Path) -> None:
+    res = cli("scan", "--isolated", "--source-file", str(BI / "values-zh" / "strings.xml"),
+              "--source-lang", "zh", str(BI / "strings.xml"))
+    assert res.returncode == 1
+    # With sources, the bilingual rules run: nothing is wrong but the commas.
+    assert res.stdout.count("RT301") == 3 and "RT8" not in res.stdout, res.stdout
+    bad = tmp_path / "strings.xml"
+    bad.write_text((BI / "strings.xml").read_text(encoding="utf-8").replace("%d files", "%s files"),
+                   encoding="utf-8")
+    res = cli("scan", "--isolated", "--source-file", str(BI / "values-zh" / "strings.xml"),
+              str(bad))
+    assert "strings.xml:7:32: RT804 placeholder '%s' is not in the source" in res.stdout, \
+        res.stdout
+
+
+def test_glossary_config_key(tmp_path: Path) -> None:
+    (tmp_path / ".repairtool.toml").write_text('glossary = "terms.csv"\n', encoding="utf-8")
+    (tmp_path / "terms.csv").write_text("云服务器,cloud server\n", encoding="utf-8")
+    (tmp_path / "a.po").write_text('msgid ""\nmsgstr "Language: en\\n"\n\n'
+                                   'msgid "购买云服务器"\nmsgstr "Buy a cloud host"\n',
+                                   encoding="utf-8")
+    res = cli("scan", "a.po", cwd=tmp_path)
+    assert "a.po:5:9: RT808" in res.stdout, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("text", ["*" * 1_000_000, "word " * 200_000, "好" * 1_000_000,
+                                  "a," * 500_000, "%" * 1_000_000, "{" * 1_000_000])
+def test_rules_are_linear_on_pathological_targets(text: str) -> None:
+    import time
+
+    from repairtool.bilingual.formats import BilingualFile, Unit
+    from repairtool.bilingual.scan import check_units
+
+    unit = Unit("1", "源文本" + text[:1000], text, list(range(len(text))),
+                list(range(1, len(text) + 1)), 0)
+    t0 = time.perf_counter()
+    check_units(BilingualFile("x", "tsv", [unit], None, "zh", "en"), Settings(), {}, [])
+    check_units(BilingualFile("x", "tsv", [unit], None, "en", "zh"), Settings(), {}, [])
+    assert time.perf_counter() - t0 < 10

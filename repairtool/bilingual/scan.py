@@ -24,8 +24,9 @@ from repairtool.model import Edit, Finding, Fix, assign_ids
 from repairtool.source import InputError
 
 SEPARATOR = "\n\n"
-#: TMX files larger than this are scanned as a stream, a batch of units at a time.
-STREAM_BYTES = 16 * 1024 * 1024
+#: TMX files larger than this are scanned as a stream, a batch of units at a time (a file
+#: read whole costs about 20 times its size in memory).
+STREAM_BYTES = 8 * 1024 * 1024
 BATCH = 2000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -53,6 +54,8 @@ def scan_bilingual(path: Path, settings: Settings, display: str | None = None,
                     source_field=opts.get("source_field") or "source",
                     target_field=opts.get("target_field") or "target",
                     encoding=settings.encoding)
+    if bf.monolingual and opts.get("source_file"):
+        pair_sources(bf, Path(opts["source_file"]))
     glossary = load_glossary(Path(opts["glossary"])) if opts.get("glossary") else []
     findings = check_units(bf, settings, opts, glossary, path=str(path))
     assert bf.text is not None
@@ -60,6 +63,18 @@ def scan_bilingual(path: Path, settings: Settings, display: str | None = None,
     findings.sort(key=lambda f: (f.start, f.end, f.rule.code))
     assign_ids(findings, bf.text)
     return findings, doc, bf
+
+
+def pair_sources(bf: BilingualFile, source_file: Path) -> None:
+    """Give the units of a target-only file (strings.xml, .strings, i18next JSON, subtitles)
+    the sources of the same keys in ``source_file`` (same format); then the RT8 rules run."""
+    src = read_units(source_file)
+    by_key = {u.key: u.target for u in src.units}
+    if bf.format == "subtitles":  # cues pair by position
+        by_key = {str(i): u.target for i, u in enumerate(src.units, 1)}
+    for unit in bf.units:
+        unit.source = by_key.get(unit.key, "")
+    bf.monolingual = False
 
 
 def languages(bf: BilingualFile, opts: Mapping[str, Any], settings: Settings

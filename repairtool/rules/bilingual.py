@@ -28,6 +28,12 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\ua
                       r"\u3000-\u303f\uff00-\uffef0-9 ]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                       r"\u3040-\u30ff\uac00-\ud7af])?")
 _LETTER = re.compile(r"[^\W\d_]")
+_NON_LETTER = re.compile(r"[\W\d_]+")
+_NON_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+")
+
+
+def count_cjk(text: str) -> int:
+    return len(_NON_CJK.sub("", text))
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 CJK_LANGS = frozenset({"zh", "ja", "ko"})
 #: A cheap test before the token regexes: no token without one of these.
@@ -137,10 +143,10 @@ class UntranslatedTarget(BilingualRule):
         if src_l not in CJK_LANGS and len(tgt) < 40:
             return False
         plain = _strip_tokens(tgt)
-        letters = _LETTER.findall(plain)
+        letters = _NON_LETTER.sub("", plain)
         if len(letters) < 4:
             return False
-        cjk = sum(1 for c in letters if _CJK.match(c))
+        cjk = count_cjk(letters)
         if src_l in CJK_LANGS and tgt_l not in CJK_LANGS:
             return cjk / len(letters) > 0.5
         if tgt_l in CJK_LANGS:
@@ -195,8 +201,8 @@ class SourceScriptLeftover(BilingualRule):
             tgt = unit.target
             if not _CJK.search(tgt) or not _CJK.search(unit.source or "一"):
                 continue
-            letters = len(_LETTER.findall(tgt))
-            cjk = len(_CJK.findall(tgt))
+            letters = len(_NON_LETTER.sub("", tgt))
+            cjk = count_cjk(tgt)
             if letters and cjk / letters > 0.5:
                 continue  # the whole target is untranslated: RT801's finding
             for m in _CJK_RUN.finditer(tgt):
