@@ -162,8 +162,9 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
         if _bilingual(fs_path, s):
             from repairtool.bilingual.scan import scan_bilingual
 
-            result.findings, result.document, _ = scan_bilingual(fs_path, s)
-            result.source = read_source(fs_path, s.encoding)
+            result.findings, result.document, bf = scan_bilingual(fs_path, s)
+            # A streamed (large TMX) file is never held whole, not even here.
+            result.source = read_source(fs_path, s.encoding) if bf.text is not None else None
             return result
         result.source = src = read_source(fs_path, s.encoding)
         result.findings, result.document = check(

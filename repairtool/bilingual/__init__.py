@@ -6,15 +6,24 @@ and writing accepted edits back.
 - :mod:`.safexml` refuses XML with entity declarations or external references;
 - :mod:`.scan` runs the target language's monolingual rules and the RT8 rules per file;
 - :mod:`.writeback` applies edits through the same library and marks entries for review.
+
+Nothing is imported until used, so that the CLI starts fast on plain text.
 """
 
-from repairtool.bilingual.formats import BilingualFile, Unit, is_bilingual_path, read_units
+from __future__ import annotations
 
-__all__ = ["BilingualFile", "Unit", "is_bilingual_path", "read_units", "write_back"]
+from typing import Any
+
+__all__ = ["BilingualFile", "Unit", "fix_file", "is_bilingual_path", "read_units", "write_back"]
 
 
-def write_back(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """See :func:`repairtool.bilingual.writeback.write_back`."""
-    from repairtool.bilingual.writeback import write_back as _write_back
+def __getattr__(name: str) -> Any:
+    if name in ("write_back", "fix_file"):
+        from repairtool.bilingual import writeback
 
-    return _write_back(*args, **kwargs)
+        return getattr(writeback, name)
+    if name in __all__:
+        from repairtool.bilingual import formats
+
+        return getattr(formats, name)
+    raise AttributeError(name)

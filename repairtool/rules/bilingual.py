@@ -13,14 +13,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from repairtool.bilingual import numbers as nums
-from repairtool.bilingual import tokens
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules.base import ANY_LANGUAGE, Rule
 
 if TYPE_CHECKING:
+    from repairtool.bilingual import numbers as nums
     from repairtool.bilingual.formats import Unit
+
+
+def _lazy(name: str) -> Any:
+    """The number and token helpers, imported on first use (they compile big patterns)."""
+    import importlib
+
+    return importlib.import_module(f"repairtool.bilingual.{name}")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]"
@@ -69,7 +75,7 @@ class BilingualRule(Rule):
 
 
 def _strip_tokens(text: str) -> str:
-    for t in reversed(tokens.all_tokens(text)):
+    for t in reversed(_lazy("tokens").all_tokens(text)):
         text = text[:t.start] + " " + text[t.end:]
     return text.replace(MASK, " ")
 
@@ -260,8 +266,8 @@ class NumberMismatch(BilingualRule):
         for unit, at in ctx.placed:
             if not unit.target.strip() or unit.target.strip() == unit.source.strip():
                 continue
-            s_nums = nums.numbers(_blank_tokens(unit.source), src_cjk)
-            t_nums = nums.numbers(_blank_tokens(unit.target), tgt_cjk)
+            s_nums = _lazy("numbers").numbers(_blank_tokens(unit.source), src_cjk)
+            t_nums = _lazy("numbers").numbers(_blank_tokens(unit.target), tgt_cjk)
             if not s_nums or not t_nums:
                 continue
             yield from self._compare(unit, at, s_nums, t_nums)
@@ -298,7 +304,7 @@ def _blank_tokens(text: str) -> str:
     """``text`` with URLs, placeholders and tags blanked out (same length)."""
     if not _MAYBE_TOKEN.search(text):
         return text
-    for t in tokens.all_tokens(text):
+    for t in _lazy("tokens").all_tokens(text):
         text = text[:t.start] + " " * (t.end - t.start) + text[t.end:]
     return text
 
@@ -343,9 +349,9 @@ class TokenMismatch(BilingualRule):
             yield from self._unit(unit, at)
 
     def _unit(self, unit: Unit, at: int) -> Iterator[Finding]:
-        src_t = tokens.all_tokens(unit.source)
-        tgt_t = tokens.all_tokens(unit.target)
-        missing, extra = tokens.difference(src_t, tgt_t)
+        src_t = _lazy("tokens").all_tokens(unit.source)
+        tgt_t = _lazy("tokens").all_tokens(unit.target)
+        missing, extra = _lazy("tokens").difference(src_t, tgt_t)
         for t in extra:
             same_kind = [m for m in missing if m.kind == t.kind]
             fixes = []
