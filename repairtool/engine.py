@@ -175,7 +175,7 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
 
 
 def _bilingual(fs_path: Path, settings: Settings) -> bool:
-    from repairtool.bilingual.formats import is_bilingual_path
+    from repairtool.bilingual.kinds import is_bilingual_path
 
     return is_bilingual_path(fs_path, settings.extra.get("bilingual"))
 

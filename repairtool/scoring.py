@@ -24,7 +24,8 @@ class ScoreError(Exception):
 
 def read_segments(path: Path, encoding: str | None = None) -> list[str]:
     """The segments of ``path``: the targets of a bilingual file, else its lines."""
-    from repairtool.bilingual.formats import is_bilingual_path, read_units
+    from repairtool.bilingual.formats import read_units
+    from repairtool.bilingual.kinds import is_bilingual_path
 
     if is_bilingual_path(path):
         try:
