@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -16,18 +15,24 @@ _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _EN_BIG = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000, "k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
 
+#: Full-width digits, point and percent (not the comma: in Chinese text it is punctuation).
 _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} |
-                           {"．": ".", "，": ",", "％": "%"})
+                           {"．": ".", "％": "%"})
 
 #: A number in digits (with thousands separators and decimals), then an optional magnitude.
 _DIGITS = re.compile(
-    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])"
+    r"(?:(?<![A-Za-z0-9_.,])|(?<=RMB)|(?<=USD)|(?<=HKD)|(?<=CNY)|(?<=EUR)|(?<=GBP))"
+    r"(\d{1,3}(?:[,\u00a0\u202f]\d{3}(?![\d]))+|\d+)"
+    r"(\.\d+)?(?![\d])"
     r"(?:\s?[多余几]?(万亿|万|亿|千|百))?"
-    r"(?:\s?(hundred|thousand|million|billion|trillion|bn)\b)?"
+    r"(?:\s?(hundred|thousand|million|billion|trillion|bn|[kK])\b)?"
     r"(st|nd|rd|th)?")
 _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_CN_UNIT_AFTER = re.compile(r"[个年月日号元岁人次家名倍天点分秒度位项条座所只件场届期级成]")
-_CLOCK = re.compile(r"(?<=\d:)(\d{2})\b|(?<=\d: )(\d{2})\b")
+_CN_UNIT_AFTER = re.compile(r"[个年月日号元岁人次家名倍天点分秒度位项条座所只件场届期级成米吨斤克升亩]")
+_CLOCK = re.compile(r"(?<=\d:)(\d{2})(?!\d)|(?<=\d: )(\d{2})(?!\d)")
+_CN_MINUTES = re.compile(r"(?<=[时点])(\d{1,2})(?=分)")
+_CN_FIRST = re.compile(r"首(?=[届次个位批家款])")
+_CN_APPROX = re.compile(r"([一二三四五六七八九])([一二三四五六七八九])([十百千万亿]*)")
 _IN_NAME = re.compile(r"[A-Za-z]-")
 _PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百千\d.]+)")
 _ORDINAL_CN = "第"
@@ -74,16 +79,14 @@ def cn_numeral(s: str) -> int | None:
     return result + wan + section + (digit or 0)
 
 
-_ANY = re.compile(r"[0-9\uFF10-\uFF19零〇一二两三四五六七八九十百千万亿]")
+_ANY = re.compile(r"[0-9\uFF10-\uFF19零〇一二两三四五六七八九十百千万亿首]")
 
 
 def numbers(text: str, chinese: bool) -> list[Number]:
     """Every number in ``text`` with its value and span."""
     if not _ANY.search(text):
         return []
-    text_n = unicodedata.normalize("NFKC", text) if chinese else text.translate(_FULLWIDTH)
-    if len(text_n) != len(text):
-        text_n = text.translate(_FULLWIDTH)
+    text_n = text.translate(_FULLWIDTH)
     out: list[Number] = []
     taken: list[tuple[int, int]] = []
     if chinese:
@@ -94,12 +97,23 @@ def numbers(text: str, chinese: bool) -> list[Number]:
                 taken.append(m.span())
     if not chinese:  # minutes of a clock time (19:00, 4:30) are left out
         taken.extend(m.span() for m in _CLOCK.finditer(text_n))
+    else:
+        taken.extend(m.span() for m in _CN_MINUTES.finditer(text_n))
+        for m in _CN_FIRST.finditer(text_n):
+            out.append(Number(1.0, m.start(), m.end(), m.group()))
+            taken.append(m.span())
+        for m in _CN_APPROX.finditer(text_n):  # 五六百 = 500 or 600
+            a, b = _CN_DIGIT[m.group(1)], _CN_DIGIT[m.group(2)]
+            low, high = cn_numeral(m.group(1) + m.group(3)), cn_numeral(m.group(2) + m.group(3))
+            if b == a + 1 and low is not None and high is not None:
+                out.append(Number(float(low), m.start(), m.end(), m.group(), float(high)))
+                taken.append(m.span())
     for m in _DIGITS.finditer(text_n):
         if any(s <= m.start() < e for s, e in taken):
             continue
         if _IN_NAME.match(text_n, max(0, m.start() - 2)) and m.start() >= 2:
             continue  # COVID-19, MH-17: part of a name
-        v = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        v = float(re.sub(r"[,\u00a0\u202f]", "", m.group(1)) + (m.group(2) or ""))
         mag = m.group(3) or m.group(4)
         if mag:
             v *= _CN_BIG.get(mag, 0) or _CN_SMALL.get(mag, 0) or _EN_BIG.get(mag.lower(), 1) \
@@ -112,7 +126,8 @@ def numbers(text: str, chinese: bool) -> list[Number]:
             alt = v % 100  # the 1980s
         num = Number(_norm(v), m.start(), end, text[m.start():end], alt)
         if mag:
-            num.magnitude = v / float(m.group(1).replace(",", "") + (m.group(2) or ""))
+            num.magnitude = v / float(re.sub(r"[,\u00a0\u202f]", "", m.group(1))
+                                      + (m.group(2) or ""))
         out.append(num)
         taken.append((m.start(), end))
     if chinese:

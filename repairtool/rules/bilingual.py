@@ -233,8 +233,9 @@ class NumberMismatch(BilingualRule):
     ## What it does
     Compares the numbers of source and target as values, after normalising digits,
     thousands separators, full-width forms, Chinese numerals and magnitudes (两千 = 2000,
-    1.5万 = 15,000, 3亿 = 300 million, 百分之五 = 5%, 第三 = 3rd), and reports target numbers
-    that match no source number.
+    1.5万 = 15,000, 3亿 = 300 million, 百分之五 = 5%, 第三 = 3rd, 四成 = 40%, 五六百 = 500
+    or 600), and reports target numbers that match no source number while a source number
+    is missing from the target. Years the target adds and clock minutes are not compared.
 
     ## Why it matters
     A wrong number is among the most harmful translation errors, and MT systems drop or
@@ -285,12 +286,13 @@ class NumberMismatch(BilingualRule):
                 continue
             free.remove(match)
         missing = [s for s in free if not any(s.matches(t) for t in t_nums)]
+        if not missing:
+            return  # a number only the target has is more often an addition than an error
         for t in extra:
-            if missing:
-                want = ", ".join(s.text for s in missing)
-                msg = f"number {t.text!r} is not in the source (the source has {want})"
-            else:
-                msg = f"number {t.text!r} is not in the source"
+            if 1900 <= t.value <= 2100 and t.text.isdigit():
+                continue  # a year the translation spells out (July 26 -> July 26, 2020)
+            want = ", ".join(s.text for s in missing)
+            msg = f"number {t.text!r} is not in the source (the source has {want})"
             fixes = []
             if len(extra) == 1 and len(missing) == 1 and re.fullmatch(r"[\d.,]+",
                                                                         missing[0].text):
