@@ -28,7 +28,8 @@ _DIGITS = re.compile(
     r"(?:\s?(hundred|thousand|million|billion|trillion|bn|[kK])\b)?"
     r"(st|nd|rd|th)?")
 _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_CN_UNIT_AFTER = re.compile(r"[个年月日号元岁人次家名倍天点分秒度位项条座所只件场届期级成米吨斤克升亩]")
+_CN_UNIT_AFTER = re.compile(
+    r"[个年月日号元岁人次家名倍天点分秒度位项条座所只件场届期级成米吨斤克升亩]")
 _CLOCK = re.compile(r"(?<=\d:)(\d{2})(?!\d)|(?<=\d: )(\d{2})(?!\d)")
 _CN_MINUTES = re.compile(r"(?<=[时点])(\d{1,2})(?=分)")
 _CN_FIRST = re.compile(r"首(?=[届次个位批家款])")
