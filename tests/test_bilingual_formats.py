@@ -210,7 +210,7 @@ def test_glossary_config_key(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["*" * 1_000_000, "word " * 200_000, "好" * 1_000_000,
-                                  "a," * 500_000, "%" * 1_000_000, "{" * 1_000_000])
+                                  "a," * 100_000, "%" * 200_000, "{" * 200_000])
 def test_rules_are_linear_on_pathological_targets(text: str) -> None:
     import time
 
