@@ -123,3 +123,22 @@ def test_xml_and_other_formats_round_trip(tmp_path: Path, name: str, marked: str
         if a.key not in result.changed:
             assert a.target == b.target
     assert not fixes_of(path, Applicability.SAFE)  # nothing safe left to fix
+
+
+def test_plural_form_and_inline_tags_are_kept(tmp_path: Path) -> None:
+    po_path = copy(tmp_path, "zh-en.po")
+    text = po_path.read_text(encoding="utf-8")
+    at = text.index("Delete {count} files") + len("Delete {count} ")
+    write_back(po_path, text, [Edit(at, at + 5, "items")])
+    entry = polib.pofile(str(po_path)).find("删除 {name}")
+    assert entry.msgstr_plural == {0: "Delete {name}", 1: "Delete {count} items"}
+    assert "fuzzy" in entry.flags and entry.msgid_plural == "删除 {count} 个文件"
+
+    xlf = copy(tmp_path, "zh-en-12.xlf")
+    text = xlf.read_text(encoding="utf-8")
+    at = text.index(">world</g>") + 1
+    write_back(xlf, text, [Edit(at, at + 1, "W")])
+    after = xlf.read_text(encoding="utf-8")
+    assert '<target state="needs-review-translation">Hello, <g id="1">World</g></target>' in after
+    unit = read_units(xlf).units[0]
+    assert unit.target_tags == unit.source_tags == ("g#1",)
