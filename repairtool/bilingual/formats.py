@@ -133,8 +133,8 @@ def read_po(path: str, text: str) -> BilingualFile:
     starts = _line_starts(text)
     units: list[Unit] = []
     for entry in po:
-        if entry.msgid == "" and not entry.msgctxt:
-            continue  # the header
+        if (entry.msgid == "" and not entry.msgctxt) or entry.obsolete:
+            continue  # the header, and #~ entries kept only for history
         begin = starts[entry.linenum - 1] if entry.linenum - 1 < len(starts) else 0
         strings, end = _po_msgstrs(text, begin)
         key = (entry.msgctxt + "\x04" if entry.msgctxt else "") + entry.msgid
@@ -147,6 +147,9 @@ def read_po(path: str, text: str) -> BilingualFile:
         else:
             units.append(_po_unit(key, entry.msgid, entry.msgstr, strings.get(None),
                                   (begin, end), None, fuzzy, entry.linenum))
+        if entry.msgctxt:
+            for unit in units[-(len(entry.msgstr_plural) or 1):]:
+                unit.extra["context"] = entry.msgctxt
     lang = po.metadata.get("Language") or None
     return BilingualFile(path, "po", units, text, source_lang=None, target_lang=lang,
                          meta={"wrapwidth": 0})
@@ -374,8 +377,8 @@ def read_xliff(path: str, text: str) -> BilingualFile:
     starts = _line_starts(text)
     units = []
     for tu in store.units:
-        if tu.isheader():
-            continue
+        if tu.isheader() or not tu.istranslatable():
+            continue  # translate="no" units are not checked
         elem = tu.xmlelement
         ns = elem.tag.split("}")[0] + "}" if elem.tag.startswith("{") else ""
         tgt = elem.find(ns + "target")
