@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from repairtool.bilingual.formats import read_units
 from repairtool.bilingual.writeback import decode_stored
 
-ALPHABET = st.sampled_from(list('ab c"\\\n\t&<>\'，中文%{}') + ["é", "😀"])
+ALPHABET = st.sampled_from([*'ab c"\\\n\t&<>\'，中文%{}', "é", "😀"])
 TEXT = st.text(ALPHABET, min_size=1, max_size=40).filter(lambda s: s.strip())
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
