@@ -45,7 +45,7 @@ GROUPS = {
     "numbers (mistranslation spans holding a number)": (lambda c: c == "NUMBER", ("RT803",)),
     "locale conventions (all kinds)": (
         lambda c: c.startswith(("Locale_convention", "Locale convention")), ("RT803",)),
-    "punctuation": (lambda c: c == "Fluency/Punctuation", ("RT301", "RT9")),
+    "punctuation": (lambda c: c == "Fluency/Punctuation", ("RT301", "RT809", "RT9")),
     "placeholders / markup": (lambda c: False, ("RT804",)),
     "omission / addition": (lambda c: c.startswith(("Accuracy/Omission", "Accuracy/Addition")),
                             ("RT805",)),
@@ -188,28 +188,44 @@ def reference_noise() -> None:
     from collections import Counter
 
     counts: Counter[str] = Counter()
+    marked: Counter[str] = Counter()
     size = 0
     for path in sorted((CORPORA / "mqm-zhen-google").glob("*.tsv")):
         groups: dict[str, dict[tuple[str, str], tuple[str, str]]] = defaultdict(dict)
+        rated: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
         with open(path, encoding="utf-8") as fh:
             rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             next(rows)
             for row in rows:
                 if len(row) >= 9 and row[0].lower().startswith("ref"):
                     groups[row[0]][(row[1], row[3])] = (strip_v(row[5]), strip_v(row[6]))
-        for segs in groups.values():
-            units, pos = [], 0
-            for src, tgt in segs.values():
+                    t = row[6]
+                    if "<v>" in t and "</v>" in t:
+                        a = t.index("<v>")
+                        rated[(row[0], row[1], row[3])].append(
+                            (a, len(strip_v(t[:t.index("</v>")]))))
+        for name, segs in groups.items():
+            units, pos, keys = [], 0, []
+            for key, (src, tgt) in segs.items():
+                keys.append(key)
                 units.append(Unit(str(len(units)), src, tgt, list(range(pos, pos + len(tgt))),
                                   list(range(pos + 1, pos + len(tgt) + 1)), pos))
                 pos += len(tgt) + 1
                 size += len(tgt.encode("utf-8"))
             bf = BilingualFile("ref", "tsv", units, None, "zh", "en")
+            starts = [u.anchor for u in units]
+            import bisect
+
             for f in check_units(bf, Settings(select=("RT8",)), {}, []):
                 counts[f.rule.code] += 1
+                i = bisect.bisect_right(starts, f.start) - 1
+                s, e = f.start - starts[i], f.end - starts[i]
+                if any(a < e and s < b for a, b in rated[(name, *keys[i])]):
+                    marked[f.rule.code] += 1
     total = sum(counts.values())
     print(f"\nhuman references: {size / 1000:.0f} KB of targets, {total} RT8 findings = "
-          f"{total / (size / 1e5):.2f} per 100 KB: {dict(sorted(counts.items()))}")
+          f"{total / (size / 1e5):.2f} per 100 KB: {dict(sorted(counts.items()))}; "
+          f"of them on a span the raters marked as an error: {dict(sorted(marked.items()))}")
 
 
 if __name__ == "__main__":

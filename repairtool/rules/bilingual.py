@@ -573,3 +573,66 @@ def _contains(text: str, term: str) -> bool:
     if _CJK.search(term):
         return term in text
     return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text) is not None
+
+
+_UNGROUPED = re.compile(r"(?<![\w.,:/#@$-])(\d{4,})(?![\w:/@-]|[.,]\w)")
+_ID_BEFORE = re.compile(r"(?:\b(?:no|nr|number|code|id|tel|phone|room|flight|bus|route|line|"
+                        r"model|version|port|zip|postcode|item|case|patent|isbn|marker|"
+                        r"kilometer|km)\.?\s*)$", re.IGNORECASE)
+
+
+def group_digits(digits: str) -> str:
+    """``12345`` as ``12,345``."""
+    return f"{int(digits):,}"
+
+
+class UngroupedDigits(BilingualRule):
+    """
+    ## What it does
+    Finds numbers of four or more digits written without thousands separators in an English
+    target (`10000`, `2691`) when the source has the same digits: the translation copied the
+    Chinese way of writing them. Years (1000–2100 as four digits) and numbers after `No.`,
+    `code`, `ID`, `tel`, `flight`, `model` and the like are not reported.
+
+    ## Why it matters
+    English groups thousands with commas; `30000 people` reads as machine output and is easy to
+    misread. Professional raters mark it as a punctuation error.
+
+    ## Example
+    `保险覆盖2691人` → `The insurance covers 2691 people`
+
+    ## Use instead
+    `The insurance covers 2,691 people`
+
+    ## Fix safety
+    Unsafe: commas are inserted every three digits; an identifier that only looks like a
+    quantity would be damaged, so read it.
+    """
+
+    code = "RT809"
+    name = "ungrouped-digits"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        ctx = self.ctx(doc)
+        if ctx is None or ctx.monolingual or base_lang(ctx.target_lang) != "en":
+            return
+        for unit, at in ctx.placed:
+            tgt = unit.target
+            if not any(c.isdigit() for c in tgt):
+                continue
+            for m in _UNGROUPED.finditer(tgt):
+                digits = m.group(1)
+                if digits.startswith("0") or digits not in unit.source:
+                    continue
+                if len(digits) == 4 and 1000 <= int(digits) <= 2100:
+                    continue
+                if _ID_BEFORE.search(tgt[max(0, m.start() - 12):m.start()]):
+                    continue
+                grouped = group_digits(digits)
+                fix = Fix.replace(f"Write {grouped}", at + m.start(), at + m.end(), grouped,
+                                  Applicability.UNSAFE)
+                yield self.finding(at + m.start(), at + m.end(),
+                                   f"{digits} has no thousands separators (English: {grouped})",
+                                   [fix])
