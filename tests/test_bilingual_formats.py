@@ -223,3 +223,53 @@ def test_rules_are_linear_on_pathological_targets(text: str) -> None:
     check_units(BilingualFile("x", "tsv", [unit], None, "zh", "en"), Settings(), {}, [])
     check_units(BilingualFile("x", "tsv", [unit], None, "en", "zh"), Settings(), {}, [])
     assert time.perf_counter() - t0 < 10
+
+
+def test_streamed_tmx_gives_the_same_findings_and_positions(tmp_path: Path) -> None:
+    whole, doc, _ = scan_bilingual(BI / "zh-en.tmx", Settings())
+    streamed, sdoc, summary = scan_bilingual(BI / "zh-en.tmx", Settings(extra={"stream": True}))
+    assert summary.text is None and summary.meta["units"] == 2
+    assert [(f.rule.code, f.start, f.end) for f in streamed] == \
+        [(f.rule.code, f.start, f.end) for f in whole]
+    assert [sdoc.line_col(f.start) for f in streamed] == [doc.line_col(f.start) for f in whole]
+    line = sdoc.line_col(streamed[0].start)[0]
+    start, end = sdoc.line_span(line)
+    assert sdoc.text[start:end] == doc.text[slice(*doc.line_span(line))]
+
+
+def test_language_pair_is_detected_without_metadata(tmp_path: Path) -> None:
+    (tmp_path / "p.tsv").write_text(
+        "收入增至3亿元，比去年增长很多\tIncome rose to 3亿 yuan, much more than last year\n"
+        "他在北京大学读书已经三年了\tHe has studied at Peking University for three years\n",
+        encoding="utf-8")
+    findings, doc, bf = scan_bilingual(tmp_path / "p.tsv", Settings(extra={"bilingual": "tsv"}))
+    assert [(f.rule.code, doc.text[f.start:f.end]) for f in findings] == [("RT802", "亿")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "github"])
+def test_machine_formats_on_bilingual_files(tmp_path: Path, fmt: str) -> None:
+    import json
+
+    shutil.copy(BI / "zh-en.tmx", tmp_path / "a.tmx")
+    res = cli("scan", "--isolated", "--format", fmt, "a.tmx", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    if fmt == "json":
+        found = json.loads(res.stdout)["findings"]
+        assert {(f["rule"], f["line"], f["column"]) for f in found} == \
+            {("RT803", 11, 41), ("RT301", 11, 69)}
+    else:
+        assert "::warning file=a.tmx,line=11,col=41," in res.stdout
+
+
+def test_subtitles_with_crlf_line_breaks(tmp_path: Path) -> None:
+    text = (BI / "subs.srt").read_text(encoding="utf-8").replace("\n", "\r\n")
+    (tmp_path / "crlf.srt").write_bytes(text.encode("utf-8"))
+    found = [(line, col, code, span) for line, col, code, span in
+             _positions_of(tmp_path / "crlf.srt")]
+    assert (3, 6, "RT301", "，") in found
+    assert (8, 15, "RT301", "。") in found
+
+
+def _positions_of(path: Path) -> list[tuple[int, int, str, str]]:
+    findings, doc, _ = scan_bilingual(path, Settings())
+    return [(*doc.line_col(f.start), f.rule.code, doc.text[f.start:f.end]) for f in findings]

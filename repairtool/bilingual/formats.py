@@ -725,12 +725,18 @@ def read_subtitles(path: str, text: str) -> BilingualFile:
     for i, u in enumerate(store.units, 1):
         value = str(u.source)
         unit = Unit(str(i), "", value)
-        at = text.find(value, cursor)
+        stored = value if "\r\n" not in text else value.replace("\n", "\r\n")
+        at = text.find(stored, cursor)
         if at >= 0:
             unit.anchor = at
-            unit.fstart = list(range(at, at + len(value)))
-            unit.fend = list(range(at + 1, at + len(value) + 1))
-            cursor = at + len(value)
+            unit.fstart, unit.fend = [], []
+            pos = at
+            for ch in value:  # a line break may be stored as CR LF
+                width = 2 if ch == "\n" and text.startswith("\r\n", pos) else 1
+                unit.fstart.append(pos)
+                unit.fend.append(pos + width)
+                pos += width
+            cursor = pos
         unit.extra["line"] = text.count("\n", 0, unit.anchor) + 1
         units.append(unit)
     return BilingualFile(path, "subtitles", units, text, monolingual=True)
