@@ -242,7 +242,7 @@ def test_language_pair_is_detected_without_metadata(tmp_path: Path) -> None:
         "收入增至3亿元，比去年增长很多\tIncome rose to 3亿 yuan, much more than last year\n"
         "他在北京大学读书已经三年了\tHe has studied at Peking University for three years\n",
         encoding="utf-8")
-    findings, doc, bf = scan_bilingual(tmp_path / "p.tsv", Settings(extra={"bilingual": "tsv"}))
+    findings, doc, _bf = scan_bilingual(tmp_path / "p.tsv", Settings(extra={"bilingual": "tsv"}))
     assert [(f.rule.code, doc.text[f.start:f.end]) for f in findings] == [("RT802", "亿")]
 
 
