@@ -273,3 +273,18 @@ def test_subtitles_with_crlf_line_breaks(tmp_path: Path) -> None:
 def _positions_of(path: Path) -> list[tuple[int, int, str, str]]:
     findings, doc, _ = scan_bilingual(path, Settings())
     return [(*doc.line_col(f.start), f.rule.code, doc.text[f.start:f.end]) for f in findings]
+
+
+def test_tbx_glossary(tmp_path: Path) -> None:
+    from repairtool.bilingual.scan import load_glossary
+
+    assert load_glossary(BI / "terms.tbx") == [("云服务器", ["cloud server"])]
+    (tmp_path / "p.tsv").write_text("购买云服务器\tBuy a cloud host\n购买云服务器吧\tBuy a cloud "
+                                    "server now\n", encoding="utf-8")
+    res = cli("scan", "--isolated", "--bilingual", "tsv", "--glossary", str(BI / "terms.tbx"),
+              "p.tsv", cwd=tmp_path)
+    assert res.stdout.count("RT808") == 1 and "p.tsv:1:8: RT808" in res.stdout, res.stdout
+    hostile = tmp_path / "bad.tbx"
+    hostile.write_text(XXE, encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: XML external entity"):
+        load_glossary(hostile)
