@@ -107,6 +107,34 @@ def base_settings(config_file: Path | None) -> Settings | None:
     return load_settings(config_file.absolute())
 
 
+def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of bilingual files (PO, XLIFF, TMX, pairs); see repairtool.bilingual."""
+    opts = [
+        click.option("--bilingual", type=click.Choice(["tsv", "jsonl"]),
+                     help="Read files as source/target pairs in this format."),
+        click.option("--source-field", help="JSONL field of the source (default: source)."),
+        click.option("--target-field", help="JSONL field of the target (default: target)."),
+        click.option("--source-lang", help="Source language when the file does not say."),
+        click.option("--target-lang", help="Target language when the file does not say."),
+        click.option("--glossary", type=click.Path(path_type=Path),
+                     help="Term base (CSV or TBX) for RT808."),
+        click.option("--source-file", type=click.Path(path_type=Path),
+                     help="Source-language file for a target-only format (strings.xml, …)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
+    """Move the bilingual options out of ``opts`` into an ``extra`` settings override."""
+    keys = ("bilingual", "source_field", "target_field", "source_lang", "target_lang",
+            "glossary", "source_file")
+    extra = {k: str(v) if isinstance(v, Path) else v for k in keys
+             if (v := opts.pop(k, None)) is not None}
+    return {**opts, "extra": extra or None}
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @rule_options
@@ -125,6 +153,7 @@ def base_settings(config_file: Path | None) -> Settings | None:
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of what --fix would do; write nothing.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 if a file changed.")
+@bilingual_options
 def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: str | None,
          exit_zero: bool, baseline_file: Path | None, update_baseline: bool, color: str,
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
@@ -134,7 +163,7 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     if not paths:
         raise click.UsageError("give at least one path (or - for stdin)")
     try:
-        overrides = build_overrides(**opts)
+        overrides = build_overrides(**bilingual_extra(opts))
         if fail_on:
             overrides["fail_on"] = Severity.parse(fail_on)
         if min_severity:
@@ -402,3 +431,49 @@ def rule_cmd(code: str) -> None:
                f"Fix: {'yes' if rule.fixable else 'no'} · "
                f"Languages: {', '.join(sorted(rule.languages))}\n")
     click.echo(rule.doc())
+
+
+# --- score (bilingual branch) -------------------------------------------------------------
+
+
+@main.command("score")
+@click.option("--hyp", "hyp_file", required=True, type=click.Path(path_type=Path),
+              help="The translation: one segment a line, or a bilingual file's targets.")
+@click.option("--ref", "ref_files", required=True, multiple=True,
+              type=click.Path(path_type=Path), help="A reference (repeatable).")
+@click.option("--segments", is_flag=True, help="Per-segment chrF and TER of the worst segments.")
+@click.option("--worst", default=10, show_default=True, help="How many segments --segments lists.")
+@click.option("--repair", type=click.Choice(["safe", "unsafe"]),
+              help="Also score after applying the fixes of this level.")
+@click.option("--format", "fmt", default="human", type=click.Choice(["human", "json"]))
+@rule_options
+def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst: int,
+              repair: str | None, fmt: str, config_file: Path | None, isolated: bool,
+              stdin_filename: str | None, **opts: Any) -> None:
+    """Score a translation against references (BLEU, chrF, chrF++, TER with sacrebleu)."""
+    from repairtool import scoring
+    from repairtool.engine import scan_text, settings_for
+    from repairtool.source import InputError
+
+    try:
+        settings = settings_for(hyp_file, base_settings(config_file), build_overrides(**opts),
+                                isolated)
+        hyp = scoring.read_segments(hyp_file, settings.encoding)
+        refs = [scoring.read_segments(r, settings.encoding) for r in ref_files]
+        scoring.check_counts(hyp, refs, [str(hyp_file), *map(str, ref_files)])
+    except (scoring.ScoreError, ConfigError, InputError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    def scan(text: str) -> list[Finding]:
+        return scan_text(text, settings=settings)
+
+    report = scoring.score(hyp, refs, scan=scan, worst=worst if segments else 0, repair=repair)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from repairtool.output.scores import render_scores
+
+    click.echo(render_scores(report), nl=False)

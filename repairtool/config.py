@@ -130,7 +130,8 @@ def load_settings(config: Path | None) -> Settings:
 
 
 _KEYS = {"select", "extend-select", "ignore", "per-file-ignores", "language", "exclude",
-         "lexicons", "severity", "fail-on", "min-severity", "encoding"}
+         "lexicons", "severity", "fail-on", "min-severity", "encoding",
+         "glossary"}  # glossary: the term base of the bilingual checks (RT808)
 
 
 def from_mapping(data: Mapping[str, Any], config: Path) -> Settings:
@@ -175,6 +176,8 @@ def from_mapping(data: Mapping[str, Any], config: Path) -> Settings:
         lexicons=tuple(root / p for p in data.get("lexicons", [])),
         severity=severities, fail_on=fail_on, min_severity=min(min_sev, fail_on),
         encoding=data.get("encoding"), root=root, source=config,
+        extra={"glossary": str(root / data["glossary"])} if isinstance(
+            data.get("glossary"), str) else {},
     )
 
 

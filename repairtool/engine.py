@@ -27,7 +27,8 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "
                        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 #: Files picked up from folders (named files are read whatever their name).
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd",
+                           ".po", ".pot", ".xlf", ".xliff", ".tmx"})  # + bilingual files
 
 META_RULE = "RT001"
 
@@ -75,7 +76,8 @@ def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
     enabled = set(settings.enabled_codes(path))
     findings: list[Finding] = []
     for rule in rules_for(settings, language, path):
-        findings.extend(f for f in rule.check(doc) if _visible(doc, f))
+        sees_hidden = getattr(rule, "reads_hidden", False)  # bilingual rules compare tokens
+        findings.extend(f for f in rule.check(doc) if sees_hidden or _visible(doc, f))
     if META_RULE in enabled:
         meta = known[META_RULE]()
         findings.extend(meta.finding(s, e, f"unknown rule code {code!r} in a suppression")
@@ -123,6 +125,8 @@ def settings_for(path: Path | None, base: Settings | None, overrides: Mapping[st
     for key in ("ignore", "extend_select", "exclude"):
         if changes.get(key):
             changes[key] = tuple(getattr(settings, key)) + tuple(changes[key])
+    if changes.get("extra"):
+        changes["extra"] = {**settings.extra, **changes["extra"]}
     settings = settings.replace(**changes)
     if settings.fail_on < settings.min_severity and not changes.get("min_severity"):
         settings = settings.replace(min_severity=settings.fail_on)  # what fails is shown
@@ -165,6 +169,13 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
     result = FileResult(display, fs_path)
     try:
         result.settings = s = settings_for(fs_path, settings, overrides or {}, isolated)
+        if _bilingual(fs_path, s):
+            from repairtool.bilingual.scan import scan_bilingual
+
+            result.findings, result.document, bf = scan_bilingual(fs_path, s)
+            # A streamed (large TMX) file is never held whole, not even here.
+            result.source = read_source(fs_path, s.encoding) if bf.text is not None else None
+            return result
         result.source = src = read_source(fs_path, s.encoding)
         result.findings, result.document = check(
             src.text, kind=kind_for(display), settings=s, path=str(fs_path))
@@ -172,6 +183,12 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
         result.error = str(exc)
         result.binary = isinstance(exc, BinaryFileError)
     return result
+
+
+def _bilingual(fs_path: Path, settings: Settings) -> bool:
+    from repairtool.bilingual.kinds import is_bilingual_path
+
+    return is_bilingual_path(fs_path, settings.extra.get("bilingual"))
 
 
 def _scan_stdin(stdin_filename: str | None, settings: Settings | None,

@@ -1,0 +1,43 @@
+"""Which files are bilingual, by name: cheap enough to ask for every scanned file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PO_SUFFIXES = frozenset({".po", ".pot"})
+XLIFF_SUFFIXES = frozenset({".xlf", ".xliff"})
+TMX_SUFFIXES = frozenset({".tmx"})
+OTHER_SUFFIXES = frozenset({".strings", ".srt", ".vtt"})
+#: Bilingual files picked up when a folder is scanned.
+FOLDER_SUFFIXES = PO_SUFFIXES | XLIFF_SUFFIXES | TMX_SUFFIXES
+
+
+def is_bilingual_path(path: str | Path, bilingual: str | None = None) -> bool:
+    """Whether ``path`` is read as a bilingual file (by extension, or ``--bilingual``)."""
+    return format_for(Path(path), bilingual) is not None
+
+
+def format_for(path: Path, bilingual: str | None = None) -> str | None:
+    if bilingual:
+        return bilingual
+    name = path.name.lower()
+    suffix = path.suffix.lower()
+    if suffix in PO_SUFFIXES:
+        return "po"
+    if suffix in XLIFF_SUFFIXES:
+        return "xliff"
+    if suffix in TMX_SUFFIXES:
+        return "tmx"
+    if name == "strings.xml" or (suffix == ".xml" and path.parent.name.startswith("values")):
+        return "android"
+    if suffix == ".strings":
+        return "strings"
+    if suffix in {".srt", ".vtt"}:
+        return "subtitles"
+    if suffix == ".json" and path.parent.name.lower() in _I18N_DIRS:
+        return "i18next"
+    return None
+
+
+_I18N_DIRS = frozenset({"locales", "locale", "i18n", "translations", "lang", "langs"}) | {
+    "en", "zh", "zh-cn", "zh-hans", "zh_cn", "de", "fr", "es", "ja", "ko"}
