@@ -192,6 +192,14 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     sys.exit(run.finish(exit_zero))
 
 
+def is_bilingual(result: FileResult) -> bool:
+    """Whether ``result`` is a bilingual file (fixed through its own format)."""
+    from repairtool.bilingual.kinds import is_bilingual_path
+
+    bilingual = result.settings.extra.get("bilingual") if result.settings else None
+    return result.fs_path is not None and is_bilingual_path(result.fs_path, bilingual)
+
+
 class Fixer:
     """``scan --fix`` / ``--diff``: repairs each scanned file, then writes it or prints a diff."""
 
@@ -209,6 +217,8 @@ class Fixer:
 
         if result.error or result.source is None:
             return True
+        if is_bilingual(result):
+            return self._apply_bilingual(result)
         rep = repair.repair(result, self.level)
         if not rep.fixed.converged:
             click.echo(f"{result.path}: warning: fixes did not settle after "
@@ -232,6 +242,34 @@ class Fixer:
             self.fixed += len(rep.fixed.applied)
         result.findings, result.document = rep.findings, rep.document
         return not self.diff and result.fs_path is not None
+
+    def _apply_bilingual(self, result: FileResult) -> bool:
+        """Fix a PO/XLIFF/TMX/... file through its own format (entries marked for review)."""
+        from repairtool import patch, repair
+        from repairtool.bilingual.writeback import WriteBackError, fix_file
+        from repairtool.engine import scan_file
+
+        assert result.fs_path is not None and result.source is not None
+        try:
+            done = fix_file(result.fs_path, result.settings, str(self.level), write=False)
+            if done.changed and self.diff:
+                name = patch.display_path(result.fs_path)
+                sys.stdout.buffer.write(patch.unified_diff(
+                    result.source.encode(result.source.text), result.source.encode(done.text),
+                    name))
+            elif done.changed:
+                repair.write_atomic(result.fs_path, result.source.encode(done.text),
+                                    result.source)
+        except (WriteBackError, repair.WriteError) as exc:
+            result.error = str(exc)
+            return True
+        if done.changed:
+            self.files_changed += 1
+            self.fixed += len(done.changed)
+            if not self.diff:
+                again = scan_file(result.fs_path, result.path, result.settings)
+                result.findings, result.document = again.findings, again.document
+        return not self.diff
 
     def finish(self, run: Run, exit_zero: bool, exit_on_fix: bool) -> int:
         if self.diff:

@@ -142,7 +142,7 @@ def _verify(p: Path, before: BilingualFile, new_text: str, changed: list[Unit],
     """Parse ``new_text`` with the same library; it must hold what we meant to write."""
     with tempfile.TemporaryDirectory() as tmp:
         # Same name so that the format is chosen the same way (strings.xml, locales/…).
-        q = Path(tmp) / p.parent.name / p.name
+        q = Path(tmp) / (p.absolute().parent.name or "root") / p.name
         q.parent.mkdir()
         q.write_text(new_text, encoding="utf-8", newline="")
         try:
