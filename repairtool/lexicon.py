@@ -113,7 +113,8 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "hit": ("", "hit", "hit", "hitting"), "hold": ("", "held", "held", ""),
     "keep": ("", "kept", "kept", ""), "know": ("", "knew", "known", ""),
     "lay": ("", "laid", "laid", ""), "lead": ("", "led", "led", ""),
-    "leave": ("", "left", "left", ""), "lie": ("", "lay", "lain", "lying"),
+    "leave": ("", "left", "left", ""), "overdo": ("overdoes", "overdid", "overdone", ""),
+    "cling": ("", "clung", "clung", ""), "understand": ("", "understood", "understood", ""),
     "lose": ("", "lost", "lost", ""), "make": ("", "made", "made", ""),
     "meet": ("", "met", "met", ""), "pay": ("", "paid", "paid", ""),
     "put": ("", "put", "put", "putting"), "ride": ("", "rode", "ridden", ""),
@@ -392,12 +393,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
-    """An entry matched at ``text[start:end]``, and the form of its first inflected word."""
+    """An entry matched at ``text[start:end]``, and the forms its ``word~`` tokens took."""
 
     entry: Entry
     start: int
     end: int
-    form: str
+    forms: tuple[str, ...]
 
 
 class Lexicon:
@@ -412,11 +413,11 @@ class Lexicon:
             for key in e.anchors:
                 self.by_anchor.setdefault(key, []).append(e)
         self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
-        self._anchor_re: re.Pattern[str] | None = None
+        self._anchor_re: regex.Pattern[str] | None = None
         self._automaton: Any = None
 
     def automaton(self) -> Any:
-        """An Aho-Corasick automaton of the anchor words in three casings, or ``None`` when
+        """An Aho-Corasick automaton of the (lower-case) anchors, or ``None`` when
         ``ahocorasick_rs`` is not installed (then the slower :attr:`anchor_re` is used)."""
         if self._automaton is None:
             try:
@@ -426,19 +427,18 @@ class Lexicon:
                 return None
             variants: dict[str, str] = {}
             for k in self.by_anchor:
-                for v in (k, k.capitalize(), k.title(), k.upper()):
-                    variants[v] = k
-                    variants[v.replace(" ", "-")] = k
+                variants[k] = variants[k.replace(" ", "-")] = k
             words = sorted(variants)
             self._automaton = (ac.AhoCorasick(words, implementation=ac.Implementation.DFA),
                                [variants[w] for w in words])
         return self._automaton or None
 
     @property
-    def anchor_re(self) -> re.Pattern[str]:
+    def anchor_re(self) -> regex.Pattern[str]:
+        """All anchors in one regex (the fallback when ``ahocorasick_rs`` is missing)."""
         if self._anchor_re is None:
-            self._anchor_re = re.compile(
-                r"\b(?:" + _trie_regex(self.by_anchor) + r")\b", re.IGNORECASE)  # fallback
+            self._anchor_re = regex.compile(
+                r"\b(?:" + _trie_regex(self.by_anchor) + r")\b", regex.IGNORECASE)
         return self._anchor_re
 
 
@@ -463,7 +463,7 @@ def _trie_regex(words: Iterable[str]) -> str:
 
     def build(node: dict) -> str:
         ends = "" in node
-        branches = [(r"[\s\-]+" if ch == " " else re.escape(ch)) + build(sub)
+        branches = [(r"[\s\-]+" if ch == " " else regex.escape(ch)) + build(sub)
                     for ch, sub in sorted(node.items()) if ch]
         if not branches:
             return ""
@@ -720,7 +720,7 @@ def _matches_in(text: str, lex: Lexicon) -> Iterator[Match]:
             for m in e.regex.finditer(text, start, end, overlapped=False):
                 if m.end() == end and end < n:
                     continue  # may be cut off by the window: a wider one would decide
-                yield Match(e, m.start(), m.end(), _form(e, m))
+                yield Match(e, m.start(), m.end(), _forms(e, m))
 
 
 #: Below this many code points the pre-filter looks each word up in a set; above it, it
@@ -745,12 +745,13 @@ def _anchor_hits(text: str, lex: Lexicon) -> Iterator[tuple[int, int, str]]:
             prev = m if word in starts else None
         return
     auto = lex.automaton()
-    if auto is None:
-        for m in lex.anchor_re.finditer(text):
+    flat = text.lower()
+    if auto is None or len(flat) != len(text):  # a few characters change length when lowered
+        for m in lex.anchor_re.finditer(text, overlapped=True):
             yield m.start(), m.end(), _GAP.sub(" ", m.group().lower())
         return
     machine, key_of = auto
-    flat = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    flat = flat.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     n = len(text)
     for i, start, end in machine.find_matches_as_indexes(flat, overlapping=True):
         if (start and _is_word(text[start - 1])) or (end < n and _is_word(text[end])):
@@ -765,20 +766,32 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _form(entry: Entry, m: regex.Match[str]) -> str:
+def _forms(entry: Entry, m: regex.Match[str]) -> tuple[str, ...]:
+    """The form (``base``, ``s``, ``ed``, ``en``, ``ing``) of each ``word~`` token matched."""
+    out = []
     for i, tok in enumerate(entry.tokens):
         if tok.lemma is not None:
             got = m.group(f"t{i}")
-            return form_of(tok.lemma, got) if got else "base"
-    return "base"
+            out.append(form_of(tok.lemma, got) if got else "base")
+    return tuple(out)
 
 
 _SUGGEST_WORD = re.compile(r"([A-Za-z'\-]+)~")
 
 
-def render(suggestion: str, form: str, original: str) -> str:
-    """``suggestion`` with each ``word~`` put in ``form`` and the case of ``original``."""
-    out = _SUGGEST_WORD.sub(lambda m: inflect(m.group(1), form), suggestion)
+def render(suggestion: str, forms: Sequence[str], original: str) -> str:
+    """``suggestion`` with its n-th ``word~`` in the form the pattern's n-th ``word~`` had
+    in the text (``base`` when the pattern has fewer), and the initial capital of
+    ``original``."""
+    count = itertools.count()
+
+    def put(m: re.Match[str]) -> str:
+        n = next(count)
+        return inflect(m.group(1), forms[n] if n < len(forms) else "base")
+
+    out = _SUGGEST_WORD.sub(put, suggestion)
+    if original.isupper() and len(original) > 1:
+        return out.upper()
     if original[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out

@@ -54,7 +54,7 @@ class _LexiconRule(Rule):
         fixes = []
         seen: set[str] = set()
         for s in e.suggest:
-            repl = lexicon.render(s, m.form, found)
+            repl = lexicon.render(s, m.forms, found)
             if repl.lower() in seen or repl == found:
                 continue
             seen.add(repl.lower())
@@ -94,8 +94,9 @@ class Calque(_LexiconRule):
 
     ## Fix safety
     Suggestions only: a calque's replacement changes meaning-bearing words and often needs
-    the sentence reworded, so a person chooses. The first inflected word of the pattern
-    passes its form on to the suggestion (`added` → `made`), and a capital is kept.
+    the sentence reworded, so a person chooses. The n-th inflected word (`word~`) of the
+    pattern passes its form to the n-th `word~` of the suggestion (`added flowers to
+    brocade` → `made things even better`), and an initial capital is kept.
     """
 
     code = "RT601"
