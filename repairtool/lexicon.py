@@ -29,14 +29,15 @@ Parsed lexicons are cached by path, modification time and size.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -657,11 +658,83 @@ def _plain(token: Token) -> bool:
 
 @cache
 def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
+    cached = _read_disk_cache(path, mtime_ns, size)
+    if cached is not None:
+        return Lexicon(cached)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read lexicon: {exc}") from None
-    return Lexicon(parse_lexicon(text, path))
+    entries = parse_lexicon(text, path)
+    _write_disk_cache(path, mtime_ns, size, entries)
+    return Lexicon(entries)
+
+
+# --- the on-disk cache of parsed lexicons ----------------------------------------------------
+# Parsing ~350 entries costs tens of milliseconds, which a one-file run would pay every time;
+# the parsed form (tokens, anchors) is kept as JSON, keyed by path, mtime, size and the
+# version of this module. Any problem with the cache just means parsing again.
+
+#: Bump when the parsed form changes.
+CACHE_VERSION = 1
+
+
+def _cache_file(path: str, mtime_ns: int, size: int) -> Path | None:
+    """Where the parsed form of this version of ``path`` is kept (``None``: no cache).
+
+    ``REPAIRTOOL_CACHE_DIR`` chooses the folder; set to an empty string it turns the cache
+    off. The default is ``$XDG_CACHE_HOME/repairtool`` (``~/.cache/repairtool``).
+    """
+    folder = os.environ.get("REPAIRTOOL_CACHE_DIR")
+    if folder == "":
+        return None
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
+                                                                ".cache")
+        folder = os.path.join(base, "repairtool")
+    me = Path(__file__).stat()
+    key = f"{CACHE_VERSION}|{os.path.abspath(path)}|{mtime_ns}|{size}|{me.st_mtime_ns}"
+    return Path(folder) / f"lexicon-{hashlib.sha1(key.encode()).hexdigest()[:20]}.json"
+
+
+def _read_disk_cache(path: str, mtime_ns: int, size: int) -> list[Entry] | None:
+    try:
+        file = _cache_file(path, mtime_ns, size)
+        if file is None or not file.is_file():
+            return None
+        return [_entry_from_json(d, path) for d in json.loads(file.read_text("utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _write_disk_cache(path: str, mtime_ns: int, size: int, entries: list[Entry]) -> None:
+    try:
+        file = _cache_file(path, mtime_ns, size)
+        if file is None:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([_entry_to_json(e) for e in entries]), "utf-8")
+        os.replace(tmp, file)
+    except OSError:
+        pass
+
+
+def _entry_to_json(e: Entry) -> dict[str, Any]:
+    return {
+        "pattern": e.pattern, "kind": e.kind, "domain": e.domain, "suggest": e.suggest,
+        "example": e.example, "note": e.note, "zh": e.zh, "line": e.line,
+        "anchors": sorted(e.anchors), "reach": e.reach,
+        "tokens": [[t.kind, t.alternatives, t.optional, t.lemma, t.comma] for t in e.tokens],
+    }
+
+
+def _entry_from_json(d: dict[str, Any], source: str) -> Entry:
+    tokens = [Token(k, tuple(tuple(a) for a in alts), opt, lemma, comma)
+              for k, alts, opt, lemma, comma in d["tokens"]]
+    return Entry(d["pattern"], d["kind"], d["domain"], tuple(d["suggest"]), d["example"],
+                 d["note"], d["zh"], source, d["line"], tokens, frozenset(d["anchors"]),
+                 tuple(d["reach"]))
 
 
 def load(path: Path | str) -> Lexicon:
@@ -675,7 +748,8 @@ def load(path: Path | str) -> Lexicon:
 
 
 def shipped_path() -> Path:
-    return Path(str(resources.files("repairtool") / "data" / SHIPPED))
+    """The lexicon shipped in the package (``repairtool/data/calques_en.toml``)."""
+    return Path(__file__).parent / "data" / SHIPPED
 
 
 def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
