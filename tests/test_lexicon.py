@@ -57,6 +57,7 @@ def test_shipped_patterns_are_unique_and_documented() -> None:
         assert e.note and e.zh and e.example, e.pattern
         assert not any(re.search(r"\((one's|their|them|you|the|a|an)\)", s) for s in e.suggest), \
             f"{e.pattern}: suggestions are literal text, not patterns"
+        assert not any(c in s for s in e.suggest for c in "[]{}|*!"), e.pattern
 
 
 @pytest.mark.parametrize("entry", SHIPPED.entries, ids=lambda e: f"{e.line}:{e.pattern[:30]}")
@@ -78,6 +79,8 @@ def test_every_example_fires_with_its_first_suggestion(entry: lexicon.Entry) -> 
 def test_message_names_chinese_source_and_suggestion() -> None:
     (f,) = rt6("The people's livelihood improved.")
     assert "民生" in f.message and "people's wellbeing" in f.message and f.code == "RT601"
+    (g,) = rt6("The agency\nadded flowers to\nbrocade.")
+    assert "'added flowers to brocade'" in g.message and "\n" not in g.message
 
 
 # --- inflection and case -------------------------------------------------------------------

@@ -62,7 +62,8 @@ class _LexiconRule(Rule):
                                      Applicability.SUGGESTION))
         zh = f" ({e.zh})" if e.zh else ""
         note = f": {e.note}" if e.note else ""
-        msg = (f"{self.label} {found!r}{zh}; say {lexicon.plain(e.suggest[0])!r}"
+        shown = " ".join(found.split())
+        msg = (f"{self.label} {shown!r}{zh}; say {lexicon.plain(e.suggest[0])!r}"
                f"{note} [{e.domain}]")
         return self.finding(m.start, m.end, msg, fixes)
 
