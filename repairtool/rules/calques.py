@@ -79,8 +79,11 @@ class Calque(_LexiconRule):
     Matching ignores case and inflection (`adds/added/adding`, `wolves`) and allows the
     optional or intervening words an entry's pattern marks. The pattern syntax is: `word~`
     any inflection; `word[s|es]` listed endings; `a|the` alternatives; `(the)` optional word;
-    `*` any one word, `(*)` at most one; `!word` the next (or, first, previous) word is not
-    `word`. Hyphens, line breaks and quotes between words are tolerated.
+    `*` any one word, `(*)` at most one; `word,` a comma may follow; `!word` the next (or,
+    written first, the previous) word must not be `word`; `{word}` it must be `word`, as
+    context outside the finding. Spaces, line breaks, hyphens and double quotes between
+    words are all accepted. The file format is documented at the top of the shipped file;
+    `repairtool/data/SOURCES.md` says where it comes from.
 
     ## Why it matters
     A literal idiom reads as nonsense or as a strange image to an English reader, and marks
