@@ -825,7 +825,9 @@ def _anchor_hits(text: str, lex: Lexicon) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.end(), _GAP.sub(" ", m.group().lower())
         return
     machine, key_of = auto
-    flat = flat.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    for ch in "\n\r\t":
+        if ch in flat:
+            flat = flat.replace(ch, " ")
     n = len(text)
     for i, start, end in machine.find_matches_as_indexes(flat, overlapping=True):
         if (start and _is_word(text[start - 1])) or (end < n and _is_word(text[end])):
