@@ -351,3 +351,24 @@ def test_disk_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert lexicon._load_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size).entries
     monkeypatch.setenv("REPAIRTOOL_CACHE_DIR", "")
     assert lexicon._cache_file(str(path), 1, 1) is None
+
+
+def test_precision_on_human_references(corpora: Path) -> None:
+    """The human reference translations of the MQM zh-en data hold no calque we list."""
+    import csv
+
+    csv.field_size_limit(1 << 30)
+    seen, segments = set(), []
+    for tsv in sorted((corpora / "mqm-zhen-google").glob("*.tsv")):
+        with tsv.open(encoding="utf-8") as fh:
+            reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for row in reader:
+                key = (row["system"], row["doc"], row["seg_id"])
+                if row["system"].startswith("ref") and key not in seen:
+                    seen.add(key)
+                    segments.append(row["target"].replace("<v>", "").replace("</v>", ""))
+    text = "\n\n".join(segments)
+    assert len(text) > 100_000
+    found = lexicon.find_matches(text, [SHIPPED])
+    per_100kb = len(found) / (len(text.encode()) / 100_000)
+    assert per_100kb <= 0.3, [text[m.start:m.end] for m in found]
