@@ -855,10 +855,12 @@ def _forms(entry: Entry, m: regex.Match[str]) -> tuple[str, ...]:
 _SUGGEST_WORD = re.compile(r"([A-Za-z'\-]+)~")
 
 
-def render(suggestion: str, forms: Sequence[str], original: str) -> str:
+def render(suggestion: str, forms: Sequence[str], original: str,
+           sentence_start: bool = False) -> str:
     """``suggestion`` with its n-th ``word~`` in the form the pattern's n-th ``word~`` had
-    in the text (``base`` when the pattern has fewer), and the initial capital of
-    ``original``."""
+    in the text (``base`` when the pattern has fewer); in capitals if ``original`` is, with
+    an initial capital if ``original`` has one and starts a sentence (a capital inside a
+    sentence belongs to a name: ``old Wang selling melons``)."""
     count = itertools.count()
 
     def put(m: re.Match[str]) -> str:
@@ -868,7 +870,7 @@ def render(suggestion: str, forms: Sequence[str], original: str) -> str:
     out = _SUGGEST_WORD.sub(put, suggestion)
     if original.isupper() and len(original) > 1:
         return out.upper()
-    if original[:1].isupper() and out[:1].islower():
+    if sentence_start and original[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out
 

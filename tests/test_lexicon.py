@@ -96,6 +96,8 @@ def test_message_names_chinese_source_and_suggestion() -> None:
     ("They opened the lights at six.", "turned on the lights"),
     ("Please open the light.", "turn on the light"),
     ("The white-eyed wolves left.", "ingrates"),
+    ("Yes. Horse horse tiger tiger, he said.", "So-so"),
+    ("It was, he said, Horse Horse Tiger Tiger.", "so-so"),
 ])
 def test_inflection_and_case(text: str, first: str) -> None:
     (f,) = rt6(text)

@@ -54,7 +54,7 @@ class _LexiconRule(Rule):
         fixes = []
         seen: set[str] = set()
         for s in e.suggest:
-            repl = lexicon.render(s, m.forms, found)
+            repl = lexicon.render(s, m.forms, found, _starts_sentence(doc.text, m.start))
             if repl.lower() in seen or repl == found:
                 continue
             seen.add(repl.lower())
@@ -66,6 +66,13 @@ class _LexiconRule(Rule):
         msg = (f"{self.label} {shown!r}{zh}; say {lexicon.plain(e.suggest[0])!r}"
                f"{note} [{e.domain}]")
         return self.finding(m.start, m.end, msg, fixes)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether ``start`` begins a sentence: only quotes, brackets or spaces since the start
+    of the text, a line break, or a full stop, question or exclamation mark."""
+    before = text[max(0, start - 12):start].rstrip(" \t\"'\u201c\u2018([")
+    return not before or before[-1] in ".!?:\n" or (start < 12 and not before.strip())
 
 
 class Calque(_LexiconRule):
