@@ -592,7 +592,8 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
     """
     required = [t for t in tokens if t.kind == "word" and not t.optional]
     pairs = [(i, a, b) for i, (a, b) in enumerate(itertools.pairwise(tokens))
-             if _is_in(a, required) and _is_in(b, required) and _plain(a) and _plain(b)]
+             if _is_in(a, required) and _is_in(b, required) and _plain(a) and _plain(b)
+             and not a.comma]
     if wanted:
         words = wanted.lower().split()
         for i, a, b in pairs:

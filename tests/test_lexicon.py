@@ -374,3 +374,15 @@ def test_precision_on_human_references(corpora: Path) -> None:
     found = lexicon.find_matches(text, [SHIPPED])
     per_100kb = len(found) / (len(text.encode()) / 100_000)
     assert per_100kb <= 0.3, [text[m.start:m.end] for m in found]
+
+
+def test_pair_anchor_never_spans_an_allowed_comma() -> None:
+    for e in SHIPPED.entries:
+        for key in e.anchors:
+            if " " in key:
+                first = key.split(" ")[0]
+                assert not any(t.comma and first in {f.lower() for f in t.forms()}
+                               for t in e.tokens if t.kind == "word"), e.pattern
+    text = "It was one arrow, two eagles. " + "filler text. " * (lexicon.SMALL_TEXT // 10)
+    assert [m.entry.pattern for m in lexicon.find_matches(text, [SHIPPED])][:1] == \
+        ["one arrow, (and|for) two eagle~|vulture~|hawk~|condor~"]
