@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The lexicon's parse cache goes to a throw-away folder, never the user's real cache.
+os.environ.setdefault("REPAIRTOOL_CACHE_DIR", tempfile.mkdtemp(prefix="repairtool-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
