@@ -128,3 +128,18 @@ INJECTORS: dict[str, Callable[[str, random.Random], Injected]] = {
 def inject(sentence: str, kind: str, rng: random.Random) -> Injected:
     """``sentence`` with one artefact of ``kind``, and its span; ``None`` if none fits."""
     return INJECTORS[kind](sentence, rng)
+
+
+def pairs(sentences: list[str], kind: str, n: int, seed: int = 2026) -> list[tuple[str, str]]:
+    """Up to ``n`` pairs (clean, damaged) with damage ``kind``, chosen with ``seed``."""
+    rng = random.Random(f"{seed}-{kind}")
+    order = sentences[:]
+    rng.shuffle(order)
+    out = []
+    for sentence in order:
+        got = inject(sentence, kind, rng)
+        if got is not None and got[0] != sentence:
+            out.append((sentence, got[0]))
+            if len(out) == n:
+                break
+    return out

@@ -58,6 +58,12 @@ def references() -> list[tuple[str, str]]:
     return _documents(True)
 
 
+def reference_sentences(min_chars: int = 20) -> list[str]:
+    """Every reference segment (deduplicated) of at least ``min_chars`` characters."""
+    return [p.strip() for _, doc in references() for p in doc.split("\n\n")
+            if len(p.strip()) >= min_chars]
+
+
 def mt_documents() -> list[tuple[str, str]]:
     """(name, text) of every MT output document."""
     return _documents(False)

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from artefacts import INJECTORS, inject
-from corpus_text import read_tsv, references, require_corpora
+from corpus_text import read_tsv, reference_sentences, require_corpora
 
 from repairtool.config import Settings
 from repairtool.engine import scan_text
@@ -39,7 +39,7 @@ def findings(text: str) -> list:
 
 def injected(per_kind: int) -> None:
     rng = random.Random(13)
-    sentences = [p for _, doc in references() for p in doc.split("\n\n") if len(p) > 40]
+    sentences = reference_sentences(40)
     rng.shuffle(sentences)
     print("Injected artefacts (clean reference sentences, one artefact each):")
     for kind in INJECTORS:

@@ -5,7 +5,7 @@
    against the human post-edit, before and after: chrF must not go down and TER must not go
    up on any split. The TSVs are Moses-tokenised; both sides are detokenised with sacremoses.
 2. Help: clean human reference sentences (``ref`` rows of mqm-zhen-google) get one kind of
-   damage each (see ``inject.py``, fixed seed); the damaged text and its safe / unsafe repair
+   damage each (see ``artefacts.py``, fixed seed); the damaged text and its safe / unsafe repair
    are scored with chrF++ (chrF plus word bigrams, so glued and doubled words count; plain
    chrF ignores spaces) against the undamaged sentence. "undone" is the share of the lost
    chrF the repair wins back; "exact" the share of sentences restored exactly.
@@ -27,7 +27,9 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from inject import DAMAGE, inject  # noqa: E402
+from artefacts import INJECTORS as DAMAGE  # noqa: E402
+from artefacts import pairs as inject  # noqa: E402
+from corpus_text import reference_sentences  # noqa: E402
 
 from repairtool.config import Settings  # noqa: E402
 from repairtool.engine import scan_text  # noqa: E402
@@ -57,25 +59,6 @@ def read_mlqe(path: Path, limit: int | None) -> tuple[list[str], list[str]]:
             mt.append(detok.detokenize(row["mt"].split()))
             pe.append(detok.detokenize(row["pe"].split()))
     return mt, pe
-
-
-def read_refs() -> list[str]:
-    """Deduplicated human reference sentences of mqm-zhen-google."""
-    seen: set[tuple[str, str, str]] = set()
-    out: list[str] = []
-    for path in sorted((CORPORA / "mqm-zhen-google").glob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-                if not (row.get("system") or "").startswith("ref"):
-                    continue
-                key = (row["system"], row["doc"], row["seg_id"])
-                if key in seen:
-                    continue
-                seen.add(key)
-                text = (row["target"] or "").replace("<v>", "").replace("</v>", "").strip()
-                if len(text) >= 20:
-                    out.append(text)
-    return out
 
 
 def never_hurt(limit: int | None) -> bool:
@@ -112,10 +95,10 @@ def helps(per_kind: int) -> None:
     from sacrebleu.metrics import CHRF
 
     chrf = CHRF(word_order=2)
-    refs = read_refs()
+    refs = reference_sentences()
     print(f"## Help: injected damage in {len(refs)} human reference sentences "
           f"(mqm-zhen-google), {per_kind} per kind, chrF++ against the undamaged text\n")
-    print(f"{'damage':<11}{'n':>6}{'damaged':>9}{'safe':>8}{'unsafe':>8}{'undone safe':>13}"
+    print(f"{'damage':<15}{'n':>6}{'damaged':>9}{'safe':>8}{'unsafe':>8}{'undone safe':>13}"
           f"{'undone unsafe':>15}{'exact safe':>12}{'exact unsafe':>14}")
     for kind in DAMAGE:
         pairs = inject(refs, kind, per_kind)
@@ -133,7 +116,7 @@ def helps(per_kind: int) -> None:
         def exact(out: list[str], ref: list[str] = clean) -> str:
             return f"{100 * sum(a == b for a, b in zip(out, ref, strict=True)) / len(ref):.1f}%"
 
-        print(f"{kind:<11}{len(pairs):>6}{s_d:>9.2f}{s_s:>8.2f}{s_u:>8.2f}{undone(s_s):>13}"
+        print(f"{kind:<15}{len(pairs):>6}{s_d:>9.2f}{s_s:>8.2f}{s_u:>8.2f}{undone(s_s):>13}"
               f"{undone(s_u):>15}{exact(safe):>12}{exact(unsafe):>14}")
     print(f"\nchrF++: {chrf.get_signature()}\n")
 
