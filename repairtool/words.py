@@ -1,0 +1,57 @@
+"""A compact English word list, loaded lazily on the first look-up and cached.
+
+The list (``repairtool/data/en_words.txt.gz``, built by ``benchmarks/build_wordlist.py`` from
+the ``wordsegment`` 1.3.1 data, see ``repairtool/data/SOURCES.md``) holds the most frequent
+tokens of the Google Web Trillion Word Corpus, most frequent first. Tokens that are also in
+an English dictionary are plain lines; frequent tokens that are not (names, brands, newer
+compounds such as ``login``) end in a tab and ``-``.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from importlib import resources
+
+#: Closed-class English words that MT and OCR often glue to a neighbour (``decidedto``).
+FUNCTION_WORDS = frozenset("""
+a an the to of in on at by for with from as into onto than
+is are was were be been has have had do does did will would can could should may might must
+and or but if so nor not no that this these those which who whom whose what when where while
+it its he she we they his her their our your my i me him them us you
+""".split())
+
+_DATA = "en_words.txt.gz"
+
+
+@cache
+def _table() -> tuple[dict[str, int], frozenset[str]]:
+    """Rank of every listed token (0 = most frequent) and the set of dictionary words."""
+    raw = resources.files("repairtool").joinpath("data", _DATA).read_bytes()
+    ranks: dict[str, int] = {}
+    dictionary: list[str] = []
+    for i, line in enumerate(gzip.decompress(raw).decode("utf-8").splitlines()):
+        word, _, flag = line.partition("\t")
+        ranks[word] = i
+        if not flag:
+            dictionary.append(word)
+    return ranks, frozenset(dictionary)
+
+
+def rank(word: str) -> int | None:
+    """Frequency rank of ``word`` (case-insensitive; 0 is ``the``), or ``None`` if unlisted."""
+    return _table()[0].get(word.lower())
+
+
+def is_known(word: str) -> bool:
+    """Whether ``word`` is a listed token: a dictionary word or a frequent name or term."""
+    return word.lower() in _table()[0]
+
+
+def is_word(word: str) -> bool:
+    """Whether ``word`` is a frequent English dictionary word (not just a name or term)."""
+    return word.lower() in _table()[1]
+
+
+def is_function_word(word: str) -> bool:
+    return word.lower() in FUNCTION_WORDS
