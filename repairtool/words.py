@@ -14,12 +14,13 @@ from functools import cache
 from importlib import resources
 
 #: Closed-class English words that MT and OCR often glue to a neighbour (``decidedto``).
-FUNCTION_WORDS = frozenset("""
+_FUNCTION_WORDS = """
 a an the to of in on at by for with from as into onto than
 is are was were be been has have had do does did will would can could should may might must
 and or but if so nor not no that this these those which who whom whose what when where while
 it its he she we they his her their our your my i me him them us you
-""".split())
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 _DATA = "en_words.txt.gz"
 
