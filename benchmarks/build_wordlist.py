@@ -11,6 +11,9 @@ Trillion Word Corpus, via Peter Norvig, with counts), ``bigrams.txt`` and ``word
   two-word form is ``GLUE_RATIO`` times as frequent as the glued one (``inthe``: "in the" is
   2770 times as frequent), because those are the very slips the run-on rules look for.
 
+Rarer dictionary words that would read as a word plus a glued function word (``forthwith``,
+``whereto``) are appended so that the run-on rules never flag them.
+
 Lines are in frequency order, so the line number is the token's rank. The file is gzipped,
 with a fixed mtime so that rebuilding gives the same bytes.
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from repairtool.words import FUNCTION_WORDS  # noqa: E402
+from repairtool.words import FUNCTION_WORDS, glue_splits  # noqa: E402
 
 #: A token is a glue when its two-word form is at least this many times as frequent
 #: (``inthe`` 2770, ``atleast`` 94; names stay below: ``todo`` 35, ``hasan`` 27, ``putin`` 4).
@@ -84,6 +87,14 @@ def build(top: int) -> tuple[list[str], dict[str, int]]:
         else:
             lines.append(word + "\t-")
             stats["other"] += 1
+    # Rarer dictionary words that look like a word with a function word glued on (forthwith,
+    # whereto): listed at the end so that the run-on rules know they are words.
+    kept = {w.partition("\t")[0] for w in lines}
+    top_dict = {w for w in kept if w in dictionary}
+    for word in sorted(dictionary - kept):
+        if word.isalpha() and word.isascii() and glue_splits(word, top_dict.__contains__):
+            lines.append(word)
+            stats["rare glue-like words"] = stats.get("rare glue-like words", 0) + 1
     return lines, stats
 
 

@@ -22,6 +22,25 @@ it its he she we they his her their our your my i me him them us you
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Function words that end up glued to the END of the previous word (``decidedto``,
+#: ``troopshas``, ``marketsif``).
+TRAILING_GLUE = _set(
+    "to of in on at by for with from as is are was were has have had if and or but the that "
+    "will would can could should not than into")
+#: Function words that glue to the START of the next word, only judged when that next word
+#: is a determiner (``inthe``, ``ofthe``, ``forthis``): ``isvalid``, ``tolist``, ``onclick``
+#: are identifiers, not slips.
+LEADING_GLUE = _set(
+    "to of in on at by for with from as is are was were has have had and or but that into "
+    "than if")
+#: (``a``, ``an``, ``her``, ``his`` are left out: ``hasher``, ``ina``, ``ashis`` are names or
+#: words more often than slips.)
+DETERMINERS = _set("the this that these those their its our my your")
+
 _DATA = "en_words.txt.gz"
 
 
@@ -56,3 +75,21 @@ def is_word(word: str) -> bool:
 
 def is_function_word(word: str) -> bool:
     return word.lower() in FUNCTION_WORDS
+
+
+def glue_splits(token: str, is_content_word=None) -> list[tuple[str, str]]:
+    """The ways ``token`` (lower case) reads as a word with a function word glued to it.
+
+    ``decidedto`` -> ``[("decided", "to")]``; ``inthe`` -> ``[("in", "the")]``. A content
+    part must be a dictionary word of at least three letters (``is_content_word`` decides,
+    :func:`is_word` by default). Known tokens are not checked here: the caller does that.
+    """
+    check = is_content_word or is_word
+    out: list[tuple[str, str]] = []
+    n = len(token)
+    for i in range(1, n):
+        left, right = token[:i], token[i:]
+        trailing = right in TRAILING_GLUE and len(left) >= 3 and check(left)
+        if trailing or (left in LEADING_GLUE and right in DETERMINERS):
+            out.append((left, right))
+    return out

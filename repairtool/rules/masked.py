@@ -295,7 +295,7 @@ def _unpaired(view: str, runs: list[tuple[int, int]]) -> Iterator[tuple[int, int
             can_open = True  # a spaced "** bold **" pair is meant as emphasis too
         elif pending is not None and not can_close and _spaced_pair(view, pending, run):
             can_close = True
-        if (pending is not None and can_close and run[0] - pending[1] < 400
+        if (pending is not None and can_close and run[0] - pending[1] < 3000
                 and view.find("\n\n", pending[1], run[0]) < 0):
             pending = None
             continue

@@ -1,0 +1,320 @@
+"""RT2: run-on joins — a lost space or sentence boundary glues two words together.
+
+Machine translation of Chinese web text (and the scraping around it) drops the space after
+punctuation (``rose.The``, ``Spain;Italy``), the boundary between sentences (``askedWhy``,
+``TokyoTokyo``) or the space before a short function word (``decidedto``, ``inthe``).
+Identifiers (``getElementById``, ``iPhone``), file names, domains, abbreviations, numbers
+and versions look similar and are left alone; the word list in ``repairtool.words`` decides
+what is a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from repairtool import words
+from repairtool.document import Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules.base import Rule
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Characters that make a token code, a path, an address or a number rather than prose.
+_CODEISH = frozenset("_/\\@#$%&=<>{}[]()|~^`+*0123456789\ue000")
+
+#: Words that open a sentence and rarely end a compound (``saidThe``, ``askedWhy``).
+STARTERS = _set(
+    "The This That These Those He She They We His Her Their Our But However Meanwhile "
+    "According Why What How When Where Who Whom Whose Which There It Its If Although While "
+    "After Before Since Because Then Today Yesterday Now In On At")
+#: Starters that also end brand names and identifiers (``LinkedIn``, ``AddOn``, ``DoIt``):
+#: only judged after a lower-case word or a name that is not a dictionary word.
+_PARTICLES = _set("In On At It Its If Then Now")
+#: Abbreviations written before a name (``St.Peter`` lost its space).
+_TITLES = _set("St Mr Mrs Ms Dr Prof Gen Gov Sen Rep Lt Col Capt Sgt Jr Sr Mt Ft")
+
+#: The content half of a glue split must be among the most frequent words: "holmon" (a
+#: misspelt "hormone") is not "holm on".
+_MAX_CONTENT_RANK = 25_000
+
+_PUNCT_JOIN = regex.compile(
+    r"(?<![\w.@/\\#$&:;,'’-])(?P<left>\p{L}[\p{L}\p{M}'’]*?\p{L}|\p{L})"
+    r"(?P<p>\.\.(?!\.)|[.;:!?,])(?P<right>\p{L}[\p{L}\p{M}]*)")
+_CASE_JOIN = regex.compile(
+    r"(?<![\w.@/\\#$&'’-])(?P<left>[A-Z]?[a-z]{2,})(?P<right>[A-Z][a-z]+)"
+    r"(?![\w@/\\(\[=-]|['’]\w|\.\w)")
+_GLUE_TOKEN = regex.compile(
+    r"(?<![\w.@/\\#$&'’-])[A-Za-z][a-z]{4,}(?![\w@/\\(\[=-]|['’]\w|\.\w)")
+
+
+def _token_around(view: str, start: int, end: int) -> str:
+    """The whitespace-delimited token that holds ``view[start:end]`` (at most 80 chars)."""
+    lo = max(0, start - 40)
+    hi = min(len(view), end + 40)
+    i = start
+    while i > lo and not view[i - 1].isspace():
+        i -= 1
+    j = end
+    while j < hi and not view[j].isspace():
+        j += 1
+    return view[i:j]
+
+
+def _codeish(token: str) -> bool:
+    return any(c in _CODEISH for c in token)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+class MissingSpaceAfterPunctuation(Rule):
+    """
+    ## What it does
+    Finds sentence punctuation (`.` `;` `:` `!` `?` `,` `..`) with a word glued right after
+    it: `rose.The`, `Spain;Italy's budget`, `said,the`, `St.Peter`. File names
+    (`config.yaml`), domains, `Node.js`, `ASP.NET`, abbreviations (`e.g.`, `U.S.`), numbers
+    (`3.14`, `1,000`, `10:30`, `John 3:16`), versions and code are left alone.
+
+    ## Why it matters
+    The space was lost when the text was translated or scraped. Readers stumble, and search,
+    spell checkers and sentence splitters see one long nonsense word.
+
+    ## Example
+    `Prices rose.The ministry blamed Spain;Italy's budget was not discussed.`
+
+    ## Use instead
+    `Prices rose. The ministry blamed Spain; Italy's budget was not discussed.`
+
+    ## Fix safety
+    Safe: the fix only inserts the missing space. A double full stop (`rose..The`) could be
+    an ellipsis or a typo, so its fixes are suggestions.
+    """
+
+    code = "RT201"
+    name = "missing-space-after-punctuation"
+    category = "run-on"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        for m in _PUNCT_JOIN.finditer(view):
+            finding = self._judge(view, m)
+            if finding is not None:
+                yield finding
+
+    def _judge(self, view: str, m: regex.Match) -> Finding | None:
+        left, p, right = m.group("left"), m.group("p"), m.group("right")
+        start, end = m.span("p")
+        nxt = view[m.end()] if m.end() < len(view) else " "
+        if nxt in ".:@/\\_(-" and m.end() + 1 < len(view) and view[m.end() + 1].isalnum():
+            return None  # Node.js.org, a.b.c, x:y:z, paths, calls
+        if _codeish(_token_around(view, m.start(), m.end())):
+            return None
+        if not self._plausible(left, p, right):
+            return None
+        if p == "..":
+            fixes = [Fix.replace("Make it a full stop", start, end, ". ",
+                                 Applicability.SUGGESTION),
+                     Fix.replace("Make it an ellipsis", start, end, "... ",
+                                 Applicability.SUGGESTION)]
+            return self.finding(start, end, f"no space after {p!r} before {right!r}", fixes)
+        fix = Fix.replace(f"Insert a space after {p!r}", end, end, " ", Applicability.SAFE)
+        return self.finding(start, end, f"no space after {p!r} before {right!r}", [fix])
+
+    @staticmethod
+    def _plausible(left: str, p: str, right: str) -> bool:
+        """Whether ``left p right`` reads as two words of prose that lost a space."""
+        if len(right) < 2 or not right.isalpha() or (len(left) < 2 and left != "I"):
+            return False
+        if (left.isupper() and len(left) > 1) or right.isupper():
+            return False  # U.S.A, ASP.NET, CO.UK
+        if not (_capitalised(right) or right.islower()):
+            return False  # inner capitals: .NET-style names, camelCase
+        if p in ".!?":
+            if not _capitalised(right):
+                return False  # config.yaml, example.com, Node.js
+            if left in _TITLES:
+                return True
+            return (left.islower() or right in STARTERS) and words.is_known(right) \
+                and (words.is_known(left) or left.islower())
+        if p in ",;":
+            return (words.is_known(left) or words.is_known(right)) and not (
+                left.islower() and right.islower() and len(left) + len(right) < 6)
+        if p == ":":
+            return len(left) >= 3 and words.is_word(left) and (
+                _capitalised(right) or words.is_function_word(right))
+        # "..": "Wait..what", not "for..in" (a loop in prose) nor "a..z"
+        return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
+                and not words.is_function_word(left))
+
+
+class CaseJoin(Rule):
+    """
+    ## What it does
+    Finds a word glued to the capitalised first word of the next sentence or clause
+    (`askedWhy`, `saidThe`, `BerlinOn`) and a word repeated without a space (`TokyoTokyo`).
+    Identifiers and brand names (`getElementById`, `HttpClient`, `KeyError`, `iPhone`,
+    `eBay`, `McDonald`, `MacBook`, `JavaScript`, `YouTube`, `PowerPoint`, `LinkedIn`) are left
+    alone: the rule only fires when the second part is a word that opens sentences and the
+    whole is not a known token.
+
+    ## Why it matters
+    A sentence boundary was lost (often a full stop and a space) when the text was
+    translated, scraped or re-flowed. The join hides where one sentence ends.
+
+    ## Example
+    `Reporters askedWhy the plan failed. Talks were held in BerlinOn Monday.`
+
+    ## Use instead
+    `Reporters asked why the plan failed. Talks were held in Berlin. On Monday…` (or
+    `in Berlin on Monday`): only the reader can tell.
+
+    ## Fix safety
+    Unsafe: the first fix starts a new sentence (`asked. Why`), which changes the structure;
+    the second (`asked why`) is a suggestion. For a repeated word the fixes are a new
+    sentence (unsafe) or dropping the repeat (suggestion).
+    """
+
+    code = "RT202"
+    name = "case-join"
+    category = "run-on"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        for m in _CASE_JOIN.finditer(view):
+            finding = self._judge(view, m)
+            if finding is not None:
+                yield finding
+
+    def _judge(self, view: str, m: regex.Match) -> Finding | None:
+        left, right = m.group("left"), m.group("right")
+        split = m.start("right")
+        token = left + right
+        if _codeish(_token_around(view, m.start(), m.end())):
+            return None
+        if left.lower() == right.lower():
+            return self._repeat(m, left)
+        if right not in STARTERS or words.is_known(token):
+            return None
+        if right in _PARTICLES and not _opens_phrase(view, m.end()):
+            return None  # LinkedIn, AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
+        if left[0].islower() and (len(left) < 3 or not words.is_word(left)
+                                  or words.is_function_word(left)):
+            return None  # notBefore, hasValue: an identifier, not a lost boundary
+        fixes = [
+            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
+                        " " + right[0].lower(), Applicability.SUGGESTION),
+        ]
+        return self.finding(m.start(), m.end(),
+                            f"{token!r} joins two words: a sentence boundary or a space "
+                            f"was lost before {right!r}", fixes)
+
+    def _repeat(self, m: regex.Match, left: str) -> Finding:
+        split = m.start("right")
+        fixes = [
+            Fix.replace(f"Start a new sentence at {m.group('right')!r}", split, split, ". ",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Drop the repeated {left!r}", split, m.end(), "",
+                        Applicability.SUGGESTION),
+        ]
+        return self.finding(m.start(), m.end(),
+                            f"{m.group()!r} repeats {left!r} without a space: a lost "
+                            "sentence boundary or a doubled word", fixes)
+
+
+def _opens_phrase(view: str, pos: int) -> bool:
+    """Whether a capitalised word or a number follows ``pos`` (``On Monday``, ``In 2020``)."""
+    nxt = view[pos + 1:pos + 3] if pos < len(view) and view[pos] == " " else ""
+    return bool(nxt) and (nxt[0].isdigit() or (nxt[0].isupper() and nxt[1:2].islower()))
+
+
+class GluedFunctionWord(Rule):
+    """
+    ## What it does
+    Finds a short function word glued to its neighbour: `decidedto`, `marketsif`,
+    `troopshas`, `inthe`, `ofthe`. A token is reported only when it is not a word of the
+    English word list (`repairtool/data/en_words.txt.gz`) and it splits into a dictionary
+    word and a function word (`to`, `of`, `if`, `has`…), or into a preposition and a
+    determiner (`in` + `the`). Identifiers (`isvalid`, `tolist`, `onclick`) are left alone.
+
+    ## Why it matters
+    The space was lost in translation or scraping; the result is a non-word that readers
+    must decode and that spell checkers and search miss.
+
+    ## Example
+    `The council decidedto raise taxes inthe spring.`
+
+    ## Use instead
+    `The council decided to raise taxes in the spring.`
+
+    ## Fix safety
+    Safe when the token splits only one way (the fix inserts one space). When it splits
+    several ways each split is a suggestion, the most likely first.
+    """
+
+    code = "RT203"
+    name = "glued-function-word"
+    category = "run-on"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        tokens = set(_GLUE_TOKEN.findall(view))
+        if not tokens:
+            return
+        suspects = {t for t in tokens if not words.is_known(t) and _splits(t)}
+        if not suspects:
+            return
+        for m in _GLUE_TOKEN.finditer(view):
+            if m.group() in suspects:
+                finding = self._judge(view, m)
+                if finding is not None:
+                    yield finding
+
+    def _judge(self, view: str, m: regex.Match) -> Finding | None:
+        token = m.group()
+        if _codeish(_token_around(view, m.start(), m.end())):
+            return None
+        splits = _splits(token)
+        splits.sort(key=lambda s: _split_rank(*s))
+        applicability = Applicability.SAFE if len(splits) == 1 else Applicability.SUGGESTION
+        fixes = []
+        for left, _right in splits:
+            at = m.start() + len(left)
+            fixes.append(Fix.replace(f"Insert a space: {token[:len(left)]} {token[len(left):]}",
+                                     at, at, " ", applicability))
+        first = splits[0]
+        return self.finding(m.start(), m.end(),
+                            f"{token!r} is not a word: {first[0]!r} and {first[1]!r} "
+                            "run together", fixes)
+
+
+def _splits(token: str) -> list[tuple[str, str]]:
+    """Glue splits of ``token``; a capitalised token (a name: ``Redis``) only as ``Inthe``."""
+    splits = words.glue_splits(token.lower(), _common_word)
+    if token[0].isupper():
+        splits = [s for s in splits if s[1] in words.DETERMINERS and s[0] in words.LEADING_GLUE]
+    return splits
+
+
+def _common_word(word: str) -> bool:
+    """A dictionary word frequent enough to trust as half of a split (not ``holm``)."""
+    r = words.rank(word)
+    return r is not None and r < _MAX_CONTENT_RANK and words.is_word(word)
+
+
+def _split_rank(left: str, right: str) -> int:
+    """Lower is likelier: the rarer part of the split decides."""
+    return max(words.rank(left) or 10**6, words.rank(right) or 10**6)
