@@ -30,6 +30,9 @@ _PREV_WORD = regex.compile(r"(?r)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.]*)(?P<s
 _NEXT_WORD = regex.compile(r"(?P<sp>[ \t]*)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)")
 #: A line that is only a thematic break (``***``, ``* * *``) or stars.
 _BREAK_LINE = regex.compile(r"(?m)[ \t]*(?:\*[ \t]*){3,}$")
+#: What may stand before a checkbox or a footnote key at the start of a line: indentation,
+#: quote marks and a list marker.
+_LINE_PREFIX = regex.compile(r"[ \t>]*+(?:[-*+•]|\d{1,3}[.)])?[ \t]*+")
 _SENTENCE_END = frozenset(".!?:;\n\"“”")
 
 
@@ -89,9 +92,9 @@ def _next_word(view: str, pos: int) -> _Word | None:
 
 
 def _line_start(view: str, pos: int) -> bool:
-    """Whether only spaces stand between the start of the line and ``pos``."""
+    """Whether only indentation or a list marker stands between the line start and ``pos``."""
     i = view.rfind("\n", max(0, pos - 200), pos)
-    return not view[i + 1:pos].strip(" \t>")
+    return _LINE_PREFIX.fullmatch(view, i + 1, pos) is not None
 
 
 def _sentence_start(view: str, pos: int) -> bool:
@@ -147,6 +150,7 @@ class _MaskRule(Rule):
               and right.text.islower()):
             out.extend(self._reordered(view, start, end, left, right))
         elif (right and right.text.islower() and not glued_right
+              and after not in f.organisations
               and _phrase_before(view, start, f.title_before)):
             out.extend(in_place(t) for t in f.titles)
             out.extend(in_place(g) for g in f.government)
