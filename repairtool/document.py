@@ -21,7 +21,7 @@ MASK = "\ue000"
 
 _URL = regex.compile(
     r"""(?:\b(?:https?|ftp|file|mailto|ssh|git)://|\bwww\.)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"""
-    r"""|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+""",
+    r"""|(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+""",
     regex.IGNORECASE,
 )
 
