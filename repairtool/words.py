@@ -58,6 +58,11 @@ def _table() -> tuple[dict[str, int], frozenset[str]]:
     return ranks, frozenset(dictionary)
 
 
+def known_tokens():
+    """Every listed token, lower case (a set-like view, for fast set differences)."""
+    return _table()[0].keys()
+
+
 def rank(word: str) -> int | None:
     """Frequency rank of ``word`` (case-insensitive; 0 is ``the``), or ``None`` if unlisted."""
     return _table()[0].get(word.lower())

@@ -10,7 +10,9 @@ what is a word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import regex
 
@@ -42,14 +44,44 @@ _TITLES = _set("St Mr Mrs Ms Dr Prof Gen Gov Sen Rep Lt Col Capt Sgt Jr Sr Mt Ft
 #: misspelt "hormone") is not "holm on".
 _MAX_CONTENT_RANK = 25_000
 
-_PUNCT_JOIN = regex.compile(
-    r"(?<![\w.@/\\#$&:;,'’-])(?P<left>\p{L}[\p{L}\p{M}'’]*?\p{L}|\p{L})"
-    r"(?P<p>\.\.(?!\.)|[.;:!?,])(?P<right>\p{L}[\p{L}\p{M}]*)")
-_CASE_JOIN = regex.compile(
-    r"(?<![\w.@/\\#$&'’-])(?P<left>[A-Z]?[a-z]{2,})(?P<right>[A-Z][a-z]+)"
-    r"(?![\w@/\\(\[=-]|['’]\w|\.\w)")
-_GLUE_TOKEN = regex.compile(
-    r"(?<![\w.@/\\#$&'’-])[A-Za-z][a-z]{4,}(?![\w@/\\(\[=-]|['’]\w|\.\w)")
+#: Scanning patterns: stdlib ``re`` with a rare first character class is several times faster
+#: than matching whole words, so the words around each hit are read afterwards.
+_PUNCT_SCAN = re.compile(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
+_CAMEL_SCAN = re.compile(r"[A-Z](?<=[a-z][A-Z])[a-z]")
+_LOWER_SCAN = re.compile(r"[a-z]{5,}")
+_CAP_GLUE_SCAN = re.compile(
+    r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
+    r"(?:the|this|that|these|those|their|its|our|my|your)\b")
+#: The word that ends where a hit starts, and the one that starts where it ends.
+_WORD_BEFORE = regex.compile(r"(?r)\p{L}[\p{L}\p{M}'’]*")
+_WORD_AFTER = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+_CAMEL_LEFT = regex.compile(r"(?r)[A-Z]?[a-z]{2,}")
+_CAMEL_RIGHT = regex.compile(r"[A-Z][a-z]+")
+#: What may not stand right before a joined token (it would be code, a path or an address).
+_BAD_BEFORE = frozenset("_.@/\\#$&:;,'’-") | frozenset("0123456789")
+_BAD_AFTER = frozenset("_@/\\([=-") | frozenset("0123456789")
+
+
+class _Join(NamedTuple):
+    """A hit: the word before, the joint, the word after, as offsets into the view."""
+
+    start: int
+    mid_start: int
+    mid_end: int
+    end: int
+
+
+def _before_ok(view: str, start: int) -> bool:
+    return start == 0 or (view[start - 1] not in _BAD_BEFORE and not view[start - 1].isalnum())
+
+
+def _after_ok(view: str, end: int) -> bool:
+    if end >= len(view):
+        return True
+    c = view[end]
+    if c in _BAD_AFTER or c.isalnum():
+        return False
+    return not (c in ".'’" and end + 1 < len(view) and view[end + 1].isalnum())
 
 
 def _token_around(view: str, start: int, end: int) -> str:
@@ -104,18 +136,35 @@ class MissingSpaceAfterPunctuation(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        for m in _PUNCT_JOIN.finditer(view):
-            finding = self._judge(view, m)
-            if finding is not None:
-                yield finding
+        for m in _PUNCT_SCAN.finditer(view):
+            join = self._join(view, m.start())
+            if join is not None:
+                finding = self._judge(view, join)
+                if finding is not None:
+                    yield finding
 
-    def _judge(self, view: str, m: regex.Match) -> Finding | None:
-        left, p, right = m.group("left"), m.group("p"), m.group("right")
-        start, end = m.span("p")
-        nxt = view[m.end()] if m.end() < len(view) else " "
-        if nxt in ".:@/\\_(-" and m.end() + 1 < len(view) and view[m.end() + 1].isalnum():
+    @staticmethod
+    def _join(view: str, p: int) -> _Join | None:
+        """The words around the punctuation at ``p`` (``..`` counts as one mark)."""
+        start = p
+        if view[p] == "." and p and view[p - 1] == ".":
+            start = p - 1
+            if start and view[start - 1] == ".":
+                return None  # an ellipsis without a space: a style, not a lost space
+        left = _WORD_BEFORE.match(view, max(0, start - 60), start)
+        right = _WORD_AFTER.match(view, p + 1, min(len(view), p + 61))
+        if not left or not right or not _before_ok(view, left.start()):
+            return None
+        return _Join(left.start(), start, p + 1, right.end())
+
+    def _judge(self, view: str, j: _Join) -> Finding | None:
+        left, p, right = view[j.start:j.mid_start], view[j.mid_start:j.mid_end], \
+            view[j.mid_end:j.end]
+        start, end = j.mid_start, j.mid_end
+        nxt = view[j.end] if j.end < len(view) else " "
+        if nxt in ".:@/\\_(-" and j.end + 1 < len(view) and view[j.end + 1].isalnum():
             return None  # Node.js.org, a.b.c, x:y:z, paths, calls
-        if _codeish(_token_around(view, m.start(), m.end())):
+        if nxt.isdigit() or _codeish(_token_around(view, j.start, j.end)):
             return None
         if not self._plausible(left, p, right):
             return None
@@ -190,22 +239,26 @@ class CaseJoin(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        for m in _CASE_JOIN.finditer(view):
-            finding = self._judge(view, m)
-            if finding is not None:
-                yield finding
+        for m in _CAMEL_SCAN.finditer(view):
+            split = m.start()
+            left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
+            right = _CAMEL_RIGHT.match(view, split, min(len(view), split + 60))
+            if (left and right and _before_ok(view, left.start())
+                    and _after_ok(view, right.end())):
+                finding = self._judge(view, left.start(), split, right.end())
+                if finding is not None:
+                    yield finding
 
-    def _judge(self, view: str, m: regex.Match) -> Finding | None:
-        left, right = m.group("left"), m.group("right")
-        split = m.start("right")
+    def _judge(self, view: str, start: int, split: int, end: int) -> Finding | None:
+        left, right = view[start:split], view[split:end]
         token = left + right
-        if _codeish(_token_around(view, m.start(), m.end())):
+        if _codeish(_token_around(view, start, end)):
             return None
         if left.lower() == right.lower():
-            return self._repeat(m, left)
+            return self._repeat(start, split, end, left)
         if right not in STARTERS or words.is_known(token):
             return None
-        if right in _PARTICLES and not _opens_phrase(view, m.end()):
+        if right in _PARTICLES and not _opens_phrase(view, end):
             return None  # LinkedIn, AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
         if left[0].islower() and (len(left) < 3 or not words.is_word(left)
                                   or words.is_function_word(left)):
@@ -216,20 +269,19 @@ class CaseJoin(Rule):
             Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
                         " " + right[0].lower(), Applicability.SUGGESTION),
         ]
-        return self.finding(m.start(), m.end(),
+        return self.finding(start, end,
                             f"{token!r} joins two words: a sentence boundary or a space "
                             f"was lost before {right!r}", fixes)
 
-    def _repeat(self, m: regex.Match, left: str) -> Finding:
-        split = m.start("right")
+    def _repeat(self, start: int, split: int, end: int, left: str) -> Finding:
         fixes = [
-            Fix.replace(f"Start a new sentence at {m.group('right')!r}", split, split, ". ",
+            Fix.replace(f"Start a new sentence at the second {left!r}", split, split, ". ",
                         Applicability.UNSAFE),
-            Fix.replace(f"Drop the repeated {left!r}", split, m.end(), "",
+            Fix.replace(f"Drop the repeated {left!r}", split, end, "",
                         Applicability.SUGGESTION),
         ]
-        return self.finding(m.start(), m.end(),
-                            f"{m.group()!r} repeats {left!r} without a space: a lost "
+        return self.finding(start, end,
+                            f"{left + left!r} repeats {left!r} without a space: a lost "
                             "sentence boundary or a doubled word", fixes)
 
 
@@ -271,32 +323,38 @@ class GluedFunctionWord(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        tokens = set(_GLUE_TOKEN.findall(view))
-        if not tokens:
-            return
-        suspects = {t for t in tokens if not words.is_known(t) and _splits(t)}
-        if not suspects:
-            return
-        for m in _GLUE_TOKEN.finditer(view):
-            if m.group() in suspects:
-                finding = self._judge(view, m)
-                if finding is not None:
-                    yield finding
+        runs = set(_LOWER_SCAN.findall(view))
+        if runs:
+            runs -= words.known_tokens()  # one C-level pass: the common case ends here
+        suspects = {t for t in runs if _splits(t)}
+        hits = [m for m in _LOWER_SCAN.finditer(view) if m.group() in suspects] if suspects \
+            else []
+        hits += _CAP_GLUE_SCAN.finditer(view)
+        for m in sorted(hits, key=lambda m: m.start()):
+            start, end = m.span()
+            if view[start - 1:start].isalpha() and view[start - 1].isupper():
+                start -= 1  # Ofthe: the capital was not part of the lower-case run
+            if _before_ok(view, start) and _after_ok(view, end):
+                token = view[start:end]
+                if not words.is_known(token) and _splits(token):
+                    finding = self._judge(view, start, end)
+                    if finding is not None:
+                        yield finding
 
-    def _judge(self, view: str, m: regex.Match) -> Finding | None:
-        token = m.group()
-        if _codeish(_token_around(view, m.start(), m.end())):
+    def _judge(self, view: str, start: int, end: int) -> Finding | None:
+        token = view[start:end]
+        if _codeish(_token_around(view, start, end)):
             return None
         splits = _splits(token)
         splits.sort(key=lambda s: _split_rank(*s))
         applicability = Applicability.SAFE if len(splits) == 1 else Applicability.SUGGESTION
         fixes = []
         for left, _right in splits:
-            at = m.start() + len(left)
+            at = start + len(left)
             fixes.append(Fix.replace(f"Insert a space: {token[:len(left)]} {token[len(left):]}",
                                      at, at, " ", applicability))
         first = splits[0]
-        return self.finding(m.start(), m.end(),
+        return self.finding(start, end,
                             f"{token!r} is not a word: {first[0]!r} and {first[1]!r} "
                             "run together", fixes)
 
