@@ -6,8 +6,8 @@ Trillion Word Corpus, via Peter Norvig, with counts), ``bigrams.txt`` and ``word
 (an English dictionary word list). The output keeps the ``--top`` most frequent unigrams:
 
 - a token in ``words.txt`` is written as a plain line (a dictionary word);
-- any other token (a name, a brand, a newer compound such as ``login``) is written with a tab
-  and ``-`` — unless it is a glue of two words of which one is a function word and the
+- any other token (a name, a brand, a newer compound such as ``login``) is written with a
+  capital first letter (``Tokyo``, ``Login``) — unless it is a glue of two words of which one is a function word and the
   two-word form is ``GLUE_RATIO`` times as frequent as the glued one (``inthe``: "in the" is
   2770 times as frequent), because those are the very slips the run-on rules look for.
 
@@ -85,11 +85,11 @@ def build(top: int) -> tuple[list[str], dict[str, int]]:
         elif is_glue(word, count, bigrams, dictionary):
             stats["glue dropped"] += 1
         else:
-            lines.append(word + "\t-")
+            lines.append(word.capitalize())
             stats["other"] += 1
     # Rarer dictionary words that look like a word with a function word glued on (forthwith,
     # whereto): listed at the end so that the run-on rules know they are words.
-    kept = {w.partition("\t")[0] for w in lines}
+    kept = {w.lower() for w in lines}
     top_dict = {w for w in kept if w in dictionary}
     for word in sorted(dictionary - kept):
         if word.isalpha() and word.isascii() and glue_splits(word, top_dict.__contains__):

@@ -3,15 +3,15 @@
 The list (``repairtool/data/en_words.txt.gz``, built by ``benchmarks/build_wordlist.py`` from
 the ``wordsegment`` 1.3.1 data, see ``repairtool/data/SOURCES.md``) holds the most frequent
 tokens of the Google Web Trillion Word Corpus, most frequent first. Tokens that are also in
-an English dictionary are plain lines; frequent tokens that are not (names, brands, newer
-compounds such as ``login``) end in a tab and ``-``.
+an English dictionary are written in lower case; frequent tokens that are not (names, brands,
+newer compounds such as ``login``) with a capital first letter.
 """
 
 from __future__ import annotations
 
 import gzip
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 #: Closed-class English words that MT and OCR often glue to a neighbour (``decidedto``).
 _FUNCTION_WORDS = """
@@ -47,15 +47,10 @@ _DATA = "en_words.txt.gz"
 @cache
 def _table() -> tuple[dict[str, int], frozenset[str]]:
     """Rank of every listed token (0 = most frequent) and the set of dictionary words."""
-    raw = resources.files("repairtool").joinpath("data", _DATA).read_bytes()
-    ranks: dict[str, int] = {}
-    dictionary: list[str] = []
-    for i, line in enumerate(gzip.decompress(raw).decode("utf-8").splitlines()):
-        word, _, flag = line.partition("\t")
-        ranks[word] = i
-        if not flag:
-            dictionary.append(word)
-    return ranks, frozenset(dictionary)
+    raw = (Path(__file__).parent / "data" / _DATA).read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").split()
+    ranks = dict(zip(map(str.lower, lines), range(len(lines))))
+    return ranks, frozenset(w for w in lines if w.islower())
 
 
 def known_tokens():

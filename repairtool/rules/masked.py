@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import regex
 
@@ -60,7 +60,7 @@ class _Fills:
 @cache
 def fills() -> _Fills:
     """The context patterns of ``repairtool/data/masked_fills.toml`` (read once)."""
-    raw = resources.files("repairtool").joinpath("data", "masked_fills.toml").read_text("utf-8")
+    raw = (Path(__file__).parent.parent / "data" / "masked_fills.toml").read_text("utf-8")
     data = tomllib.loads(raw)
     low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
     return _Fills(

@@ -48,7 +48,6 @@ _MAX_CONTENT_RANK = 25_000
 #: than matching whole words, so the words around each hit are read afterwards.
 _PUNCT_SCAN = re.compile(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
 _CAMEL_SCAN = re.compile(r"[A-Z](?<=[a-z][A-Z])[a-z]")
-_LOWER_SCAN = re.compile(r"[a-z]{5,}")
 _CAP_GLUE_SCAN = re.compile(
     r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
     r"(?:the|this|that|these|those|their|its|our|my|your)\b")
@@ -323,16 +322,15 @@ class GluedFunctionWord(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        runs = set(_LOWER_SCAN.findall(view))
-        if runs:
-            runs -= words.known_tokens()  # one C-level pass: the common case ends here
-        suspects = {t for t in runs if _splits(t)}
-        hits = [m for m in _LOWER_SCAN.finditer(view) if m.group() in suspects] if suspects \
-            else []
-        hits += _CAP_GLUE_SCAN.finditer(view)
-        for m in sorted(hits, key=lambda m: m.start()):
-            start, end = m.span()
-            if view[start - 1:start].isalpha() and view[start - 1].isupper():
+        hits = [(m.start(), m.end()) for m in _CAP_GLUE_SCAN.finditer(view)]
+        suspects = _suspects(view)
+        if len(suspects) <= _FIND_LIMIT:
+            for token in suspects:
+                hits.extend(_occurrences(view, token))
+        else:  # many suspects (a long MT dump): one pass beats a search per token
+            hits.extend(m.span() for m in _LOWER_RUN.finditer(view) if m.group() in suspects)
+        for start, end in sorted(hits):
+            if start and view[start - 1].isupper() and view[start - 1].isalpha():
                 start -= 1  # Ofthe: the capital was not part of the lower-case run
             if _before_ok(view, start) and _after_ok(view, end):
                 token = view[start:end]
@@ -357,6 +355,41 @@ class GluedFunctionWord(Rule):
         return self.finding(start, end,
                             f"{token!r} is not a word: {first[0]!r} and {first[1]!r} "
                             "run together", fixes)
+
+
+#: Bytes that stay when the view is reduced to its runs of lower-case ASCII letters.
+_LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_LOWER_RUN = re.compile(r"[a-z]{5,}")
+#: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
+_FIND_LIMIT = 8
+#: Longer runs are not two words glued (and would make the split search slow).
+_MAX_GLUE = 30
+
+
+def _suspects(view: str) -> set[str]:
+    """Lower-case runs (5-30 letters) that are not listed words but split into a glue.
+
+    Encoding to bytes and translating every other byte to a space, then splitting, is the
+    cheapest way to list the runs; the set difference with the word list runs in C.
+    """
+    runs = set(view.encode("utf-8", "surrogatepass").translate(_LOWER_ONLY).split())
+    tokens = {r.decode("ascii") for r in runs if 5 <= len(r) <= _MAX_GLUE}
+    if not tokens:
+        return set()
+    tokens = tokens - words.known_tokens()
+    return {t for t in tokens if _splits(t)}
+
+
+def _occurrences(view: str, token: str) -> Iterable[tuple[int, int]]:
+    """Where ``token`` stands as a whole lower-case run in ``view``."""
+    n = len(token)
+    i = view.find(token)
+    while i >= 0:
+        before = view[i - 1] if i else " "
+        after = view[i + n] if i + n < len(view) else " "
+        if not ("a" <= before <= "z") and not ("a" <= after <= "z"):
+            yield i, i + n
+        i = view.find(token, i + n)
 
 
 def _splits(token: str) -> list[tuple[str, str]]:
