@@ -7,9 +7,10 @@ Trillion Word Corpus, via Peter Norvig, with counts), ``bigrams.txt`` and ``word
 
 - a token in ``words.txt`` is written as a plain line (a dictionary word);
 - any other token (a name, a brand, a newer compound such as ``login``) is written with a
-  capital first letter (``Tokyo``, ``Login``) — unless it is a glue of two words of which one is a function word and the
-  two-word form is ``GLUE_RATIO`` times as frequent as the glued one (``inthe``: "in the" is
-  2770 times as frequent), because those are the very slips the run-on rules look for.
+  capital first letter (``Tokyo``, ``Login``) — unless it is a glue of two words of which one
+  is a function word and the two-word form is ``GLUE_RATIO`` times as frequent as the glued
+  one (``inthe``: "in the" is 2770 times as frequent), because those are the very slips the
+  run-on rules look for.
 
 Rarer dictionary words that would read as a word plus a glued function word (``forthwith``,
 ``whereto``) are appended so that the run-on rules never flag them.

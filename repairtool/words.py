@@ -49,7 +49,7 @@ def _table() -> tuple[dict[str, int], frozenset[str]]:
     """Rank of every listed token (0 = most frequent) and the set of dictionary words."""
     raw = (Path(__file__).parent / "data" / _DATA).read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").split()
-    ranks = dict(zip(map(str.lower, lines), range(len(lines))))
+    ranks = dict(zip(map(str.lower, lines), range(len(lines)), strict=True))
     return ranks, frozenset(w for w in lines if w.islower())
 
 
