@@ -20,6 +20,7 @@ import regex
 
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
 
 _STARS = regex.compile(r"\*{2,}|＊{2,}")
@@ -273,6 +274,8 @@ class MaskedToken(_MaskRule):
         if (right and right.glued and not (left and left.glued) and right.text.islower()
                 and not self._prose_word(view, start, right)):
             return None  # **kwargs
+        if is_code_line(view, start):
+            return None  # char** argv, void** data
         fixes = self.candidates(view, start, end, left, right)
         return self.finding(start, end, f"masked word {view[start:end]!r}: a word was "
                             f"censored at the source{_hint(fixes)}", fixes)

@@ -19,6 +19,7 @@ import regex
 from repairtool import words
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
 
 
@@ -96,8 +97,9 @@ def _token_around(view: str, start: int, end: int) -> str:
     return view[i:j]
 
 
-def _codeish(token: str) -> bool:
-    return any(c in _CODEISH for c in token)
+def _codeish(token: str, view: str = "", pos: int = 0) -> bool:
+    """Whether ``token`` (or, given ``view``, the line at ``pos``) is code rather than prose."""
+    return any(c in _CODEISH for c in token) or (bool(view) and is_code_line(view, pos))
 
 
 def _capitalised(word: str) -> bool:
@@ -163,7 +165,7 @@ class MissingSpaceAfterPunctuation(Rule):
         nxt = view[j.end] if j.end < len(view) else " "
         if nxt in ".:@/\\_(-" and j.end + 1 < len(view) and view[j.end + 1].isalnum():
             return None  # Node.js.org, a.b.c, x:y:z, paths, calls
-        if nxt.isdigit() or _codeish(_token_around(view, j.start, j.end)):
+        if nxt.isdigit() or _codeish(_token_around(view, j.start, j.end), view, j.start):
             return None
         if not self._plausible(left, p, right):
             return None
@@ -190,8 +192,9 @@ class MissingSpaceAfterPunctuation(Rule):
                 return False  # config.yaml, example.com, Node.js
             if left in _TITLES:
                 return True
-            return (left.islower() or right in STARTERS) and words.is_known(right) \
-                and (words.is_known(left) or left.islower())
+            # rose.The, but not pathlib.Path or tblib.Traceback (a module and its member)
+            return ((left.islower() and words.is_word(left)) or right in STARTERS) \
+                and words.is_known(right) and (words.is_known(left) or left.islower())
         if p in ",;":
             return (words.is_known(left) or words.is_known(right)) and not (
                 left.islower() and right.islower() and len(left) + len(right) < 6)
@@ -251,7 +254,7 @@ class CaseJoin(Rule):
     def _judge(self, view: str, start: int, split: int, end: int) -> Finding | None:
         left, right = view[start:split], view[split:end]
         token = left + right
-        if _codeish(_token_around(view, start, end)):
+        if _codeish(_token_around(view, start, end), view, start):
             return None
         if left.lower() == right.lower():
             return self._repeat(start, split, end, left)
@@ -341,7 +344,7 @@ class GluedFunctionWord(Rule):
 
     def _judge(self, view: str, start: int, end: int) -> Finding | None:
         token = view[start:end]
-        if _codeish(_token_around(view, start, end)):
+        if _codeish(_token_around(view, start, end), view, start):
             return None
         splits = _splits(token)
         splits.sort(key=lambda s: _split_rank(*s))

@@ -1,0 +1,30 @@
+"""Helpers shared by the RT1 and RT2 rules: is a hit in a line of code rather than prose?
+
+In a ``.md`` file the parser has already hidden code blocks; in a ``.txt`` file (or a
+README pasted as text) code lines are still visible, and ``void** data`` or ``typeof x``
+must not be read as a masked word or a glued function word.
+"""
+
+from __future__ import annotations
+
+import regex
+
+#: Marks that prose lines almost never carry but code lines often do.
+_CODE_MARKS = regex.compile(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\||^\s*(?:#include|\$ |>>> )"
+                            r"|^(?: {4}|\t)")
+_REACH = 300
+
+
+def is_code_line(view: str, pos: int) -> bool:
+    """Whether the line around ``pos`` looks like code (braces, operators, an indented block).
+
+    Only the nearest ``_REACH`` characters on either side are read, so the cost per hit is
+    bounded whatever the line length.
+    """
+    lo = view.rfind("\n", max(0, pos - _REACH), pos) + 1
+    if lo == 0 and pos > _REACH:
+        lo = pos - _REACH
+    hi = view.find("\n", pos, pos + _REACH)
+    if hi < 0:
+        hi = min(len(view), pos + _REACH)
+    return _CODE_MARKS.search(view[lo:hi]) is not None
