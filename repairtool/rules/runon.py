@@ -287,6 +287,14 @@ class CaseJoin(Rule):
                             "sentence boundary or a doubled word", fixes)
 
 
+def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
+    half = len(token) // 2
+    return [Fix.replace(f"Drop the repeated {token[:half]!r}", start + half, end, "",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Insert a space: {token[:half]} {token[half:]}", start + half,
+                        start + half, " ", Applicability.SUGGESTION)]
+
+
 def _opens_phrase(view: str, pos: int) -> bool:
     """Whether a capitalised word or a number follows ``pos`` (``On Monday``, ``In 2020``)."""
     nxt = view[pos + 1:pos + 3] if pos < len(view) and view[pos] == " " else ""
@@ -314,7 +322,9 @@ class GluedFunctionWord(Rule):
 
     ## Fix safety
     Safe when the token splits only one way (the fix inserts one space). When it splits
-    several ways each split is a suggestion, the most likely first.
+    several ways each split is a suggestion, the most likely first. A doubled word
+    (`andand`) is most likely one word twice: dropping the repeat is unsafe, the space a
+    suggestion.
     """
 
     code = "RT203"
@@ -342,12 +352,19 @@ class GluedFunctionWord(Rule):
                     if finding is not None:
                         yield finding
 
+    def _doubled(self, start: int, end: int, token: str) -> Finding:
+        half = token[:len(token) // 2]
+        return self.finding(start, end, f"{token!r} is {half!r} twice without a space",
+                            _doubled_fixes(start, end, token))
+
     def _judge(self, view: str, start: int, end: int) -> Finding | None:
         token = view[start:end]
         if _codeish(_token_around(view, start, end), view, start):
             return None
         splits = _splits(token)
         splits.sort(key=lambda s: _split_rank(*s))
+        if len(splits) == 1 and splits[0][0] == splits[0][1]:
+            return self._doubled(start, end, token)
         applicability = Applicability.SAFE if len(splits) == 1 else Applicability.SUGGESTION
         fixes = []
         for left, _right in splits:
