@@ -10,8 +10,10 @@ from __future__ import annotations
 import regex
 
 #: Marks that prose lines almost never carry but code lines often do.
-_CODE_MARKS = regex.compile(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\||^\s*(?:#include|\$ |>>> )"
-                            r"|^(?: {4}|\t)")
+_CODE_MARKS = regex.compile(
+    r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\||^(?: {4}|\t)"
+    r"|^\s*(?:#include|\$ |>>> |// |const |let |var |import |def |class |return )",
+    regex.MULTILINE)
 _REACH = 300
 
 

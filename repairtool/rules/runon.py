@@ -38,6 +38,9 @@ STARTERS = _set(
 #: Starters that also end brand names and identifiers (``LinkedIn``, ``AddOn``, ``DoIt``):
 #: only judged after a lower-case word or a name that is not a dictionary word.
 _PARTICLES = _set("In On At It Its If Then Now")
+#: Function words that glue to a following capitalised word in MT but seldom start an
+#: identifier (``andThe``, ``andHong Kong``); ``orElse``/``andThen`` are still skipped.
+_JOINERS = _set("and but the")
 #: Abbreviations written before a name (``St.Peter`` lost its space).
 _TITLES = _set("St Mr Mrs Ms Dr Prof Gen Gov Sen Rep Lt Col Capt Sgt Jr Sr Mt Ft")
 
@@ -55,7 +58,7 @@ _CAP_GLUE_SCAN = re.compile(
 #: The word that ends where a hit starts, and the one that starts where it ends.
 _WORD_BEFORE = regex.compile(r"(?r)\p{L}[\p{L}\p{M}'’]*")
 _WORD_AFTER = regex.compile(r"\p{L}[\p{L}\p{M}]*")
-_CAMEL_LEFT = regex.compile(r"(?r)[A-Z]?[a-z]{2,}")
+_CAMEL_LEFT = regex.compile(r"(?r)[A-Z]?[a-z]+")
 _CAMEL_RIGHT = regex.compile(r"[A-Z][a-z]+")
 #: What may not stand right before a joined token (it would be code, a path or an address).
 _BAD_BEFORE = frozenset("_.@/\\#$&:;,'’-") | frozenset("0123456789")
@@ -210,11 +213,13 @@ class CaseJoin(Rule):
     """
     ## What it does
     Finds a word glued to the capitalised first word of the next sentence or clause
-    (`askedWhy`, `saidThe`, `BerlinOn`) and a word repeated without a space (`TokyoTokyo`).
-    Identifiers and brand names (`getElementById`, `HttpClient`, `KeyError`, `iPhone`,
-    `eBay`, `McDonald`, `MacBook`, `JavaScript`, `YouTube`, `PowerPoint`, `LinkedIn`) are left
-    alone: the rule only fires when the second part is a word that opens sentences and the
-    whole is not a known token.
+    (`askedWhy`, `saidThe`, `BerlinOn`), a word glued to a name (`daysBritish`,
+    `andHong Kong`, `CompanyVietnam`) and a word repeated without a space (`TokyoTokyo`,
+    `MsMs`). Identifiers and brand names (`getElementById`, `HttpClient`, `KeyError`,
+    `iPhone`, `eBay`, `McDonald`, `MacBook`, `JavaScript`, `YouTube`, `PowerPoint`,
+    `LinkedIn`, `PyPy`, `toJson`) are left alone: the second part must be a word that opens
+    sentences or a name of five letters or more that is no dictionary word, and the whole
+    must not be a known token.
 
     ## Why it matters
     A sentence boundary was lost (often a full stop and a space) when the text was
@@ -229,8 +234,9 @@ class CaseJoin(Rule):
 
     ## Fix safety
     Unsafe: the first fix starts a new sentence (`asked. Why`), which changes the structure;
-    the second (`asked why`) is a suggestion. For a repeated word the fixes are a new
-    sentence (unsafe) or dropping the repeat (suggestion).
+    the second (`asked why`) is a suggestion. Before a name the first fix inserts a space
+    (unsafe: the join may also hide a sentence boundary, offered second). For a repeated
+    word the fixes are a new sentence (unsafe) or dropping the repeat (suggestion).
     """
 
     code = "RT202"
@@ -257,14 +263,41 @@ class CaseJoin(Rule):
         if _codeish(_token_around(view, start, end), view, start):
             return None
         if left.lower() == right.lower():
-            return self._repeat(start, split, end, left)
-        if right not in STARTERS or words.is_known(token):
-            return None
-        if right in _PARTICLES and not _opens_phrase(view, end):
-            return None  # LinkedIn, AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
-        if left[0].islower() and (len(left) < 3 or not words.is_word(left)
-                                  or words.is_function_word(left)):
-            return None  # notBefore, hasValue: an identifier, not a lost boundary
+            if len(left) >= 3 or left in _TITLES or words.is_word(left):
+                return self._repeat(start, split, end, left)
+            return None  # PyPy
+        if len(left) < 3 or words.is_known(token):
+            return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
+        if right in STARTERS:
+            if right in _PARTICLES and not _opens_phrase(view, end):
+                return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
+            if left[0].islower() and (not words.is_word(left) or (
+                    words.is_function_word(left) and left not in _JOINERS)):
+                return None  # notBefore, hasValue: an identifier, not a lost boundary
+            return self._boundary(start, split, end, left, right)
+        if self._name_join(left, right):
+            return self._space(start, split, end, left, right)
+        return None
+
+    @staticmethod
+    def _name_join(left: str, right: str) -> bool:
+        """``daysBritish``, ``andHong``, ``CompanyVietnam``: a word, then a name.
+
+        The name must be a listed token that is no dictionary word; camelCase identifiers
+        end in short technical tokens (``toJson``, ``getUrl``), so it needs five letters
+        unless the word before is ``and``/``or``/``but``/``the``.
+        """
+        if left in _JOINERS:
+            return len(right) >= 3
+        if not words.is_known(right) or words.is_word(right):
+            return False
+        if len(right) < 5 or len(left) < 4 or not words.is_word(left):
+            return False
+        if words.is_function_word(left):
+            return False
+        return left.islower() or len(left) >= 5
+
+    def _boundary(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
         fixes = [
             Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
                         Applicability.UNSAFE),
@@ -272,8 +305,19 @@ class CaseJoin(Rule):
                         " " + right[0].lower(), Applicability.SUGGESTION),
         ]
         return self.finding(start, end,
-                            f"{token!r} joins two words: a sentence boundary or a space "
+                            f"{left + right!r} joins two words: a sentence boundary or a space "
                             f"was lost before {right!r}", fixes)
+
+    def _space(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
+        fixes = [
+            Fix.replace(f"Insert a space: {left} {right}", split, split, " ",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                        Applicability.SUGGESTION),
+        ]
+        return self.finding(start, end,
+                            f"{left + right!r} joins a word and the name {right!r}: a space or "
+                            "a sentence boundary was lost", fixes)
 
     def _repeat(self, start: int, split: int, end: int, left: str) -> Finding:
         fixes = [
