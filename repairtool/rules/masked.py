@@ -54,6 +54,7 @@ class _Fills:
     title_before: tuple[str, ...]
     government: tuple[str, ...]
     plural_verbs: dict[str, str]
+    article_after: frozenset[str]
     organisations: frozenset[str]
     places: frozenset[str]
 
@@ -72,6 +73,7 @@ def fills() -> _Fills:
         title_before=tuple(x.lower() for x in data["title"]["before"]),
         government=tuple(data["government"]["fills"]),
         plural_verbs=dict(data["government"]["plural_verbs"]),
+        article_after=low(data["government"]["article_after"]),
         organisations=low(data["organisation"]["after"]),
         places=frozenset(data["places"]["names"]),
     )
@@ -144,11 +146,12 @@ class _MaskRule(Rule):
         after = right.text.lower() if right else ""
         if after in f.media_after or _phrase_before(view, start, f.media_before):
             out.extend(in_place(w) for w in f.media)
-        elif right and _is_name(right.text) and left and (
-                left.text in f.places or _phrase_before(view, start, f.title_before)):
-            out.extend(in_place(t) for t in f.titles)
-        elif (left and glued_left and not glued_right and _capitalised(left.text) and right
-              and right.text.islower()):
+        elif right and _is_name(right.text) and not (left and glued_left and _is_name(left.text)
+                                                     and left.text not in f.places):
+            out.extend(in_place(t) for t in f.titles)  # **Macron, US** Biden, in which ** Li
+        elif (left and glued_left and not glued_right
+              and (_capitalised(left.text) or left.text in f.places)
+              and ((right and right.text.islower()) or _possessive(view, end))):
             out.extend(self._reordered(view, start, end, left, right))
         elif (right and right.text.islower() and not glued_right
               and after not in f.organisations
@@ -158,16 +161,16 @@ class _MaskRule(Rule):
         out.append(self._removal(view, start, end, left, right))
         return out
 
-    def _reordered(self, view: str, start: int, end: int, left: _Word, right: _Word
+    def _reordered(self, view: str, start: int, end: int, left: _Word, right: _Word | None
                    ) -> list[Fix]:
         """``Name** verb``: the source put the title after the name; move it in front."""
         f = fills()
         titles = [Fix((f"Put {t!r} before {left.text!r}"),
                       _edits(left.start, end, f"{t} {left.text}"), Applicability.SUGGESTION)
                   for t in f.titles]
-        article = "The" if _sentence_start(view, left.start) else "the"
-        if view[max(0, left.start - 4):left.start].lower() == "the ":
-            article = ""
+        if right is None or not right.text.islower():
+            return titles  # Duterte**'s speech
+        article = _article(view, left.start)
         gov: list[Fix] = []
         for g in f.government:
             verb = right.text
@@ -193,6 +196,18 @@ class _MaskRule(Rule):
         repl = " " if glued_left and glued_right else ""
         return Fix.replace("Remove the hole (check that the sentence still reads)", s, e, repl,
                            Applicability.UNSAFE)
+
+
+def _article(view: str, pos: int) -> str:
+    """``The``/``the`` before a reordered "Tokyo government", or nothing after a determiner."""
+    if _sentence_start(view, pos):
+        return "The"
+    prev = _prev_word(view, pos)
+    return "the" if prev is not None and prev.text.lower() in fills().article_after else ""
+
+
+def _possessive(view: str, pos: int) -> bool:
+    return view[pos:pos + 2] in ("'s", "’s")
 
 
 def _hint(fixes: list[Fix]) -> str:
