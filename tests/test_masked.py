@@ -41,7 +41,8 @@ def test_place_before_mask_prefers_government_and_agrees_the_verb() -> None:
     texts = after(text, f)
     assert texts[:2] == ["Officials said the Tokyo government has tightened the rules.",
                          "Officials said Tokyo authorities have tightened the rules."]
-    assert "Officials said President Tokyo has tightened the rules." in texts
+    assert not any("President Tokyo" in t for t in texts)  # a place takes no title
+    assert texts[-1] == "Officials said Tokyo has tightened the rules."
 
 
 def test_fills_come_from_the_data_file() -> None:

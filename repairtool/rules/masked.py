@@ -181,7 +181,7 @@ class _MaskRule(Rule):
                 text = f"{article} {left.text} {g} {verb}".lstrip()
             gov.append(Fix(f"Read it as {text!r}", _edits(left.start, right.end, text),
                            Applicability.SUGGESTION))
-        return gov + titles if left.text in f.places else titles + gov
+        return gov if left.text in f.places else titles + gov  # no "President Tokyo"
 
     def _removal(self, view: str, start: int, end: int, left: _Word | None,
                  right: _Word | None) -> Fix:
