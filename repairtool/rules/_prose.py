@@ -7,14 +7,14 @@ must not be read as a masked word or a glued function word.
 
 from __future__ import annotations
 
-import regex
+import re
 
 #: Marks that prose lines almost never carry but code lines often do.
-_CODE_MARKS = regex.compile(
-    r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\||^(?: {4}|\t)"
-    r"|^\s*(?:#include|\$ |>>> |// |const |let |var |import |def |class |return )",
-    regex.MULTILINE)
-_REACH = 300
+_CODE_MARKS = re.compile(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\|")
+#: How a line of code may start: an indented block, a prompt, a declaration, a comment.
+_CODE_START = re.compile(
+    r" {4}|\t|\s*(?:#include|\$ |>>> |// |const |let |var |import |def |class |return )")
+_REACH = 200
 
 
 def is_code_line(view: str, pos: int) -> bool:
@@ -24,9 +24,12 @@ def is_code_line(view: str, pos: int) -> bool:
     bounded whatever the line length.
     """
     lo = view.rfind("\n", max(0, pos - _REACH), pos) + 1
-    if lo == 0 and pos > _REACH:
+    at_line_start = lo > 0 or pos <= _REACH
+    if not at_line_start:
         lo = pos - _REACH
     hi = view.find("\n", pos, pos + _REACH)
     if hi < 0:
         hi = min(len(view), pos + _REACH)
-    return _CODE_MARKS.search(view[lo:hi]) is not None
+    if at_line_start and _CODE_START.match(view, lo):
+        return True
+    return _CODE_MARKS.search(view, lo, hi) is not None
