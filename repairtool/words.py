@@ -9,7 +9,6 @@ newer compounds such as ``login``) with a capital first letter.
 
 from __future__ import annotations
 
-import gzip
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +46,8 @@ _DATA = "en_words.txt.gz"
 @cache
 def _table() -> tuple[dict[str, int], frozenset[str]]:
     """Rank of every listed token (0 = most frequent) and the set of dictionary words."""
+    import gzip  # only on the first look-up
+
     raw = (Path(__file__).parent / "data" / _DATA).read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").split()
     ranks = dict(zip(map(str.lower, lines), range(len(lines)), strict=True))

@@ -10,7 +10,6 @@ last candidate removes the hole.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -62,6 +61,8 @@ class _Fills:
 @cache
 def fills() -> _Fills:
     """The context patterns of ``repairtool/data/masked_fills.toml`` (read once)."""
+    import tomllib  # only when a hole is found
+
     raw = (Path(__file__).parent.parent / "data" / "masked_fills.toml").read_text("utf-8")
     data = tomllib.loads(raw)
     low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
