@@ -426,6 +426,10 @@ _LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _LOWER_RUN = re.compile(r"[a-z]{5,}")
 #: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
 _FIND_LIMIT = 8
+#: Endings a glued token must have (as bytes, for ``bytes.endswith``).
+_TRAILING = tuple(w.encode() for w in words.TRAILING_GLUE)
+_DETERMINERS = tuple(w.encode() for w in words.DETERMINERS)
+_FUNCTION_BYTES = frozenset(w.encode() for w in words.FUNCTION_WORDS)
 #: Longer runs are not two words glued (and would make the split search slow).
 _MAX_GLUE = 30
 
@@ -437,9 +441,11 @@ def _suspects(view: str) -> set[str]:
     cheapest way to list the runs; the set difference with the word list runs in C.
     """
     runs = set(view.encode("utf-8", "surrogatepass").translate(_LOWER_ONLY).split())
-    tokens = {r.decode("ascii") for r in runs if 5 <= len(r) <= _MAX_GLUE}
+    tokens = {r.decode("ascii") for r in runs if 5 <= len(r) <= _MAX_GLUE
+              and (r.endswith(_TRAILING) or r.endswith(_DETERMINERS))
+              and r not in _FUNCTION_BYTES}
     if not tokens:
-        return set()
+        return set()  # nothing can split: the word list is not even loaded
     tokens = tokens - words.known_tokens()
     return {t for t in tokens if _splits(t)}
 
