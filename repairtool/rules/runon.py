@@ -177,6 +177,8 @@ class MissingSpaceAfterPunctuation(Rule):
                                  Applicability.SUGGESTION),
                      Fix.replace("Make it an ellipsis", start, end, "... ",
                                  Applicability.SUGGESTION)]
+            if right[0].islower():
+                fixes.reverse()  # "Wait..what": an ellipsis; "rose..The": a full stop
             return self.finding(start, end, f"no space after {p!r} before {right!r}", fixes)
         fix = Fix.replace(f"Insert a space after {p!r}", end, end, " ", Applicability.SAFE)
         return self.finding(start, end, f"no space after {p!r} before {right!r}", [fix])
