@@ -157,9 +157,13 @@ class MissingSpaceAfterPunctuation(Rule):
                 return None  # an ellipsis without a space: a style, not a lost space
         left = _WORD_BEFORE.match(view, max(0, start - 60), start)
         right = _WORD_AFTER.match(view, p + 1, min(len(view), p + 61))
-        if not left or not right or not _before_ok(view, left.start()):
+        if not left or not right:
             return None
-        return _Join(left.start(), start, p + 1, right.end())
+        ls = left.start()
+        chained = ls >= 2 and view[ls - 1] in ",;" and view[ls - 2].isalpha()
+        if not _before_ok(view, ls) and not chained:  # "said,the;rest": judge each link
+            return None
+        return _Join(ls, start, p + 1, right.end())
 
     def _judge(self, view: str, j: _Join) -> Finding | None:
         left, p, right = view[j.start:j.mid_start], view[j.mid_start:j.mid_end], \
