@@ -326,12 +326,17 @@ class CaseJoin(Rule):
                             "a sentence boundary was lost", fixes)
 
     def _repeat(self, start: int, split: int, end: int, left: str) -> Finding:
-        fixes = [
-            Fix.replace(f"Start a new sentence at the second {left!r}", split, split, ". ",
-                        Applicability.UNSAFE),
-            Fix.replace(f"Drop the repeated {left!r}", split, end, "",
-                        Applicability.SUGGESTION),
-        ]
+        sentence = Fix.replace(f"Start a new sentence at the second {left!r}", split, split,
+                               ". ", Applicability.UNSAFE)
+        drop = Fix.replace(f"Drop the repeated {left!r}", split, end, "",
+                           Applicability.SUGGESTION)
+        if words.is_function_word(left) or left in _TITLES:
+            # "TheThe inspection", "MsMs Cheng": one word twice, not two sentences
+            sentence, drop = (Fix(sentence.title, sentence.edits, Applicability.SUGGESTION),
+                              Fix(drop.title, drop.edits, Applicability.UNSAFE))
+            fixes = [drop, sentence]
+        else:
+            fixes = [sentence, drop]
         return self.finding(start, end,
                             f"{left + left!r} repeats {left!r} without a space: a lost "
                             "sentence boundary or a doubled word", fixes)
