@@ -242,7 +242,8 @@ class CaseJoin(Rule):
     Unsafe: the first fix starts a new sentence (`asked. Why`), which changes the structure;
     the second (`asked why`) is a suggestion. Before a name the first fix inserts a space
     (unsafe: the join may also hide a sentence boundary, offered second). For a repeated
-    word the fixes are a new sentence (unsafe) or dropping the repeat (suggestion).
+    word the fixes are a new sentence (unsafe) or dropping the repeat (suggestion); for a
+    repeated function word or title (`TheThe`, `MsMs`) dropping the repeat comes first.
     """
 
     code = "RT202"
