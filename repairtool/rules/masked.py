@@ -1,0 +1,403 @@
+"""RT1: masked tokens — words censored at the source and left as ``**`` or ``□□`` holes.
+
+Chinese content farms replace sensitive words (a title, "media", "government") with ``**``
+before machine translation; the English keeps the hole, often glued to a neighbour and with
+the word order of the source: "Macron** said" (马克龙**说, "President Macron said"). The
+rules find the hole and read the words around it to propose fills from
+``repairtool/data/masked_fills.toml``; the candidates are suggestions, best first, and the
+last candidate removes the hole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import regex
+
+from repairtool.document import Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._prose import is_code_line
+from repairtool.rules.base import Rule
+
+_STARS = regex.compile(r"\*{2,}|＊{2,}")
+_SYMBOLS = regex.compile(r"[□■]+|×{2,}")
+#: The word that ends right before a position (spaces or tabs between allowed).
+_PREV_WORD = regex.compile(r"(?r)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.]*)(?P<sp>[ \t]*)")
+#: The word that starts right after a position (spaces or tabs between allowed).
+_NEXT_WORD = regex.compile(r"(?P<sp>[ \t]*)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)")
+#: A line that is only a thematic break (``***``, ``* * *``) or stars.
+_BREAK_LINE = regex.compile(r"(?m)[ \t]*(?:\*[ \t]*){3,}$")
+#: What may stand before a checkbox or a footnote key at the start of a line: indentation,
+#: quote marks and a list marker.
+_LINE_PREFIX = regex.compile(r"[ \t>]*+(?:[-*+•]|\d{1,3}[.)])?[ \t]*+")
+_SENTENCE_END = frozenset(".!?:;\n\"“”")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    glued: bool
+
+
+@dataclass(frozen=True)
+class _Fills:
+    media_after: frozenset[str]
+    media_before: tuple[str, ...]
+    media: tuple[str, ...]
+    titles: tuple[str, ...]
+    title_before: tuple[str, ...]
+    government: tuple[str, ...]
+    plural_verbs: dict[str, str]
+    article_after: frozenset[str]
+    organisations: frozenset[str]
+    places: frozenset[str]
+
+
+@cache
+def fills() -> _Fills:
+    """The context patterns of ``repairtool/data/masked_fills.toml`` (read once)."""
+    import tomllib  # only when a hole is found
+
+    raw = (Path(__file__).parent.parent / "data" / "masked_fills.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    low = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
+    return _Fills(
+        media_after=low(data["media"]["after"]),
+        media_before=tuple(x.lower() for x in data["media"]["before"]),
+        media=tuple(data["media"]["fills"]),
+        titles=tuple(data["title"]["fills"]),
+        title_before=tuple(x.lower() for x in data["title"]["before"]),
+        government=tuple(data["government"]["fills"]),
+        plural_verbs=dict(data["government"]["plural_verbs"]),
+        article_after=low(data["government"]["article_after"]),
+        organisations=low(data["organisation"]["after"]),
+        places=frozenset(data["places"]["names"]),
+    )
+
+
+def _prev_word(view: str, pos: int) -> _Word | None:
+    m = _PREV_WORD.match(view, max(0, pos - 60), pos)
+    if not m:
+        return None
+    text = m.group("w").rstrip(".")
+    return _Word(m.start("w"), m.start("w") + len(text), text, not m.group("sp"))
+
+
+def _next_word(view: str, pos: int) -> _Word | None:
+    m = _NEXT_WORD.match(view, pos, min(len(view), pos + 60))
+    if not m:
+        return None
+    return _Word(m.start("w"), m.end("w"), m.group("w"), not m.group("sp"))
+
+
+def _line_start(view: str, pos: int) -> bool:
+    """Whether only indentation or a list marker stands between the line start and ``pos``."""
+    i = view.rfind("\n", max(0, pos - 200), pos)
+    return _LINE_PREFIX.fullmatch(view, i + 1, pos) is not None
+
+
+def _sentence_start(view: str, pos: int) -> bool:
+    i = pos
+    lo = max(0, pos - 20)
+    while i > lo and view[i - 1] in " \t":
+        i -= 1
+    return i == 0 or view[i - 1] in _SENTENCE_END
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and word[1:2].islower()
+
+
+def _is_name(word: str) -> bool:
+    """A capitalised word such as ``Macron`` (not ``Ministry`` or a sentence opener)."""
+    return _capitalised(word) and word.lower() not in fills().organisations
+
+
+def _phrase_before(view: str, pos: int, phrases: Iterable[str]) -> bool:
+    window = view[max(0, pos - 30):pos].rstrip(" \t").lower()
+    return any(window.endswith(p) and (len(window) == len(p) or not window[-len(p) - 1].isalpha()
+                                       or p[0] in "'’") for p in phrases)
+
+
+class _MaskRule(Rule):
+    """Shared candidate builder of the RT1 rules."""
+
+    category = "masked-token"
+    severity = Severity.WARNING
+    fixable = True
+
+    def candidates(self, view: str, start: int, end: int, left: _Word | None,
+                   right: _Word | None) -> list[Fix]:
+        """Fills for the hole ``view[start:end]``, best first; the removal comes last."""
+        f = fills()
+        out: list[Fix] = []
+        glued_left = bool(left and left.glued)
+        glued_right = bool(right and right.glued)
+
+        def in_place(word: str) -> Fix:
+            repl = (" " if glued_left else "") + word + (" " if glued_right else "")
+            return Fix.replace(f"Fill the hole with {word!r}", start, end, repl,
+                               Applicability.SUGGESTION)
+
+        after = right.text.lower() if right else ""
+        if after in f.media_after or _phrase_before(view, start, f.media_before):
+            out.extend(in_place(w) for w in f.media)
+        elif right and _is_name(right.text) and not (left and glued_left and _is_name(left.text)
+                                                     and left.text not in f.places):
+            out.extend(in_place(t) for t in f.titles)  # **Macron, US** Biden, in which ** Li
+        elif (left and glued_left and not glued_right
+              and (_capitalised(left.text) or left.text in f.places)
+              and ((right and right.text.islower()) or _possessive(view, end))):
+            out.extend(self._reordered(view, start, end, left, right))
+        elif (right and right.text.islower() and not glued_right
+              and after not in f.organisations
+              and _phrase_before(view, start, f.title_before)):
+            out.extend(in_place(t) for t in f.titles)
+            out.extend(in_place(g) for g in f.government)
+        out.append(self._removal(view, start, end, left, right))
+        return out
+
+    def _reordered(self, view: str, start: int, end: int, left: _Word, right: _Word | None
+                   ) -> list[Fix]:
+        """``Name** verb``: the source put the title after the name; move it in front."""
+        f = fills()
+        titles = [Fix((f"Put {t!r} before {left.text!r}"),
+                      _edits(left.start, end, f"{t} {left.text}"), Applicability.SUGGESTION)
+                  for t in f.titles]
+        if right is None or not right.text.islower():
+            return titles  # Duterte**'s speech
+        article = _article(view, left.start)
+        gov: list[Fix] = []
+        for g in f.government:
+            verb = right.text
+            if g.endswith("s"):
+                verb = f.plural_verbs.get(verb, verb)
+                text = f"{left.text} {g} {verb}"
+            else:
+                text = f"{article} {left.text} {g} {verb}".lstrip()
+            gov.append(Fix(f"Read it as {text!r}", _edits(left.start, right.end, text),
+                           Applicability.SUGGESTION))
+        return gov if left.text in f.places else titles + gov  # no "President Tokyo"
+
+    def _removal(self, view: str, start: int, end: int, left: _Word | None,
+                 right: _Word | None) -> Fix:
+        s, e = start, end
+        glued_left = bool(left and left.glued)
+        glued_right = bool(right and right.glued)
+        if not glued_left and not glued_right:
+            if e < len(view) and view[e] == " ":
+                e += 1
+            elif s and view[s - 1] == " ":
+                s -= 1
+        repl = " " if glued_left and glued_right else ""
+        return Fix.replace("Remove the hole (check that the sentence still reads)", s, e, repl,
+                           Applicability.UNSAFE)
+
+
+def _article(view: str, pos: int) -> str:
+    """``The``/``the`` before a reordered "Tokyo government", or nothing after a determiner."""
+    if _sentence_start(view, pos):
+        return "The"
+    prev = _prev_word(view, pos)
+    return "the" if prev is not None and prev.text.lower() in fills().article_after else ""
+
+
+def _possessive(view: str, pos: int) -> bool:
+    return view[pos:pos + 2] in ("'s", "’s")
+
+
+def _hint(fixes: list[Fix]) -> str:
+    """``; maybe 'President Macron'`` for the best fill (nothing when only removal is left)."""
+    best = fixes[0]
+    if best.applicability is not Applicability.SUGGESTION:
+        return "; check the sentence without it"
+    return f"; maybe {best.edits[0].replacement.strip()!r}"
+
+
+def _edits(start: int, end: int, text: str) -> tuple:
+    from repairtool.model import Edit
+
+    return (Edit(start, end, text),)
+
+
+class MaskedToken(_MaskRule):
+    """
+    ## What it does
+    Finds `**` (or `＊＊`, `***`) standing for a word that was censored before translation:
+    glued to a word (`Tokyo** has`, `**Macron said`, `US** Biden`) or standing alone between
+    words (`according to ** reports`). Markdown emphasis pairs (`**bold**`), code
+    (`**kwargs`, `2**10`), thematic breaks (`***`), footnote marks after numbers (`0.35**`)
+    and glob patterns (`src/**/*.py`) are left alone.
+
+    ## Why it matters
+    Chinese content farms mask sensitive words (a leader's title, "media", "government")
+    with asterisks; machine translation carries the hole over, often with the source's word
+    order. Readers see a broken sentence and the meaning is lost.
+
+    ## Example
+    `France's **Macron said that according to ** reports Tokyo** has tightened its rules.`
+
+    ## Use instead
+    `France's President Macron said that according to media reports the Tokyo government
+    has tightened its rules.`
+
+    ## Fix safety
+    The fills read the words around the hole (a title before a name, "media" before
+    "reports", "government" after a place; data in `repairtool/data/masked_fills.toml`) and
+    are suggestions, best first: only a person can know the censored word. The last
+    candidate removes the hole and is unsafe: check that the sentence still reads.
+    """
+
+    code = "RT101"
+    name = "masked-token"
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        runs = [m.span() for m in _STARS.finditer(view)]
+        for start, end in _unpaired(view, runs):
+            finding = self._judge(view, start, end)
+            if finding is not None:
+                yield finding
+
+    def _judge(self, view: str, start: int, end: int) -> Finding | None:
+        if end - start > 3:
+            return None  # ratings (*****) and separators
+        prev = view[start - 1] if start else "\n"
+        nxt = view[end] if end < len(view) else "\n"
+        if prev in "/\\*" or nxt in "/\\=*(" or prev.isdigit() or prev in "%)]" or nxt.isdigit():
+            return None
+        left = _prev_word(view, start)
+        right = _next_word(view, end)
+        if _BREAK_LINE.match(view, view.rfind("\n", 0, start) + 1):
+            return None
+        if right and right.text[0].isdigit():
+            return None  # x ** 2
+        if not (left and left.glued) and not (right and right.glued):
+            if not right or not right.text[0].isalpha() or _line_start(view, start):
+                return None  # spaced: must stand before a word, not open a line
+            if left is None and view[max(0, start - 20):start].rstrip(" \t")[-1:] not in ",;:(\"“":
+                return None
+            if left is not None and not left.text[0].isalpha():
+                return None
+        if left and left.glued and right and right.glued and (
+                (len(left.text) <= 2 and left.text.islower()) or len(right.text) <= 2):
+            return None  # f**k, s**t: a profanity mask, not a censored word
+        if (right and right.glued and not (left and left.glued) and right.text.islower()
+                and not self._prose_word(view, start, right)):
+            return None  # **kwargs
+        if is_code_line(view, start):
+            return None  # char** argv, void** data
+        fixes = self.candidates(view, start, end, left, right)
+        return self.finding(start, end, f"masked word {view[start:end]!r}: a word was "
+                            f"censored at the source{_hint(fixes)}", fixes)
+
+    @staticmethod
+    def _prose_word(view: str, start: int, right: _Word) -> bool:
+        """Whether ``**word`` (lower case) sits in prose rather than in code (``**kwargs``)."""
+        from repairtool import words
+
+        i = start
+        while i > 0 and view[i - 1] in " \t":
+            i -= 1
+        before = view[i - 1] if i else "\n"
+        after = view[right.end] if right.end < len(view) else "\n"
+        return (before.isalpha() and after not in ")=],_.[" and words.is_word(right.text))
+
+
+def _unpaired(view: str, runs: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Runs of stars that are not one side of an emphasis pair (``**bold**``)."""
+    pending: tuple[int, int] | None = None
+    for run in runs:
+        can_open, can_close = _flanking(view, *run)
+        if pending is None and not (can_open or can_close):
+            can_open = True  # a spaced "** bold **" pair is meant as emphasis too
+        elif pending is not None and not can_close and _spaced_pair(view, pending, run):
+            can_close = True
+        if (pending is not None and can_close and run[0] - pending[1] < 3000
+                and view.find("\n\n", pending[1], run[0]) < 0):
+            pending = None
+            continue
+        if pending is not None:
+            yield pending
+            pending = None
+        if can_open and not can_close:
+            pending = run
+        elif can_open and can_close:
+            pending = run  # both-flanking (US**Biden): may open a pair (foo**bar**)
+        else:
+            yield run
+    if pending is not None:
+        yield pending
+
+
+def _spaced_pair(view: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """``** a few words **`` on one line, without sentence punctuation between."""
+    inner = view[a[1]:b[0]]
+    return (a[1] - a[0] == b[1] - b[0] and len(inner) <= 40 and inner[:1] == " "
+            and inner[-1:] == " " and not any(c in inner for c in ".,;:!?\n"))
+
+
+def _flanking(view: str, start: int, end: int) -> tuple[bool, bool]:
+    """CommonMark's left- and right-flanking tests for a delimiter run."""
+    prev = view[start - 1] if start else " "
+    nxt = view[end] if end < len(view) else " "
+    p_space, n_space = prev.isspace(), nxt.isspace()
+    p_punct, n_punct = _punct(prev), _punct(nxt)
+    left = not n_space and (not n_punct or p_space or p_punct)
+    right = not p_space and (not p_punct or n_space or n_punct)
+    return left, right
+
+
+def _punct(ch: str) -> bool:
+    return not ch.isalnum() and not ch.isspace()
+
+
+class MaskedSymbols(_MaskRule):
+    """
+    ## What it does
+    Finds runs of `□`, `■` or `××` standing for censored or lost characters inside English
+    text (`the □□ government`, `Tokyo■■ said`). A `□` or `■` that opens a line (a checkbox or
+    a bullet), a `■` that closes a paragraph (an end-of-article mark) and a single `×`
+    (`3×4`, `1920×1080`, `Qiu × Lau`) are left alone.
+
+    ## Why it matters
+    Chinese sites mask sensitive words with `□`, `■` or `××` before translation, and
+    missing glyphs also show up as `□`. Readers see a hole in the sentence.
+
+    ## Example
+    `According to □□ reports, the new ×× said on Monday.`
+
+    ## Use instead
+    `According to media reports, the new President said on Monday.`
+
+    ## Fix safety
+    As for RT101: the fills come from the words around the hole and are suggestions, best
+    first; the last candidate removes the hole and is unsafe.
+    """
+
+    code = "RT102"
+    name = "masked-symbols"
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        for m in _SYMBOLS.finditer(view):
+            start, end = m.span()
+            if _line_start(view, start):
+                continue  # a checkbox or a bullet
+            left = _prev_word(view, start)
+            right = _next_word(view, end)
+            if not left and not right:
+                continue
+            if not right and left and not left.glued:
+                continue  # "... said. ■" marks the end of an article
+            if view[start] == "×" and ((left and left.text[-1:].isdigit())
+                                      or (right and right.text[:1].isdigit())):
+                continue
+            fixes = self.candidates(view, start, end, left, right)
+            yield self.finding(start, end, f"masked word {m.group()!r}: characters censored "
+                               f"or lost at the source{_hint(fixes)}", fixes)

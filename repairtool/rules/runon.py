@@ -1,0 +1,493 @@
+"""RT2: run-on joins — a lost space or sentence boundary glues two words together.
+
+Machine translation of Chinese web text (and the scraping around it) drops the space after
+punctuation (``rose.The``, ``Spain;Italy``), the boundary between sentences (``askedWhy``,
+``TokyoTokyo``) or the space before a short function word (``decidedto``, ``inthe``).
+Identifiers (``getElementById``, ``iPhone``), file names, domains, abbreviations, numbers
+and versions look similar and are left alone; the word list in ``repairtool.words`` decides
+what is a word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import regex
+
+from repairtool import words
+from repairtool.document import Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._prose import is_code_line
+from repairtool.rules.base import Rule
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Characters that make a token code, a path, an address or a number rather than prose.
+_CODEISH = frozenset("_/\\@#$%&=<>{}[]()|~^`+*0123456789\ue000")
+
+#: Words that open a sentence and rarely end a compound (``saidThe``, ``askedWhy``).
+STARTERS = _set(
+    "The This That These Those He She They We His Her Their Our But However Meanwhile "
+    "According Why What How When Where Who Whom Whose Which There It Its If Although While "
+    "After Before Since Because Then Today Yesterday Now In On At")
+#: Starters that also end brand names and identifiers (``LinkedIn``, ``AddOn``, ``DoIt``):
+#: only judged after a lower-case word or a name that is not a dictionary word.
+_PARTICLES = _set("In On At It Its If Then Now")
+#: Function words that glue to a following capitalised word in MT but seldom start an
+#: identifier (``andThe``, ``andHong Kong``); ``orElse``/``andThen`` are still skipped.
+_JOINERS = _set("and but the")
+#: Abbreviations written before a name (``St.Peter`` lost its space).
+_TITLES = _set("St Mr Mrs Ms Dr Prof Gen Gov Sen Rep Lt Col Capt Sgt Jr Sr Mt Ft")
+
+#: The content half of a glue split must be among the most frequent words: "holmon" (a
+#: misspelt "hormone") is not "holm on".
+_MAX_CONTENT_RANK = 25_000
+
+#: Scanning patterns: stdlib ``re`` with a rare first character class is several times faster
+#: than matching whole words, so the words around each hit are read afterwards.
+_PUNCT_SCAN = re.compile(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
+_CAMEL_SCAN = re.compile(r"[A-Z](?<=[a-z][A-Z])[a-z]")
+_CAP_GLUE_SCAN = re.compile(
+    r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
+    r"(?:the|this|that|these|those|their|its|our|my|your)\b")
+#: The word that ends where a hit starts, and the one that starts where it ends.
+_WORD_BEFORE = regex.compile(r"(?r)\p{L}[\p{L}\p{M}'’]*")
+_WORD_AFTER = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+_CAMEL_LEFT = regex.compile(r"(?r)[A-Z]?[a-z]+")
+_CAMEL_RIGHT = regex.compile(r"[A-Z][a-z]+")
+#: What may not stand right before a joined token (it would be code, a path or an address).
+_BAD_BEFORE = frozenset("_.@/\\#$&:;,'’-") | frozenset("0123456789")
+_BAD_AFTER = frozenset("_@/\\([=-") | frozenset("0123456789")
+
+
+class _Join(NamedTuple):
+    """A hit: the word before, the joint, the word after, as offsets into the view."""
+
+    start: int
+    mid_start: int
+    mid_end: int
+    end: int
+
+
+def _before_ok(view: str, start: int) -> bool:
+    return start == 0 or (view[start - 1] not in _BAD_BEFORE and not view[start - 1].isalnum())
+
+
+def _after_ok(view: str, end: int) -> bool:
+    if end >= len(view):
+        return True
+    c = view[end]
+    if c in _BAD_AFTER or c.isalnum():
+        return False
+    return not (c in ".'’" and end + 1 < len(view) and view[end + 1].isalnum())
+
+
+def _token_around(view: str, start: int, end: int) -> str:
+    """The whitespace-delimited token that holds ``view[start:end]`` (at most 80 chars)."""
+    lo = max(0, start - 40)
+    hi = min(len(view), end + 40)
+    i = start
+    while i > lo and not view[i - 1].isspace():
+        i -= 1
+    j = end
+    while j < hi and not view[j].isspace():
+        j += 1
+    return view[i:j]
+
+
+def _codeish(token: str, view: str = "", pos: int = 0) -> bool:
+    """Whether ``token`` (or, given ``view``, the line at ``pos``) is code rather than prose."""
+    return any(c in _CODEISH for c in token) or (bool(view) and is_code_line(view, pos))
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+class MissingSpaceAfterPunctuation(Rule):
+    """
+    ## What it does
+    Finds sentence punctuation (`.` `;` `:` `!` `?` `,` `..`) with a word glued right after
+    it: `rose.The`, `Spain;Italy's budget`, `said,the`, `St.Peter`. File names
+    (`config.yaml`), domains, `Node.js`, `ASP.NET`, abbreviations (`e.g.`, `U.S.`), numbers
+    (`3.14`, `1,000`, `10:30`, `John 3:16`), versions and code are left alone.
+
+    ## Why it matters
+    The space was lost when the text was translated or scraped. Readers stumble, and search,
+    spell checkers and sentence splitters see one long nonsense word.
+
+    ## Example
+    `Prices rose.The ministry blamed Spain;Italy's budget was not discussed.`
+
+    ## Use instead
+    `Prices rose. The ministry blamed Spain; Italy's budget was not discussed.`
+
+    ## Fix safety
+    Safe: the fix only inserts the missing space. A double full stop (`rose..The`) could be
+    an ellipsis or a typo, so its fixes are suggestions.
+    """
+
+    code = "RT201"
+    name = "missing-space-after-punctuation"
+    category = "run-on"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        for m in _PUNCT_SCAN.finditer(view):
+            join = self._join(view, m.start())
+            if join is not None:
+                finding = self._judge(view, join)
+                if finding is not None:
+                    yield finding
+
+    @staticmethod
+    def _join(view: str, p: int) -> _Join | None:
+        """The words around the punctuation at ``p`` (``..`` counts as one mark)."""
+        start = p
+        if view[p] == "." and p and view[p - 1] == ".":
+            start = p - 1
+            if start and view[start - 1] == ".":
+                return None  # an ellipsis without a space: a style, not a lost space
+        left = _WORD_BEFORE.match(view, max(0, start - 60), start)
+        right = _WORD_AFTER.match(view, p + 1, min(len(view), p + 61))
+        if not left or not right:
+            return None
+        ls = left.start()
+        chained = ls >= 2 and view[ls - 1] in ",;" and view[ls - 2].isalpha()
+        if not _before_ok(view, ls) and not chained:  # "said,the;rest": judge each link
+            return None
+        return _Join(ls, start, p + 1, right.end())
+
+    def _judge(self, view: str, j: _Join) -> Finding | None:
+        left, p, right = view[j.start:j.mid_start], view[j.mid_start:j.mid_end], \
+            view[j.mid_end:j.end]
+        start, end = j.mid_start, j.mid_end
+        nxt = view[j.end] if j.end < len(view) else " "
+        if nxt in ".:@/\\_(-" and j.end + 1 < len(view) and view[j.end + 1].isalnum():
+            return None  # Node.js.org, a.b.c, x:y:z, paths, calls
+        if nxt.isdigit() or _codeish(_token_around(view, j.start, j.end), view, j.start):
+            return None
+        if not self._plausible(left, p, right):
+            return None
+        if p == "..":
+            fixes = [Fix.replace("Make it a full stop", start, end, ". ",
+                                 Applicability.SUGGESTION),
+                     Fix.replace("Make it an ellipsis", start, end, "... ",
+                                 Applicability.SUGGESTION)]
+            if right[0].islower():
+                fixes.reverse()  # "Wait..what": an ellipsis; "rose..The": a full stop
+            return self.finding(start, end, f"no space after {p!r} before {right!r}", fixes)
+        fix = Fix.replace(f"Insert a space after {p!r}", end, end, " ", Applicability.SAFE)
+        return self.finding(start, end, f"no space after {p!r} before {right!r}", [fix])
+
+    @staticmethod
+    def _plausible(left: str, p: str, right: str) -> bool:
+        """Whether ``left p right`` reads as two words of prose that lost a space."""
+        if len(right) < 2 or not right.isalpha() or (len(left) < 2 and left != "I"):
+            return False
+        if (left.isupper() and len(left) > 1) or right.isupper():
+            return False  # U.S.A, ASP.NET, CO.UK
+        if not (_capitalised(right) or right.islower()):
+            return False  # inner capitals: .NET-style names, camelCase
+        if p in ".!?":
+            if not _capitalised(right):
+                return False  # config.yaml, example.com, Node.js
+            if left in _TITLES:
+                return True
+            # rose.The, but not pathlib.Path or tblib.Traceback (a module and its member)
+            return ((left.islower() and words.is_word(left)) or right in STARTERS) \
+                and words.is_known(right) and (words.is_known(left) or left.islower())
+        if p in ",;":
+            return (words.is_known(left) or words.is_known(right)) and not (
+                left.islower() and right.islower() and len(left) + len(right) < 6)
+        if p == ":":
+            return len(left) >= 3 and words.is_word(left) and (
+                _capitalised(right) or words.is_function_word(right))
+        # "..": "Wait..what", not "for..in" (a loop in prose) nor "a..z"
+        return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
+                and not words.is_function_word(left))
+
+
+class CaseJoin(Rule):
+    """
+    ## What it does
+    Finds a word glued to the capitalised first word of the next sentence or clause
+    (`askedWhy`, `saidThe`, `BerlinOn`), a word glued to a name (`daysBritish`,
+    `andHong Kong`, `CompanyVietnam`) and a word repeated without a space (`TokyoTokyo`,
+    `MsMs`). Identifiers and brand names (`getElementById`, `HttpClient`, `KeyError`,
+    `iPhone`, `eBay`, `McDonald`, `MacBook`, `JavaScript`, `YouTube`, `PowerPoint`,
+    `LinkedIn`, `PyPy`, `toJson`) are left alone: the second part must be a word that opens
+    sentences or a name of five letters or more that is no dictionary word, and the whole
+    must not be a known token.
+
+    ## Why it matters
+    A sentence boundary was lost (often a full stop and a space) when the text was
+    translated, scraped or re-flowed. The join hides where one sentence ends.
+
+    ## Example
+    `Reporters askedWhy the plan failed. Talks were held in BerlinOn Monday.`
+
+    ## Use instead
+    `Reporters asked why the plan failed. Talks were held in Berlin. On Monday…` (or
+    `in Berlin on Monday`): only the reader can tell.
+
+    ## Fix safety
+    Unsafe: the first fix starts a new sentence (`asked. Why`), which changes the structure;
+    the second (`asked why`) is a suggestion. Before a name the first fix inserts a space
+    (unsafe: the join may also hide a sentence boundary, offered second). For a repeated
+    word the fixes are a new sentence (unsafe) or dropping the repeat (suggestion); for a
+    repeated function word or title (`TheThe`, `MsMs`) dropping the repeat comes first.
+    """
+
+    code = "RT202"
+    name = "case-join"
+    category = "run-on"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        for m in _CAMEL_SCAN.finditer(view):
+            split = m.start()
+            left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
+            right = _CAMEL_RIGHT.match(view, split, min(len(view), split + 60))
+            if (left and right and _before_ok(view, left.start())
+                    and _after_ok(view, right.end())):
+                finding = self._judge(view, left.start(), split, right.end())
+                if finding is not None:
+                    yield finding
+
+    def _judge(self, view: str, start: int, split: int, end: int) -> Finding | None:
+        left, right = view[start:split], view[split:end]
+        token = left + right
+        if _codeish(_token_around(view, start, end), view, start):
+            return None
+        if left.lower() == right.lower():
+            if len(left) >= 3 or left in _TITLES or words.is_word(left):
+                return self._repeat(start, split, end, left)
+            return None  # PyPy
+        if len(left) < 3 or words.is_known(token):
+            return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
+        if right in STARTERS:
+            if right in _PARTICLES and not _opens_phrase(view, end):
+                return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
+            if left[0].islower() and (not words.is_word(left) or (
+                    words.is_function_word(left) and left not in _JOINERS)):
+                return None  # notBefore, hasValue: an identifier, not a lost boundary
+            return self._boundary(start, split, end, left, right)
+        if self._name_join(left, right):
+            return self._space(start, split, end, left, right)
+        return None
+
+    @staticmethod
+    def _name_join(left: str, right: str) -> bool:
+        """``daysBritish``, ``andHong``, ``CompanyVietnam``: a word, then a name.
+
+        The name must be a listed token that is no dictionary word; camelCase identifiers
+        end in short technical tokens (``toJson``, ``getUrl``), so it needs five letters
+        unless the word before is ``and``/``or``/``but``/``the``.
+        """
+        if left in _JOINERS:
+            return len(right) >= 3
+        if not words.is_known(right) or words.is_word(right):
+            return False
+        if len(right) < 5 or len(left) < 4 or not words.is_word(left):
+            return False
+        if words.is_function_word(left):
+            return False
+        return left.islower() or len(left) >= 5
+
+    def _boundary(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
+        fixes = [
+            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
+                        " " + right[0].lower(), Applicability.SUGGESTION),
+        ]
+        return self.finding(start, end,
+                            f"{left + right!r} joins two words: a sentence boundary or a space "
+                            f"was lost before {right!r}", fixes)
+
+    def _space(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
+        fixes = [
+            Fix.replace(f"Insert a space: {left} {right}", split, split, " ",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                        Applicability.SUGGESTION),
+        ]
+        return self.finding(start, end,
+                            f"{left + right!r} joins a word and the name {right!r}: a space or "
+                            "a sentence boundary was lost", fixes)
+
+    def _repeat(self, start: int, split: int, end: int, left: str) -> Finding:
+        sentence = Fix.replace(f"Start a new sentence at the second {left!r}", split, split,
+                               ". ", Applicability.UNSAFE)
+        drop = Fix.replace(f"Drop the repeated {left!r}", split, end, "",
+                           Applicability.SUGGESTION)
+        if words.is_function_word(left) or left in _TITLES:
+            # "TheThe inspection", "MsMs Cheng": one word twice, not two sentences
+            sentence, drop = (Fix(sentence.title, sentence.edits, Applicability.SUGGESTION),
+                              Fix(drop.title, drop.edits, Applicability.UNSAFE))
+            fixes = [drop, sentence]
+        else:
+            fixes = [sentence, drop]
+        return self.finding(start, end,
+                            f"{left + left!r} repeats {left!r} without a space: a lost "
+                            "sentence boundary or a doubled word", fixes)
+
+
+def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
+    half = len(token) // 2
+    return [Fix.replace(f"Drop the repeated {token[:half]!r}", start + half, end, "",
+                        Applicability.UNSAFE),
+            Fix.replace(f"Insert a space: {token[:half]} {token[half:]}", start + half,
+                        start + half, " ", Applicability.SUGGESTION)]
+
+
+def _opens_phrase(view: str, pos: int) -> bool:
+    """Whether a capitalised word or a number follows ``pos`` (``On Monday``, ``In 2020``)."""
+    nxt = view[pos + 1:pos + 3] if pos < len(view) and view[pos] == " " else ""
+    return bool(nxt) and (nxt[0].isdigit() or (nxt[0].isupper() and nxt[1:2].islower()))
+
+
+class GluedFunctionWord(Rule):
+    """
+    ## What it does
+    Finds a short function word glued to its neighbour: `decidedto`, `marketsif`,
+    `troopshas`, `inthe`, `ofthe`. A token is reported only when it is not a word of the
+    English word list (`repairtool/data/en_words.txt.gz`) and it splits into a dictionary
+    word and a function word (`to`, `of`, `if`, `has`…), or into a preposition and a
+    determiner (`in` + `the`). Identifiers (`isvalid`, `tolist`, `onclick`) are left alone.
+
+    ## Why it matters
+    The space was lost in translation or scraping; the result is a non-word that readers
+    must decode and that spell checkers and search miss.
+
+    ## Example
+    `The council decidedto raise taxes inthe spring.`
+
+    ## Use instead
+    `The council decided to raise taxes in the spring.`
+
+    ## Fix safety
+    Safe when the token splits only one way (the fix inserts one space). When it splits
+    several ways each split is a suggestion, the most likely first. A doubled word
+    (`andand`) is most likely one word twice: dropping the repeat is unsafe, the space a
+    suggestion.
+    """
+
+    code = "RT203"
+    name = "glued-function-word"
+    category = "run-on"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        hits = [(m.start(), m.end()) for m in _CAP_GLUE_SCAN.finditer(view)]
+        suspects = _suspects(view)
+        if len(suspects) <= _FIND_LIMIT:
+            for token in suspects:
+                hits.extend(_occurrences(view, token))
+        else:  # many suspects (a long MT dump): one pass beats a search per token
+            hits.extend(m.span() for m in _LOWER_RUN.finditer(view) if m.group() in suspects)
+        for start, end in sorted(hits):
+            if start and view[start - 1].isupper() and view[start - 1].isalpha():
+                start -= 1  # Ofthe: the capital was not part of the lower-case run
+            if _before_ok(view, start) and _after_ok(view, end):
+                token = view[start:end]
+                if not words.is_known(token) and _splits(token):
+                    finding = self._judge(view, start, end)
+                    if finding is not None:
+                        yield finding
+
+    def _doubled(self, start: int, end: int, token: str) -> Finding:
+        half = token[:len(token) // 2]
+        return self.finding(start, end, f"{token!r} is {half!r} twice without a space",
+                            _doubled_fixes(start, end, token))
+
+    def _judge(self, view: str, start: int, end: int) -> Finding | None:
+        token = view[start:end]
+        if _codeish(_token_around(view, start, end), view, start):
+            return None
+        splits = _splits(token)
+        splits.sort(key=lambda s: _split_rank(*s))
+        if len(splits) == 1 and splits[0][0] == splits[0][1]:
+            return self._doubled(start, end, token)
+        applicability = Applicability.SAFE if len(splits) == 1 else Applicability.SUGGESTION
+        fixes = []
+        for left, _right in splits:
+            at = start + len(left)
+            fixes.append(Fix.replace(f"Insert a space: {token[:len(left)]} {token[len(left):]}",
+                                     at, at, " ", applicability))
+        first = splits[0]
+        return self.finding(start, end,
+                            f"{token!r} is not a word: {first[0]!r} and {first[1]!r} "
+                            "run together", fixes)
+
+
+#: Bytes that stay when the view is reduced to its runs of lower-case ASCII letters.
+_LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_LOWER_RUN = re.compile(r"[a-z]{5,}")
+#: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
+_FIND_LIMIT = 8
+#: Endings a glued token must have (as bytes, for ``bytes.endswith``).
+_TRAILING = tuple(w.encode() for w in words.TRAILING_GLUE)
+_DETERMINERS = tuple(w.encode() for w in words.DETERMINERS)
+_FUNCTION_BYTES = frozenset(w.encode() for w in words.FUNCTION_WORDS)
+#: Longer runs are not two words glued (and would make the split search slow).
+_MAX_GLUE = 30
+
+
+def _suspects(view: str) -> set[str]:
+    """Lower-case runs (5-30 letters) that are not listed words but split into a glue.
+
+    Encoding to bytes and translating every other byte to a space, then splitting, is the
+    cheapest way to list the runs; the set difference with the word list runs in C.
+    """
+    runs = set(view.encode("utf-8", "surrogatepass").translate(_LOWER_ONLY).split())
+    tokens = {r.decode("ascii") for r in runs if 5 <= len(r) <= _MAX_GLUE
+              and (r.endswith(_TRAILING) or r.endswith(_DETERMINERS))
+              and r not in _FUNCTION_BYTES}
+    if not tokens:
+        return set()  # nothing can split: the word list is not even loaded
+    tokens = tokens - words.known_tokens()
+    return {t for t in tokens if _splits(t)}
+
+
+def _occurrences(view: str, token: str) -> Iterable[tuple[int, int]]:
+    """Where ``token`` stands as a whole lower-case run in ``view``."""
+    n = len(token)
+    i = view.find(token)
+    while i >= 0:
+        before = view[i - 1] if i else " "
+        after = view[i + n] if i + n < len(view) else " "
+        if not ("a" <= before <= "z") and not ("a" <= after <= "z"):
+            yield i, i + n
+        i = view.find(token, i + n)
+
+
+def _splits(token: str) -> list[tuple[str, str]]:
+    """Glue splits of ``token``; a capitalised token (a name: ``Redis``) only as ``Inthe``."""
+    splits = words.glue_splits(token.lower(), _common_word)
+    if token[0].isupper():
+        splits = [s for s in splits if s[1] in words.DETERMINERS and s[0] in words.LEADING_GLUE]
+    return splits
+
+
+def _common_word(word: str) -> bool:
+    """A dictionary word frequent enough to trust as half of a split (not ``holm``)."""
+    r = words.rank(word)
+    return r is not None and r < _MAX_CONTENT_RANK and words.is_word(word)
+
+
+def _split_rank(left: str, right: str) -> int:
+    """Lower is likelier: the rarer part of the split decides."""
+    return max(words.rank(left) or 10**6, words.rank(right) or 10**6)

@@ -1,0 +1,96 @@
+"""A compact English word list, loaded lazily on the first look-up and cached.
+
+The list (``repairtool/data/en_words.txt.gz``, built by ``benchmarks/build_wordlist.py`` from
+the ``wordsegment`` 1.3.1 data, see ``repairtool/data/SOURCES.md``) holds the most frequent
+tokens of the Google Web Trillion Word Corpus, most frequent first. Tokens that are also in
+an English dictionary are written in lower case; frequent tokens that are not (names, brands,
+newer compounds such as ``login``) with a capital first letter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+#: Closed-class English words that MT and OCR often glue to a neighbour (``decidedto``).
+_FUNCTION_WORDS = """
+a an the to of in on at by for with from as into onto than
+is are was were be been has have had do does did will would can could should may might must
+and or but if so nor not no that this these those which who whom whose what when where while
+it its he she we they his her their our your my i me him them us you
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Function words that end up glued to the END of the previous word (``decidedto``,
+#: ``troopshas``, ``marketsif``).
+TRAILING_GLUE = _set(
+    "to of in on at by for with from as is are was were has have had if and or but the that "
+    "will would can could should not than into")
+#: Function words that glue to the START of the next word, only judged when that next word
+#: is a determiner (``inthe``, ``ofthe``, ``forthis``): ``isvalid``, ``tolist``, ``onclick``
+#: are identifiers, not slips.
+LEADING_GLUE = _set(
+    "to of in on at by for with from as is are was were has have had and or but that into "
+    "than if")
+#: (``a``, ``an``, ``her``, ``his`` are left out: ``hasher``, ``ina``, ``ashis`` are names or
+#: words more often than slips.)
+DETERMINERS = _set("the this that these those their its our my your")
+
+_DATA = "en_words.txt.gz"
+
+
+@cache
+def _table() -> tuple[dict[str, int], frozenset[str]]:
+    """Rank of every listed token (0 = most frequent) and the set of dictionary words."""
+    import gzip  # only on the first look-up
+
+    raw = (Path(__file__).parent / "data" / _DATA).read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").split()
+    ranks = dict(zip(map(str.lower, lines), range(len(lines)), strict=True))
+    return ranks, frozenset(w for w in lines if w.islower())
+
+
+def known_tokens():
+    """Every listed token, lower case (a set-like view, for fast set differences)."""
+    return _table()[0].keys()
+
+
+def rank(word: str) -> int | None:
+    """Frequency rank of ``word`` (case-insensitive; 0 is ``the``), or ``None`` if unlisted."""
+    return _table()[0].get(word.lower())
+
+
+def is_known(word: str) -> bool:
+    """Whether ``word`` is a listed token: a dictionary word or a frequent name or term."""
+    return word.lower() in _table()[0]
+
+
+def is_word(word: str) -> bool:
+    """Whether ``word`` is a frequent English dictionary word (not just a name or term)."""
+    return word.lower() in _table()[1]
+
+
+def is_function_word(word: str) -> bool:
+    return word.lower() in FUNCTION_WORDS
+
+
+def glue_splits(token: str, is_content_word=None) -> list[tuple[str, str]]:
+    """The ways ``token`` (lower case) reads as a word with a function word glued to it.
+
+    ``decidedto`` -> ``[("decided", "to")]``; ``inthe`` -> ``[("in", "the")]``. A content
+    part must be a dictionary word of at least three letters (``is_content_word`` decides,
+    :func:`is_word` by default). Known tokens are not checked here: the caller does that.
+    """
+    check = is_content_word or is_word
+    out: list[tuple[str, str]] = []
+    n = len(token)
+    for i in range(1, n):
+        left, right = token[:i], token[i:]
+        trailing = right in TRAILING_GLUE and len(left) >= 3 and check(left)
+        if trailing or (left in LEADING_GLUE and right in DETERMINERS):
+            out.append((left, right))
+    return out
