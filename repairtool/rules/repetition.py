@@ -1,0 +1,133 @@
+"""RT4: repetition — doubled words and doubled phrases, typical of MT decoding loops."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from repairtool.document import Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules.base import Rule
+
+# Both patterns run with the stdlib `re` on a lower-cased copy of the view: a literal space
+# first and a back-reference, which is several times faster than the `regex` module here.
+_DOUBLED_WORD = re.compile(r"(?:^|(?<=[\s\"“(\[]))([a-z]+(?:['’][a-z]+)?)( +)\1(?![\w'’-])",
+                           re.MULTILINE)
+_DOUBLED_PHRASE = re.compile(r"(?:^|(?<=[\s\"“(\[]))((?:[a-z]+['’]?[a-z]* ){1,5}[a-z]+['’]?[a-z]*)"
+                             r" \1(?![\w'’-])", re.MULTILINE)
+
+#: Words whose doubling is grammatical or idiomatic English ("had had", "that that",
+#: "her her", "very very", "bye bye", "ha ha").
+_LEGIT_WORDS = """
+had that is her do did was very so really far many much more bye ha haha he hee ho hey no
+yes well oh now knock tut go chop cha boo dum la na yeah wow yum ta pom tom bang blah yada
+never again round over on off through out what who
+"""
+LEGIT_DOUBLES = frozenset(_LEGIT_WORDS.split())
+
+
+def lowered_view(doc: Document) -> str:
+    """``doc.view`` in lower case, same length (falls back to ASCII-only lowering)."""
+    low = doc.view.lower()
+    if len(low) != len(doc.view):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in doc.view)
+    return low
+
+
+def _proper_name(text: str) -> bool:
+    """Every word capitalised, so likely a name: `Walla Walla`, `New York New York`."""
+    words = text.split()
+    return all(w[:1].isupper() for w in words)
+
+
+class DoubledWord(Rule):
+    """
+    ## What it does
+    Finds a word written twice in a row: `the the`, `of of`, `to to`.
+
+    ## Why it matters
+    A doubled word is a slip in human text and a typical decoding glitch in machine
+    translation; readers notice it at once.
+
+    ## Example
+    `The report was published by the the ministry on Tuesday.`
+
+    ## Use instead
+    `The report was published by the ministry on Tuesday.`
+
+    ## Fix safety
+    Safe: the second copy and the space before it are deleted, so the first keeps its case.
+    Doubles that are good English are left alone: `had had`, `that that`, `is is`,
+    `her her`, intensifiers and interjections (`very very`, `bye bye`, `ha ha`), names
+    (`Walla Walla`), single letters other than `a`, and words across a line break.
+    """
+
+    code = "RT401"
+    name = "doubled-word"
+    category = "repetition"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        low = lowered_view(doc)
+        view = doc.view
+        for m in _DOUBLED_WORD.finditer(low):
+            word = m.group(1)
+            if word in LEGIT_DOUBLES or (len(word) == 1 and word != "a"):
+                continue
+            start, end = m.span()
+            found = view[start:end]
+            if _proper_name(found):
+                continue
+            second = m.start(2)
+            fix = Fix.replace(f"Delete the second {word!r}", second, end, "",
+                              Applicability.SAFE)
+            yield self.finding(start, end, f"doubled word {found!r}", [fix])
+
+
+class DoubledPhrase(Rule):
+    """
+    ## What it does
+    Finds a phrase of two to six words written twice in a row: `in the city in the city`.
+
+    ## Why it matters
+    Immediate phrase repetition is the signature of a machine-translation decoding loop
+    ("hallucination"); it is almost never intended in prose.
+
+    ## Example
+    `Officials said the plan would be carried out in the city in the city next year.`
+
+    ## Use instead
+    `Officials said the plan would be carried out in the city next year.`
+
+    ## Fix safety
+    Unsafe: deleting the second copy is right for a decoding loop, but a repeated phrase
+    can be rhetoric, a quoted chant or a lyric, so a person should look. Names that repeat
+    (`New York New York`) are not reported; phrases separated by punctuation are not
+    matched at all.
+    """
+
+    code = "RT402"
+    name = "doubled-phrase"
+    category = "repetition"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        low = lowered_view(doc)
+        view = doc.view
+        for start, end, phrase_end in _phrases(low):
+            found = view[start:end]
+            words = set(low[start:phrase_end].split())
+            if _proper_name(found) or words <= LEGIT_DOUBLES or len(words) == 1:
+                continue  # one word repeated is RT401's
+            phrase = view[start:phrase_end]
+            fix = Fix.replace(f"Delete the repeated {phrase!r}", phrase_end, end, "",
+                              Applicability.UNSAFE)
+            yield self.finding(start, end, f"phrase repeated: {phrase!r}", [fix])
+
+
+def _phrases(low: str) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, end of the first copy)`` of each doubled phrase of 2-6 words."""
+    for m in _DOUBLED_PHRASE.finditer(low):
+        yield m.start(), m.end(), m.end(1)
