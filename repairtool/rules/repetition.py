@@ -21,8 +21,18 @@ _DOUBLED_PHRASE = re.compile(r"(?:^|(?<=[\s\"“(\[]))((?:[a-z]+['’]?[a-z]* ){
 _LEGIT_WORDS = """
 had that is her do did was very so really far many much more bye ha haha he hee ho hey no
 yes well oh now knock tut go chop cha boo dum la na yeah wow yum ta pom tom bang blah yada
-never again round over on off through out what who
+never again round what who ylang mahi beri bora pago walla sing baden tsetse dik aye
+chin hush pee pooh choo chug ding dong tick tock murmur cous tartar
 """
+#: Particles that double legitimately after a phrasal verb: `was taken in in the church`.
+PARTICLES = frozenset({"in", "on", "up", "out", "off", "over", "down", "by", "around", "back",
+                       "through", "about", "along"})
+_VERB_BEFORE = re.compile(r"(?:ed|en|ing|ne|[a-z]*(?:come|came|get|got|go|went|put|set|let|"
+                          r"sat|sit|stood|stand|check|log|sign|turn|keep|kept|run|ran|hand|"
+                          r"fill|drop|stay|look|give|gave|take|took|bring|brought|break|broke|"
+                          r"move|pass|cut|shut|lock|call|send|sent|hold|held|write|wrote|pull|"
+                          r"push|plug|fit|jump|pay|paid|ask|get|hang|hung|lie|lay|live|work))"
+                          r"\s+$")
 LEGIT_DOUBLES = frozenset(_LEGIT_WORDS.split())
 
 
@@ -76,6 +86,8 @@ class DoubledWord(Rule):
             if word in LEGIT_DOUBLES or (len(word) == 1 and word != "a"):
                 continue
             start, end = m.span()
+            if word in PARTICLES and _VERB_BEFORE.search(low, max(0, start - 30), start):
+                continue
             found = view[start:end]
             if _proper_name(found):
                 continue
@@ -121,10 +133,17 @@ class DoubledPhrase(Rule):
             words = set(low[start:phrase_end].split())
             if _proper_name(found) or words <= LEGIT_DOUBLES or len(words) == 1:
                 continue  # one word repeated is RT401's
+            if _idiom(low[start:phrase_end].split()):
+                continue
             phrase = view[start:phrase_end]
             fix = Fix.replace(f"Delete the repeated {phrase!r}", phrase_end, end, "",
                               Applicability.UNSAFE)
             yield self.finding(start, end, f"phrase repeated: {phrase!r}", [fix])
+
+
+def _idiom(words: list[str]) -> bool:
+    """`again and again and`, `more and more and`, `day by day by`: a repeated `X and X`."""
+    return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for")
 
 
 def _phrases(low: str) -> Iterator[tuple[int, int, int]]:
