@@ -374,8 +374,8 @@ class StrayNoBreakSpace(Rule):
 _BRACKETS = re.compile(r"[()\[\]]")
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
-_LIST_MARK = regex.compile(r"(?:^|(?<=[\s(\[]))(?:\p{L}|\d{1,2}|[ivx]{1,4})\)", regex.MULTILINE)
-_SMILEY = regex.compile(r"[:;=8][-^']?[()\[\]]|[()\[\]][-^']?[:;=]|\^_\^|¯\\_\(ツ\)_/¯")
+_LIST_MARK = regex.compile(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
+_SMILEY = regex.compile(r"[:;=][-^']?[()\[\]]|\([-^']?[:;=]|\^_\^|¯\\_\(ツ\)_/¯")
 _INTERVAL = regex.compile(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
 
 
@@ -417,14 +417,21 @@ class UnbalancedBracket(Rule):
             if not _BRACKETS.search(text):
                 continue
             for pos, ch, closed in _unmatched(text):
+                if _masked_partner(text, pos, closed):
+                    continue
                 what = (f"{ch!r} is never closed in this paragraph" if not closed
                         else f"{ch!r} closes nothing in this paragraph")
                 yield self.finding(seg.start + pos, seg.start + pos + 1, what)
 
 
+def _masked_partner(text: str, pos: int, closer: bool) -> bool:
+    """Whether the partner may be hidden in masked text (code, a URL, a link target)."""
+    return MASK in (text[:pos] if closer else text[pos:])
+
+
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_LIST_MARK, _SMILEY, _INTERVAL):
+    for pattern in (_SMILEY, _INTERVAL):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
@@ -445,6 +452,9 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
             continue
         if ch in "([":
             stack.append((i, ch))
+        elif (not any(o == _PAIRS[ch] for _, o in stack)
+              and _LIST_MARK.search(text[max(0, i - 5):i + 1])):
+            continue  # `a)`, `1)` list marker with nothing open
         elif stack and stack[-1][1] == _PAIRS[ch]:
             stack.pop()
         elif any(o == _PAIRS[ch] for _, o in stack):
@@ -498,6 +508,8 @@ class UnbalancedQuote(Rule):
             if not _QUOTES.search(text):
                 continue
             for pos, closer in _unpaired_quotes(text):
+                if _masked_partner(text, pos, closer):
+                    continue
                 if not closer and _OPENS_QUOTE.match(view, seg.end):
                     continue  # the quotation runs on into the next paragraph
                 what = ("closing quotation mark with no opening one" if closer
@@ -506,16 +518,21 @@ class UnbalancedQuote(Rule):
 
 
 def _unpaired_quotes(text: str) -> list[tuple[int, bool]]:
-    """``(offset, is_closer)`` of double quotes with no partner in ``text``."""
+    """``(offset, is_closer)`` of double quotes with no partner in ``text``.
+
+    Whether a mark opens or closes is read from the spaces around it, not from its shape:
+    `said. “` closes a quotation however the typist's software curled it.
+    """
     open_at: int | None = None
     bad: list[tuple[int, bool]] = []
     for m in _QUOTES.finditer(text):
         i, ch = m.start(), m.group()
         prev = text[i - 1] if i else " "
-        if ch == '"' and (prev.isdigit() or (prev == "'" and text[i - 2:i - 1].isdigit())):
+        if ch == '"' and open_at is None and (
+                prev.isdigit() or (prev == "'" and text[i - 2:i - 1].isdigit())):
             continue  # inch mark: 27", 5'10"
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch == "“" or (ch == '"' and open_at is None and not _closes(prev, nxt)):
+        if _opens(ch, prev, nxt, open_at is not None):
             if open_at is not None:
                 bad.append((open_at, False))
             open_at = i
@@ -528,7 +545,12 @@ def _unpaired_quotes(text: str) -> list[tuple[int, bool]]:
     return bad
 
 
-def _closes(prev: str, nxt: str) -> bool:
-    """A straight quote after a word and before a space or punctuation closes a quotation."""
-    return (not prev.isspace() and prev not in "([{" + MASK
-            and (nxt.isspace() or nxt in ".,;:!?)]}"))
+def _opens(ch: str, prev: str, nxt: str, is_open: bool) -> bool:
+    """Whether a double quote between ``prev`` and ``nxt`` opens a quotation."""
+    left = prev.isspace() or prev in "([{—–-/,;:" + MASK
+    right = nxt.isspace() or nxt in ".,;:!?)]}—–" + MASK
+    if left != right:
+        return left
+    if not left and ch != '"':  # glued on both sides: trust the shape
+        return ch == "“"
+    return not is_open
