@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
+from html.entities import html5 as html5_entities
 
 import regex
 
@@ -84,6 +85,9 @@ class Mojibake(Rule):
         while (tail < min(len(token), len(fixed)) - head
                and token[-1 - tail] == fixed[-1 - tail]):
             tail += 1
+        for m in _MOJIBAKE_HINT.finditer(token):  # report whole suspect pairs
+            if m.start() < len(token) - tail and m.end() > head:
+                head, tail = min(head, m.start()), min(tail, len(token) - m.end())
         bad = token[head:len(token) - tail]
         good = fixed[head:len(fixed) - tail]
         s, e = start + head, start + len(token) - tail
@@ -170,6 +174,11 @@ def _space_after(view: str, m: re.Match[str]) -> bool:
 
 def _decode(found: str, one_level: bool) -> str | None:
     """The text an entity stands for, or ``None`` for an unknown entity."""
+    name = found[1:-1]
+    while name.startswith("amp;"):
+        name = name[4:]
+    if not name.startswith("#") and f"{name};" not in html5_entities:
+        return None
     if one_level:
         return found[:1] + found[5:]  # `&amp;quot;` -> `&quot;`
     out = found
@@ -193,7 +202,7 @@ _SPACE_PUNCT = regex.compile(
     r"|(\.(?![.\p{L}\p{N}_/-]))"                     # `word .` (not ` ...`, ` .NET`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
-    r")")
+    r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
 _SPACE_OPEN = regex.compile(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = regex.compile(r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)")
 
@@ -551,6 +560,6 @@ def _opens(ch: str, prev: str, nxt: str, is_open: bool) -> bool:
     right = nxt.isspace() or nxt in ".,;:!?)]}—–" + MASK
     if left != right:
         return left
-    if not left and ch != '"':  # glued on both sides: trust the shape
-        return ch == "“"
-    return not is_open
+    if is_open:
+        return False
+    return ch != "”"  # nothing open: trust the shape of a curly mark

@@ -9,12 +9,11 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules.base import Rule
 
-# Both patterns run with the stdlib `re` on a lower-cased copy of the view: a literal space
-# first and a back-reference, which is several times faster than the `regex` module here.
-_DOUBLED_WORD = re.compile(r"(?:^|(?<=[\s\"“(\[]))([a-z]+(?:['’][a-z]+)?)( +)\1(?![\w'’-])",
-                           re.MULTILINE)
-_DOUBLED_PHRASE = re.compile(r"(?:^|(?<=[\s\"“(\[]))((?:[a-z]+['’]?[a-z]* ){1,5}[a-z]+['’]?[a-z]*)"
-                             r" \1(?![\w'’-])", re.MULTILINE)
+# Both patterns run with the stdlib `re` over a lower-cased copy of the view in which line
+# breaks and tabs are spaces and a space is put in front, so that every word starts after a
+# literal space: several times faster than look-behinds or the `regex` module.
+_DOUBLED_WORD = re.compile(r" ([a-z]+(?:['’][a-z]+)?)((?: +\1)+)(?![\w'’-])")
+_DOUBLED_PHRASE = re.compile(r" ((?:[a-z]+['’]?[a-z]* ){1,5}[a-z]+['’]?[a-z]*) \1(?![\w'’-])")
 
 #: Words whose doubling is grammatical or idiomatic English ("had had", "that that",
 #: "her her", "very very", "bye bye", "ha ha").
@@ -27,21 +26,22 @@ chin hush pee pooh choo chug ding dong tick tock murmur cous tartar
 #: Particles that double legitimately after a phrasal verb: `was taken in in the church`.
 PARTICLES = frozenset({"in", "on", "up", "out", "off", "over", "down", "by", "around", "back",
                        "through", "about", "along"})
-_VERB_BEFORE = re.compile(r"(?:ed|en|ing|ne|[a-z]*(?:come|came|get|got|go|went|put|set|let|"
-                          r"sat|sit|stood|stand|check|log|sign|turn|keep|kept|run|ran|hand|"
-                          r"fill|drop|stay|look|give|gave|take|took|bring|brought|break|broke|"
-                          r"move|pass|cut|shut|lock|call|send|sent|hold|held|write|wrote|pull|"
-                          r"push|plug|fit|jump|pay|paid|ask|get|hang|hung|lie|lay|live|work))"
-                          r"\s+$")
+_VERB_BEFORE = re.compile(
+    r"\b(?:come|came|get|got|gotten|go|goes|went|gone|put|set|let|sit|sat|stand|stood|keep|kept|"
+    r"run|ran|take|taken|took|bring|brought|break|broke|broken|send|sent|write|wrote|written|"
+    r"give|gave|given|hang|hung|cut|shut|fit|(?:check|log|sign|turn|hand|fill|drop|move|pass|"
+    r"lock|pull|push|plug|jump|tune|zoom|opt|chip|cave|phase|factor|rope|pencil|fold|"
+    r"weigh|butt|cash|clock|punch|tuck|wall|box|hem|rein)(?:s|ed|ing)?)\s+$")
 LEGIT_DOUBLES = frozenset(_LEGIT_WORDS.split())
 
 
-def lowered_view(doc: Document) -> str:
-    """``doc.view`` in lower case, same length (falls back to ASCII-only lowering)."""
-    low = doc.view.lower()
-    if len(low) != len(doc.view):
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in doc.view)
-    return low
+def spaced_lower(doc: Document) -> str:
+    """`" " + doc.view` in lower case with line breaks and tabs as spaces (same offsets + 1)."""
+    view = doc.view
+    low = view.lower()
+    if len(low) != len(view):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in view)
+    return " " + low.replace("\n", " ").replace("\t", " ").replace("\r", " ")
 
 
 def _proper_name(text: str) -> bool:
@@ -79,20 +79,20 @@ class DoubledWord(Rule):
     fixable = True
 
     def check(self, doc: Document) -> Iterable[Finding]:
-        low = lowered_view(doc)
+        low = spaced_lower(doc)
         view = doc.view
         for m in _DOUBLED_WORD.finditer(low):
             word = m.group(1)
             if word in LEGIT_DOUBLES or (len(word) == 1 and word != "a"):
                 continue
-            start, end = m.span()
-            if word in PARTICLES and _VERB_BEFORE.search(low, max(0, start - 30), start):
-                continue
+            start, end = m.start(1) - 1, m.end() - 1
             found = view[start:end]
-            if _proper_name(found):
+            if "\n" in found or "\r" in found or _proper_name(found):
                 continue
-            second = m.start(2)
-            fix = Fix.replace(f"Delete the second {word!r}", second, end, "",
+            if word in PARTICLES and _VERB_BEFORE.search(low, max(0, start - 30), start + 1):
+                continue
+            second = m.start(2) - 1
+            fix = Fix.replace(f"Delete the repeated {word!r}", second, end, "",
                               Applicability.SAFE)
             yield self.finding(start, end, f"doubled word {found!r}", [fix])
 
@@ -126,14 +126,16 @@ class DoubledPhrase(Rule):
     fixable = True
 
     def check(self, doc: Document) -> Iterable[Finding]:
-        low = lowered_view(doc)
+        low = spaced_lower(doc)
         view = doc.view
         for start, end, phrase_end in _phrases(low):
             found = view[start:end]
-            words = set(low[start:phrase_end].split())
+            if "\n" in found or "\r" in found:
+                continue
+            words = set(low[start + 1:phrase_end + 1].split())
             if _proper_name(found) or words <= LEGIT_DOUBLES or len(words) == 1:
                 continue  # one word repeated is RT401's
-            if _idiom(low[start:phrase_end].split()):
+            if _idiom(low[start + 1:phrase_end + 1].split()):
                 continue
             phrase = view[start:phrase_end]
             fix = Fix.replace(f"Delete the repeated {phrase!r}", phrase_end, end, "",
@@ -149,4 +151,4 @@ def _idiom(words: list[str]) -> bool:
 def _phrases(low: str) -> Iterator[tuple[int, int, int]]:
     """``(start, end, end of the first copy)`` of each doubled phrase of 2-6 words."""
     for m in _DOUBLED_PHRASE.finditer(low):
-        yield m.start(), m.end(), m.end(1)
+        yield m.start(1) - 1, m.end() - 1, m.end(1) - 1
