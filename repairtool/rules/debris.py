@@ -203,6 +203,7 @@ _SPACE_PUNCT = regex.compile(
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
+_SPACE_CANDIDATE = re.compile(r"[ \t]+[,.;:!?)'’]|\([ \t]")
 _SPACE_OPEN = regex.compile(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = regex.compile(r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)")
 
@@ -239,19 +240,27 @@ class SpaceBeforePunctuation(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        for m in _SPACE_PUNCT.finditer(view):
-            mark = m.group(m.lastindex or 0)
-            if mark == ":" and _emoticon(view, m.end()):
+        # One fast stdlib pass finds the few candidates; the exact patterns run only there.
+        for c in _SPACE_CANDIDATE.finditer(view):
+            if c.group()[0] == "(":
+                m = _SPACE_OPEN.match(view, c.start() + 1)
+                if m:
+                    yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
+                                        "space after '('")
                 continue
-            yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
-                                f"space before {mark!r}")
-        for m in _SPACE_OPEN.finditer(view):
-            yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
-                                "space after '('")
-        for m in _SPACE_APOSTROPHE.finditer(view):
-            start, end = m.start(1), m.end()
-            yield self._finding(start, end, start, end,
-                                f"spaced apostrophe {view[start:end]!r}", keep=m.group(2))
+            m = _SPACE_PUNCT.match(view, c.start())
+            if m:
+                mark = m.group(m.lastindex or 0)
+                if mark == ":" and _emoticon(view, m.end()):
+                    continue
+                yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
+                                    f"space before {mark!r}")
+                continue
+            m = _SPACE_APOSTROPHE.match(view, c.start())
+            if m:
+                start, end = m.start(1), m.end()
+                yield self._finding(start, end, start, end,
+                                    f"spaced apostrophe {view[start:end]!r}", keep=m.group(2))
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules.base import Rule
 
-# Both patterns run with the stdlib `re` over a lower-cased copy of the view in which line
-# breaks and tabs are spaces and a space is put in front, so that every word starts after a
-# literal space: several times faster than look-behinds or the `regex` module.
-_DOUBLED_WORD = re.compile(r" ([a-z]+(?:['’][a-z]+)?)((?: +\1)+)(?![\w'’-])")
-_DOUBLED_PHRASE = re.compile(r" ((?:[a-z]+['’]?[a-z]* ){1,5}[a-z]+['’]?[a-z]*) \1(?![\w'’-])")
+#: Punctuation that ends a word for the repetition scan (becomes a space; same length).
+_PUNCT_TO_SPACE = bytes.maketrans(
+    b'.,;:!?"()[]{}<>|*_`' + bytes(c for c in range(0xC0, 0xDF) if c != 0xD7),
+    b" " * 19 + bytes(c + 0x20 for c in range(0xC0, 0xDF) if c != 0xD7))  # + Latin-1 lower
+_FIRST = operator.itemgetter(0)
+#: Candidate doubled phrases in the string of first letters (one byte per word).
+_REPEAT = re.compile(rb"(?=(.{2,6})\1)", re.DOTALL)
+_WORD = re.compile(rb"[a-z\xdf-\xff]+(?:'[a-z\xdf-\xff]+)?")
+_SPACED_WORDS = re.compile(r"[^\W\d_]+(?:['’?][^\W\d_]+)?(?: +[^\W\d_]+(?:['’?][^\W\d_]+)?)+")
+
+
+@dataclass
+class _Words:
+    """The view as lower-case ASCII bytes (one byte per code point) and its words."""
+
+    data: bytes
+    words: list[bytes]
+
+
+_CACHE: list[tuple[str, _Words]] = []
+
+
+def words_of(view: str) -> _Words:
+    """Split ``view`` into words once for both rules (a one-entry cache)."""
+    if _CACHE and _CACHE[0][0] is view:
+        return _CACHE[0][1]
+    # Latin-1 keeps `café` one word; other characters become b"?" (a word break).
+    data = view.encode("latin-1", "replace").lower().translate(_PUNCT_TO_SPACE)
+    result = _Words(data, data.split())
+    _CACHE[:] = [(view, result)]
+    return result
+
 
 #: Words whose doubling is grammatical or idiomatic English ("had had", "that that",
 #: "her her", "very very", "bye bye", "ha ha").
@@ -33,15 +62,6 @@ _VERB_BEFORE = re.compile(
     r"lock|pull|push|plug|jump|tune|zoom|opt|chip|cave|phase|factor|rope|pencil|fold|"
     r"weigh|butt|cash|clock|punch|tuck|wall|box|hem|rein)(?:s|ed|ing)?)\s+$")
 LEGIT_DOUBLES = frozenset(_LEGIT_WORDS.split())
-
-
-def spaced_lower(doc: Document) -> str:
-    """`" " + doc.view` in lower case with line breaks and tabs as spaces (same offsets + 1)."""
-    view = doc.view
-    low = view.lower()
-    if len(low) != len(view):
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in view)
-    return " " + low.replace("\n", " ").replace("\t", " ").replace("\r", " ")
 
 
 def _proper_name(text: str) -> bool:
@@ -79,22 +99,65 @@ class DoubledWord(Rule):
     fixable = True
 
     def check(self, doc: Document) -> Iterable[Finding]:
-        low = spaced_lower(doc)
         view = doc.view
-        for m in _DOUBLED_WORD.finditer(low):
-            word = m.group(1)
-            if word in LEGIT_DOUBLES or (len(word) == 1 and word != "a"):
-                continue
-            start, end = m.start(1) - 1, m.end() - 1
-            found = view[start:end]
-            if "\n" in found or "\r" in found or _proper_name(found):
-                continue
-            if word in PARTICLES and _VERB_BEFORE.search(low, max(0, start - 30), start + 1):
-                continue
-            second = m.start(2) - 1
-            fix = Fix.replace(f"Delete the repeated {word!r}", second, end, "",
-                              Applicability.SAFE)
-            yield self.finding(start, end, f"doubled word {found!r}", [fix])
+        scan = words_of(view)
+        words = scan.words
+        same = bytes(map(operator.eq, words, words[1:]))  # C speed, one byte per word
+        i = same.find(1)
+        spans = _Locator(scan.data)
+        while i >= 0:
+            run = i + 1
+            while run < len(same) and same[run]:
+                run += 1
+            found = self._judge(doc, spans, words[i:run + 1])
+            if found is not None:
+                yield found
+            i = same.find(1, run)
+
+    def _judge(self, doc: Document, spans: _Locator, run: list[bytes]) -> Finding | None:
+        word = run[0].decode("latin-1")
+        if not _WORD.fullmatch(run[0]) or word in LEGIT_DOUBLES or \
+                (len(word) == 1 and word != "a"):
+            spans.skip(run)
+            return None
+        start, second, end = spans.locate(run)
+        view = doc.view
+        found = view[start:end]
+        if not _only_spaces_between(found) or _proper_name(found):
+            return None
+        if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
+            return None
+        first_end = _end_of_first(view, start, second)
+        fix = Fix.replace(f"Delete the repeated {word!r}", first_end, end, "",
+                          Applicability.SAFE)
+        return self.finding(start, end, f"doubled word {found!r}", [fix])
+
+
+class _Locator:
+    """Finds, left to right, where runs of words found in the word list are in the text."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def locate(self, run: list[bytes], period: int = 1) -> tuple[int, int, int]:
+        """``(start, start of word number period, end)`` of the next occurrence of ``run``.
+
+        ``run`` is ``period`` words repeated; the pattern counts the repeats, so it stays
+        small however long the run is.
+        """
+        unit = rb"\s+".join(re.escape(w) for w in run[:period])
+        body = unit + rb"(?:\s+" + unit + rb"){%d}" % (len(run) // period - 1)
+        m = re.compile(rb"(?<!\S)" + body + rb"(?!\S)").search(self.data, self.pos)
+        if m is None:  # cannot happen: the words came from this data
+            raise LookupError(run[:period])
+        self.pos = m.end()
+        words = re.compile(rb"\S+").finditer(self.data, m.start(), m.end())
+        second = next(w for k, w in enumerate(words) if k == period)
+        return m.start(), second.start(), m.end()
+
+    def skip(self, run: list[bytes]) -> None:
+        self.locate(run)
 
 
 class DoubledPhrase(Rule):
@@ -126,29 +189,66 @@ class DoubledPhrase(Rule):
     fixable = True
 
     def check(self, doc: Document) -> Iterable[Finding]:
-        low = spaced_lower(doc)
         view = doc.view
-        for start, end, phrase_end in _phrases(low):
-            found = view[start:end]
-            if "\n" in found or "\r" in found:
+        scan = words_of(view)
+        words = scan.words
+        initials = bytes(map(_FIRST, words))
+        spans = _Locator(scan.data)
+        done = 0
+        for m in _REPEAT.finditer(initials):
+            i = m.start()
+            if i < done or words[i] == words[i + 1]:
+                continue  # inside the last loop, or a repeated word (RT401's)
+            k = _period(words, i)
+            if k is None:
                 continue
-            words = set(low[start + 1:phrase_end + 1].split())
-            if _proper_name(found) or words <= LEGIT_DOUBLES or len(words) == 1:
-                continue  # one word repeated is RT401's
-            if _idiom(low[start + 1:phrase_end + 1].split()):
-                continue
-            phrase = view[start:phrase_end]
-            fix = Fix.replace(f"Delete the repeated {phrase!r}", phrase_end, end, "",
-                              Applicability.UNSAFE)
-            yield self.finding(start, end, f"phrase repeated: {phrase!r}", [fix])
+            reps = 2
+            while words[i + reps * k:i + (reps + 1) * k] == words[i:i + k]:
+                reps += 1
+            done = i + reps * k
+            start, second, end = spans.locate(words[i:done], k)
+            found = self._judge(view, start, second, end, words[i:i + k])
+            if found is not None:
+                yield found
+
+    def _judge(self, view: str, start: int, second: int, end: int, phrase: list[bytes]
+               ) -> Finding | None:
+        found = view[start:end]
+        names = {w.decode("latin-1") for w in phrase}
+        if not _only_spaces_between(found) or _proper_name(found) or names <= LEGIT_DOUBLES:
+            return None
+        if _idiom([w.decode("latin-1") for w in phrase]):
+            return None
+        first_end = _end_of_first(view, start, second)
+        text = view[start:first_end]
+        fix = Fix.replace(f"Delete the repetitions of {text!r}", first_end, end, "",
+                          Applicability.UNSAFE)
+        return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
+
+
+def _end_of_first(view: str, start: int, second: int) -> int:
+    """End of the first copy: before the spaces that precede the second copy."""
+    end = view.rindex(" ", start, second)
+    while view[end - 1] == " ":
+        end -= 1
+    return end
+
+
+def _only_spaces_between(found: str) -> bool:
+    """Words separated by plain spaces only: no line break, no punctuation (`no, no`)."""
+    return _SPACED_WORDS.fullmatch(found) is not None
+
+
+def _period(words: list[bytes], i: int) -> int | None:
+    """The length (2-6) of a phrase of words at ``i`` that is repeated right after it."""
+    for k in range(2, 7):
+        first = words[i:i + k]
+        if len(set(first)) > 1 and first == words[i + k:i + 2 * k] and \
+                all(_WORD.fullmatch(w) for w in first):
+            return k
+    return None
 
 
 def _idiom(words: list[str]) -> bool:
     """`again and again and`, `more and more and`, `day by day by`: a repeated `X and X`."""
     return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for")
-
-
-def _phrases(low: str) -> Iterator[tuple[int, int, int]]:
-    """``(start, end, end of the first copy)`` of each doubled phrase of 2-6 words."""
-    for m in _DOUBLED_PHRASE.finditer(low):
-        yield m.start(1) - 1, m.end() - 1, m.end(1) - 1
