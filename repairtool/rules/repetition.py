@@ -106,9 +106,8 @@ class DoubledWord(Rule):
         i = same.find(1)
         spans = _Locator(scan.data)
         while i >= 0:
-            run = i + 1
-            while run < len(same) and same[run]:
-                run += 1
+            run = same.find(0, i)  # end of the run of equal neighbours
+            run = len(same) if run < 0 else run
             found = self._judge(doc, spans, words[i:run + 1])
             if found is not None:
                 yield found
