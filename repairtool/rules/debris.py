@@ -390,6 +390,8 @@ class StrayNoBreakSpace(Rule):
 # --- RT706 / RT707 unbalanced brackets and quotes ------------------------------------------
 
 _BRACKETS = re.compile(r"[()\[\]]")
+#: More unpaired marks than this in one paragraph means it is not prose: report none.
+MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = regex.compile(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
@@ -434,17 +436,25 @@ class UnbalancedBracket(Rule):
             text = view[seg.start:seg.end]
             if not _BRACKETS.search(text):
                 continue
-            for pos, ch, closed in _unmatched(text):
-                if _masked_partner(text, pos, closed):
+            bad = _unmatched(text)
+            if len(bad) > MAX_PER_PARAGRAPH:
+                continue  # not prose: code, ASCII art, a list of fragments
+            masks = (text.find(MASK), text.rfind(MASK))
+            for pos, ch, closed in bad:
+                if _masked_partner(masks, pos, closed):
                     continue
                 what = (f"{ch!r} is never closed in this paragraph" if not closed
                         else f"{ch!r} closes nothing in this paragraph")
                 yield self.finding(seg.start + pos, seg.start + pos + 1, what)
 
 
-def _masked_partner(text: str, pos: int, closer: bool) -> bool:
-    """Whether the partner may be hidden in masked text (code, a URL, a link target)."""
-    return MASK in (text[:pos] if closer else text[pos:])
+def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
+    """Whether the partner may be hidden in masked text (code, a URL, a link target).
+
+    ``masks`` holds the first and last masked offsets of the paragraph (-1 when none).
+    """
+    first, last = masks
+    return (0 <= first < pos) if closer else (last > pos)
 
 
 def _ignored(text: str) -> set[int]:
@@ -460,6 +470,7 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
     skip: set[int] | None = None
     stack: list[tuple[int, str]] = []
     bad: list[tuple[int, str, bool]] = []
+    depth = {"(": 0, "[": 0}
     for m in _BRACKETS.finditer(text):
         i, ch = m.start(), m.group()
         if i and text[i - 1] == "\\":
@@ -470,17 +481,20 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
             continue
         if ch in "([":
             stack.append((i, ch))
-        elif (not any(o == _PAIRS[ch] for _, o in stack)
-              and _LIST_MARK.search(text[max(0, i - 5):i + 1])):
+            depth[ch] += 1
+            continue
+        opener = _PAIRS[ch]
+        if not depth[opener] and _LIST_MARK.search(text[max(0, i - 5):i + 1]):
             continue  # `a)`, `1)` list marker with nothing open
-        elif stack and stack[-1][1] == _PAIRS[ch]:
-            stack.pop()
-        elif any(o == _PAIRS[ch] for _, o in stack):
-            while stack and stack[-1][1] != _PAIRS[ch]:  # close the inner mismatch
-                bad.append((*stack.pop(), False))
-            stack.pop()
-        else:
+        if not depth[opener]:
             bad.append((i, ch, True))
+            continue
+        while stack[-1][1] != opener:  # close the inner mismatch
+            j, other = stack.pop()
+            depth[other] -= 1
+            bad.append((j, other, False))
+        stack.pop()
+        depth[opener] -= 1
     bad.extend((i, ch, False) for i, ch in stack)
     return sorted(bad)
 
@@ -525,8 +539,12 @@ class UnbalancedQuote(Rule):
             text = view[seg.start:seg.end]
             if not _QUOTES.search(text):
                 continue
-            for pos, closer in _unpaired_quotes(text):
-                if _masked_partner(text, pos, closer):
+            bad = _unpaired_quotes(text)
+            if len(bad) > MAX_PER_PARAGRAPH:
+                continue
+            masks = (text.find(MASK), text.rfind(MASK))
+            for pos, closer in bad:
+                if _masked_partner(masks, pos, closer):
                     continue
                 if not closer and _OPENS_QUOTE.match(view, seg.end):
                     continue  # the quotation runs on into the next paragraph

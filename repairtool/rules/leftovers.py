@@ -386,7 +386,8 @@ def common_english() -> frozenset[str]:
         from importlib.resources import files
 
         raw = files("repairtool").joinpath("data/common_en.txt").read_text(encoding="utf-8")
-        _COMMON = frozenset(w for w in raw.split() if not w.startswith("#") and w.isalpha())
+        _COMMON = frozenset(line.strip() for line in raw.splitlines()
+                            if line.strip() and not line.startswith("#"))
     return _COMMON
 
 
