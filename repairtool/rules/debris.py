@@ -55,7 +55,7 @@ class Mojibake(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        hint = _MOJIBAKE_HINT.search(view)
+        hint = None if view.isascii() else _MOJIBAKE_HINT.search(view)
         if hint is None:
             return
         import ftfy
@@ -274,6 +274,8 @@ def _emoticon(view: str, pos: int) -> bool:
 
 # --- RT704 invisible characters ----------------------------------------------------------
 
+_INVISIBLE_CHARS = ("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d"
+                    "\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e"
                         "\u2066-\u2069]+")
 _EMOJI_NEAR = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
@@ -318,6 +320,9 @@ class InvisibleCharacter(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
+        # `in` is O(1) when a character is above the string's widest one (ASCII/Latin-1 text).
+        if not any(c in view for c in _INVISIBLE_CHARS):
+            return
         for m in _INVISIBLE.finditer(view):
             start, end = m.span()
             found = m.group()

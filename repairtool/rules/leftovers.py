@@ -203,7 +203,7 @@ class StrayCjk(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        if not _CJK_ANY.search(view):
+        if view.isascii() or not _CJK_ANY.search(view):  # isascii() is O(1)
             return
         mostly_cjk: dict[tuple[int, int], bool] = {}
         for m in _CJK_RUN.finditer(view):
@@ -336,7 +336,7 @@ class WrongLanguage(Rule):
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
         target = doc.language.lower().split("-")[0].split("_")[0]
-        has_cjk = _CJK_ANY.search(view) is not None
+        has_cjk = not view.isascii() and _CJK_ANY.search(view) is not None
         for seg in doc.segments():
             text = view[seg.start:seg.end]
             found = self._judge(text, target, has_cjk)
@@ -355,8 +355,10 @@ class WrongLanguage(Rule):
         words = text.count(" ") + 1
         if words < MIN_WORDS:
             return None
-        if target == "en" and sum(text.count(w) for w in _FAST_WORDS) * 100 >= words * 8:
-            return None
+        if target == "en":
+            hits = sum(text.count(w) for w in _FAST_WORDS)
+            if hits >= 3 and hits * 100 >= words * 5:
+                return None  # clearly English: no tokenising, no langdetect
         return self._slow_judge(text, text.lower(), target)
 
     def _slow_judge(self, text: str, lowered: str, target: str) -> str | None:
