@@ -8,6 +8,9 @@ import sys
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_h
+from hypothesis import strategies as st
 
 from repairtool.config import Settings
 from repairtool.document import Document
@@ -163,3 +166,28 @@ def test_stray_cjk_and_wrong_language_do_not_double_report() -> None:
     text = "国务院常务会议决定进一步加大对小微企业的支持力度，并部署稳定就业的措施。\n"
     codes = {f.rule.code for f in findings(text, ("RT303", "RT304"))}
     assert codes == {"RT304"}
+
+
+ALPHABET = ["the", "The", "in", "city", "café", "no", ",", ".", " ", " ", " ", "\n", "\n\n",
+            "(", ")", '"', "“", "”", "&quot;", "&amp;", "@-@", "......", "……", "\u00a0",
+            "\u200b", "Ã©", "’", "'s", "中文", "?", ":)", "1", "had"]
+
+
+@settings_h(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join))
+def test_fixes_on_random_text(text: str) -> None:
+    """No crash; safe fixes keep line breaks; fixing converges and clears safe findings."""
+    from repairtool.fixes import fix_text
+
+    codes = ("RT3", "RT4", "RT5", "RT7")
+    for f in findings(text, codes):
+        assert 0 <= f.start <= f.end <= len(text)
+        for fx in f.fixes:
+            if fx.applicability is Applicability.SAFE:
+                after = apply_edits(text, fx.edits)
+                assert after.count("\n") == text.count("\n")
+    result = fix_text(text, lambda t: findings(t, codes), Applicability.SAFE)
+    assert result.converged
+    left = [f for f in findings(result.text, codes)
+            if any(fx.applicability is Applicability.SAFE for fx in f.fixes)]
+    assert not left, [(f.code, result.text[f.start:f.end]) for f in left]

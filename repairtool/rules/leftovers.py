@@ -132,6 +132,8 @@ class CjkEllipsis(Rule):
             found = m.group()
             if found[0] in ".。．" and _is_leader(view, start, end):
                 continue
+            if _CJK.match(view[start - 1:start]) or _CJK.match(view[end:end + 1]):
+                continue  # inside quoted Chinese, `……` is the right ellipsis
             repl = "…" if found[0] in "…⋯" else "..."
             fix = Fix.replace(f"Replace {found!r} with {repl!r}", start, end, repl,
                               Applicability.SAFE)
