@@ -139,6 +139,7 @@ def speed(codes: list[str], show: bool) -> None:
 
     base = "\n\n".join(clean_refs())
     text = (base * (10_000_000 // len(base) + 1))[:10_000_000]
+    text = text[:text.rfind("\n\n")]  # end on a paragraph boundary
     adversarial = {
         "word": "the " * 250_000, "paren": "(" * 1_000_000, "star": "*" * 1_000_000,
         "line": ("Word, and other words. " * 50_000)[:1_000_000],
@@ -151,9 +152,15 @@ def speed(codes: list[str], show: bool) -> None:
         from repairtool.document import Document
 
         doc = Document.from_text(text)
-        t = time.perf_counter()
-        n = sum(1 for _ in rule.check(doc))
-        dt = time.perf_counter() - t
+        runs = []
+        for _ in range(3):  # the best of three: other processes share the machine
+            from repairtool.rules import repetition
+
+            repetition._CACHE.clear()  # each rule pays for its own word split
+            t = time.perf_counter()
+            n = sum(1 for _ in rule.check(doc))
+            runs.append(time.perf_counter() - t)
+        dt = min(runs)
         adv = []
         for name, a in adversarial.items():
             d = Document.from_text(a)

@@ -203,7 +203,8 @@ _SPACE_PUNCT = regex.compile(
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
-_SPACE_CANDIDATE = re.compile(r"[ \t]+[,.;:!?)'’]|\([ \t]")
+_SPACE_CANDIDATE = re.compile(r"[ \t][,.;:!?)'’]")
+_SPACE_OPEN_CANDIDATE = re.compile(r"\([ \t]")
 _SPACE_OPEN = regex.compile(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = regex.compile(r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)")
 
@@ -240,15 +241,19 @@ class SpaceBeforePunctuation(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        # One fast stdlib pass finds the few candidates; the exact patterns run only there.
-        for c in _SPACE_CANDIDATE.finditer(view):
-            if c.group()[0] == "(":
+        # Fast stdlib passes that start with a literal find the few candidates; the exact
+        # patterns run only there.
+        if "( " in view or "(\t" in view:
+            for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
                 if m:
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
-                continue
-            m = _SPACE_PUNCT.match(view, c.start())
+        for c in _SPACE_CANDIDATE.finditer(view):
+            start = c.start()
+            while start and view[start - 1] in " \t":
+                start -= 1  # the whole run of spaces before the mark
+            m = _SPACE_PUNCT.match(view, start)
             if m:
                 mark = m.group(m.lastindex or 0)
                 if mark == ":" and _emoticon(view, m.end()):
@@ -256,7 +261,7 @@ class SpaceBeforePunctuation(Rule):
                 yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
                                     f"space before {mark!r}")
                 continue
-            m = _SPACE_APOSTROPHE.match(view, c.start())
+            m = _SPACE_APOSTROPHE.match(view, start)
             if m:
                 start, end = m.start(1), m.end()
                 yield self._finding(start, end, start, end,
@@ -274,8 +279,6 @@ def _emoticon(view: str, pos: int) -> bool:
 
 # --- RT704 invisible characters ----------------------------------------------------------
 
-_INVISIBLE_CHARS = ("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d"
-                    "\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e"
                         "\u2066-\u2069]+")
 _EMOJI_NEAR = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
@@ -320,8 +323,7 @@ class InvisibleCharacter(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        # `in` is O(1) when a character is above the string's widest one (ASCII/Latin-1 text).
-        if not any(c in view for c in _INVISIBLE_CHARS):
+        if view.isascii():  # O(1)
             return
         for m in _INVISIBLE.finditer(view):
             start, end = m.span()

@@ -117,8 +117,7 @@ class DoubledWord(Rule):
         word = run[0].decode("latin-1")
         if not _WORD.fullmatch(run[0]) or word in LEGIT_DOUBLES or \
                 (len(word) == 1 and word != "a"):
-            spans.skip(run)
-            return None
+            return None  # decided by the word alone, so every run of it is skipped too
         start, second, end = spans.locate(run)
         view = doc.view
         found = view[start:end]
@@ -147,16 +146,22 @@ class _Locator:
         """
         unit = rb"\s+".join(re.escape(w) for w in run[:period])
         body = unit + rb"(?:\s+" + unit + rb"){%d}" % (len(run) // period - 1)
-        m = re.compile(rb"(?<!\S)" + body + rb"(?!\S)").search(self.data, self.pos)
-        if m is None:  # cannot happen: the words came from this data
-            raise LookupError(run[:period])
+        # A literal first (no look-behind) lets `re` skip ahead fast; the word boundary
+        # before it is checked by hand.
+        pattern = re.compile(body + rb"(?!\S)")
+        pos = self.pos
+        while True:
+            m = pattern.search(self.data, pos)
+            if m is None:  # cannot happen: the words came from this data
+                raise LookupError(run[:period])
+            if m.start() == 0 or self.data[m.start() - 1:m.start()].isspace():
+                break
+            pos = m.start() + 1
         self.pos = m.end()
         words = re.compile(rb"\S+").finditer(self.data, m.start(), m.end())
         second = next(w for k, w in enumerate(words) if k == period)
         return m.start(), second.start(), m.end()
 
-    def skip(self, run: list[bytes]) -> None:
-        self.locate(run)
 
 
 class DoubledPhrase(Rule):
