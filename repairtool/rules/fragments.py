@@ -103,7 +103,7 @@ class GluedHeadline(Rule):
 
 def _headline(text: str, same_line: bool) -> bool:
     """Whether ``text`` looks like a headline: 4-16 words, capitalised, no sentence end."""
-    if MASK in text or regex.search(r"[,;:()\[\]\"“”…]|\s[-–—]\s", text):
+    if MASK in text or regex.search(r"[,;:()\[\]\"“”…|#*_=]|\s[-–—]\s", text):
         return False
     words = _WORD.findall(text)
     if not MIN_WORDS <= len(words) <= MAX_WORDS or not words[0][0].isupper():
