@@ -402,7 +402,7 @@ MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = regex.compile(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
-_SMILEY = regex.compile(r"[:;=][-^']?[()\[\]]|\([-^']?[:;=]|\^_\^|¯\\_\(ツ\)_/¯")
+_SMILEY = regex.compile(r"[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?!\w)|¯\\_\(ツ\)_/¯")
 _INTERVAL = regex.compile(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
 
 
