@@ -198,15 +198,16 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 _SPACE_PUNCT = regex.compile(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
-    r"([,;!?](?![\p{L}\p{N}\"'”’(]|[;:]?[()DPp]))"   # `word ,` (not `:)` or `?foo`)
-    r"|(\.(?![.\p{L}\p{N}_/-]))"                     # `word .` (not ` ...`, ` .NET`)
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=]|[;:]?[()DPp]))"  # `word ,` (not `:)`, `?foo`, ` !=`)
+    r"|(\.(?![.\p{L}\p{N}_/-])(?![ \t]++\p{Ll}))"     # `word .` (not ` ...`, ` .NET`, `with . and`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
 _SPACE_CANDIDATE = re.compile(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = re.compile(r"\([ \t]")
 _SPACE_OPEN = regex.compile(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
-_SPACE_APOSTROPHE = regex.compile(r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)")
+_SPACE_APOSTROPHE = regex.compile(
+    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)(?![a-z]*+['’])")
 
 
 class SpaceBeforePunctuation(Rule):
@@ -228,9 +229,11 @@ class SpaceBeforePunctuation(Rule):
 
     ## Fix safety
     Safe: only spaces and tabs are removed, never a line break. Left alone: an ellipsis
-    after a space (` ...`), a dot that starts a name (` .NET`, ` .gitignore`), emoticons
-    (` :)`), ratios and times (`3 : 1`), no-break spaces (French typography), marks at the
-    start of a line, and text that is not English.
+    after a space (` ...`), a dot that starts a name (` .NET`, ` .gitignore`) or is named
+    (`with . and ..`), emoticons (` :)`), ratios and times (`3 : 1`), ` !=`, no-break
+    spaces (French typography), marks at the start of a line, text that is not English, and
+    in Markdown a mark other than a comma with spaces on both sides (`remove the ? from`,
+    `a ? b : c`): technical text names symbols that way.
     """
 
     code = "RT703"
@@ -258,6 +261,8 @@ class SpaceBeforePunctuation(Rule):
                 mark = m.group(m.lastindex or 0)
                 if mark == ":" and _emoticon(view, m.end()):
                     continue
+                if doc.kind == "markdown" and mark != "," and view[m.end():m.end() + 1] in " \t":
+                    continue  # `remove the ? from`, `with ; on Windows`: a symbol named
                 yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
                                     f"space before {mark!r}")
                 continue
@@ -402,7 +407,7 @@ MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = regex.compile(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
-_SMILEY = regex.compile(r"[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?!\w)|¯\\_\(ツ\)_/¯")
+_SMILEY = regex.compile(r"(?<!\()[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?![\w)])|¯\\_\(ツ\)_/¯")
 _INTERVAL = regex.compile(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
 
 
@@ -480,8 +485,6 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
     depth = {"(": 0, "[": 0}
     for m in _BRACKETS.finditer(text):
         i, ch = m.start(), m.group()
-        if i and text[i - 1] == "\\":
-            continue
         if skip is None:
             skip = _ignored(text)
         if i in skip:
@@ -503,7 +506,8 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
         stack.pop()
         depth[opener] -= 1
     bad.extend((i, ch, False) for i, ch in stack)
-    return sorted(bad)
+    # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
+    return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\"))
 
 
 _QUOTES = re.compile(r"[\"“”]")
@@ -575,6 +579,8 @@ def _unpaired_quotes(text: str) -> list[tuple[int, bool]]:
                 prev.isdigit() or (prev == "'" and text[i - 2:i - 1].isdigit())):
             continue  # inch mark: 27", 5'10"
         nxt = text[i + 1] if i + 1 < len(text) else " "
+        if prev in "(['`" and nxt in ")]'`":
+            continue  # a quotation mark named, not used: `U+0022 (")`, `'"'`
         if _opens(ch, prev, nxt, open_at is not None):
             if open_at is not None:
                 bad.append((open_at, False))
@@ -590,8 +596,8 @@ def _unpaired_quotes(text: str) -> list[tuple[int, bool]]:
 
 def _opens(ch: str, prev: str, nxt: str, is_open: bool) -> bool:
     """Whether a double quote between ``prev`` and ``nxt`` opens a quotation."""
-    left = prev.isspace() or prev in "([{—–-/,;:" + MASK
-    right = nxt.isspace() or nxt in ".,;:!?)]}—–" + MASK
+    left = prev.isspace() or prev in "([{—–-/,;:_*" + MASK  # `_"."_`: emphasis is
+    right = nxt.isspace() or nxt in ".,;:!?)]}—–_*" + MASK  # transparent
     if left != right:
         return left
     if is_open:

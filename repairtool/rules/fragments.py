@@ -65,6 +65,8 @@ class GluedHeadline(Rule):
                 end -= 1
             if end - seg.start < MIN_PROSE or _SENTENCE_END.search(view, seg.start, end):
                 continue
+            if doc.kind == "markdown" and _introduces_code(view, seg.end):
+                continue  # `Check for these tags with` + a code block
             found = self._fragment(doc, seg.start, end)
             if found:
                 yield self._finding(view, *found, end)
@@ -101,6 +103,12 @@ class GluedHeadline(Rule):
                             f"{text!r}", [fix])
 
 
+def _introduces_code(view: str, end: int) -> bool:
+    """Whether the next non-blank text after ``end`` is hidden (a code block follows)."""
+    rest = view[end:end + 200].lstrip(" \t\r\n")
+    return rest.startswith(MASK)
+
+
 def _headline(text: str, same_line: bool) -> bool:
     """Whether ``text`` looks like a headline: 4-16 words, capitalised, no sentence end."""
     if MASK in text or regex.search(r"[,;:()\[\]\"“”…|#*_=]|\s[-–—]\s", text):
@@ -109,8 +117,8 @@ def _headline(text: str, same_line: bool) -> bool:
     if not MIN_WORDS <= len(words) <= MAX_WORDS or not words[0][0].isupper():
         return False
     major = [w for w in words if w.lower() not in _MINOR]
-    if not major or any(w.isdigit() for w in words[-1:]):
-        return False
+    if not major or words[-1].isdigit() or words[-1].lower() in _MINOR:
+        return False  # headlines do not end in `with`, `the`, `of`
     capitalised = sum(1 for w in major if w[0].isupper() or w[0].isdigit())
     has_minor = len(major) < len(words) or any(w[0].islower() for w in words)
     if capitalised == len(words):  # every word capitalised: a name or organisation

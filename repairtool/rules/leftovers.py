@@ -281,8 +281,9 @@ def _inside_brackets(view: str, para_start: int, start: int) -> bool:
 
 # --- RT304 wrong language ----------------------------------------------------------------
 
-#: langdetect is asked only about stretches with at least this many letters and words.
-MIN_LETTERS, MIN_WORDS = 40, 8
+#: langdetect is asked only about stretches with at least this many letters and lower-case
+#: words (names and identifiers do not count).
+MIN_LETTERS, MIN_WORDS = 40, 10
 #: Share of frequent-English tokens at or above which a paragraph counts as English (or as
 #: a list of names) without asking langdetect. English prose scores 0.4-0.6, lists of names
 #: and references 0.1-0.3, French, German, Spanish and Italian 0.05-0.10.
@@ -293,7 +294,8 @@ LETTER_SHARE = 0.75
 MIN_PROBABILITY = 0.95
 #: Counted case-sensitively with str.count (C speed); sentence-initial "The" is not needed.
 _FAST_WORDS = (" the ", " of ", " and ", " to ", " in ", " is ", " a ", " for ", " that ")
-_TOKEN = regex.compile(r"[a-z]+(?:'[a-z]+)?")
+#: A word that is not part of an identifier, path, file name or call (`config.yaml`, `f(`).
+_WORD_ORIG = regex.compile(r"(?<![\p{L}\p{N}_./\\-])\p{L}+(?![\p{L}\p{N}_/\\(-]|\.\p{L})")
 _LETTER = regex.compile(r"\p{L}")
 _LANGUAGE_NAMES = {
     "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean", "fr": "French",
@@ -326,7 +328,8 @@ class WrongLanguage(Rule):
     No fix: only a person can translate. The check is cheap on English: a paragraph that is
     mostly CJK needs no language detector, a paragraph full of frequent English words is
     English, and `langdetect` (with a fixed seed, so results repeat) is asked only about
-    what is left, and only when it has at least 40 letters and 8 words.
+    what is left, and only when it has at least 40 letters in 10 lower-case words (names
+    and identifiers are left out: they make langdetect guess).
     """
 
     code = "RT304"
@@ -363,20 +366,22 @@ class WrongLanguage(Rule):
                 hits += text.count(w)
                 if hits >= 3 and hits * 100 >= words * 5:
                     return None  # clearly English: no tokenising, no langdetect
-        return self._slow_judge(text, text.lower(), target)
+        return self._slow_judge(text, target)
 
-    def _slow_judge(self, text: str, lowered: str, target: str) -> str | None:
-        tokens = _TOKEN.findall(lowered)
+    def _slow_judge(self, text: str, target: str) -> str | None:
         letters = len(_LETTER.findall(text))
-        if len(tokens) < MIN_WORDS or letters < MIN_LETTERS:
+        if letters < MIN_LETTERS or letters < LETTER_SHARE * (len(text) - text.count(" ")):
+            return None  # short, or code, tables, lists of numbers: not prose
+        # Names, acronyms and identifiers say nothing about the language (and make
+        # langdetect guess Dutch for `(Ben Noordhuis)`): judge the lower-case words only.
+        words = [w for w in _WORD_ORIG.findall(text) if w[0].islower() and w.isalpha()]
+        if len(words) < MIN_WORDS or sum(map(len, words)) < MIN_LETTERS:
             return None
-        if letters < LETTER_SHARE * (len(text) - text.count(" ")):
-            return None  # code, tables, lists of numbers: not prose
         if target == "en":
             common = common_english()
-            if sum(t in common for t in tokens) >= ENGLISH_RATIO * len(tokens):
+            if sum(w in common for w in words) >= ENGLISH_RATIO * len(words):
                 return None
-        lang, prob = detect_language(text)
+        lang, prob = detect_language(" ".join(words))
         if lang is None or lang.split("-")[0] == target or prob < MIN_PROBABILITY:
             return None
         return _LANGUAGE_NAMES.get(lang, lang)

@@ -121,8 +121,10 @@ class DoubledWord(Rule):
         start, second, end = spans.locate(run)
         view = doc.view
         found = view[start:end]
-        if not _only_spaces_between(found) or _proper_name(found):
+        if not _only_spaces_between(found) or _proper_name(found) or not _same_case(found):
             return None
+        if not _standalone(view, start, end):
+            return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -221,6 +223,8 @@ class DoubledPhrase(Rule):
         names = {w.decode("latin-1") for w in phrase}
         if not _only_spaces_between(found) or _proper_name(found) or names <= LEGIT_DOUBLES:
             return None
+        if not _standalone(view, start, end):
+            return None
         if _idiom([w.decode("latin-1") for w in phrase]):
             return None
         first_end = _end_of_first(view, start, second)
@@ -228,6 +232,24 @@ class DoubledPhrase(Rule):
         fix = Fix.replace(f"Delete the repetitions of {text!r}", first_end, end, "",
                           Applicability.UNSAFE)
         return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
+
+
+def _same_case(found: str) -> bool:
+    """`the the`, `The the`: a slip. `URL url`, `unreachable UNREACHABLE`: on purpose."""
+    first, *rest = found.split()
+    return all(w == first or (w == first.lower() and first == first.capitalize())
+               for w in rest)
+
+
+def _standalone(view: str, start: int, end: int) -> bool:
+    """Not glued to other text (`async\\_context context`) and not quoted as a mention."""
+    before = view[start - 1:start]
+    after = view[end:end + 1]
+    if before and not (before.isspace() or before in "(“‘\"'[—–"):
+        return False
+    if after and (after.isalnum() or after in "_\\/@"):
+        return False
+    return not (before in "\"“'‘" and before and after in "\"”'’" and after)
 
 
 def _end_of_first(view: str, start: int, second: int) -> int:
@@ -254,5 +276,6 @@ def _period(words: list[bytes], i: int) -> int | None:
 
 
 def _idiom(words: list[str]) -> bool:
-    """`again and again and`, `more and more and`, `day by day by`: a repeated `X and X`."""
-    return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for")
+    """`again and again and`, `day by day by`, `slice of slice of`: a repeated `X and X`."""
+    return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for",
+                                            "of", "in", "on", "with", "than")
