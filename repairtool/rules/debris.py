@@ -198,8 +198,8 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 _SPACE_PUNCT = regex.compile(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
-    r"([,;!?](?![\p{L}\p{N}\"'”’(=]|[;:]?[()DPp]))"  # `word ,` (not `:)`, `?foo`, ` !=`)
-    r"|(\.(?![.\p{L}\p{N}_/-])(?![ \t]++\p{Ll}))"     # `word .` (not ` ...`, ` .NET`, `with . and`)
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?[()DPp]))"  # `word ,` (not `:)`, ` !=`, ` ??`)
+    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll}))"    # `word .` (not ` ...`, ` .NET`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
