@@ -159,6 +159,7 @@ _CJK_RUN = regex.compile(
 _CJK_ANY = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _OPENERS = "([{（【《「『“‘\"'<〈|/"
 _CLOSERS = ")]}）】》」』”’\"'>〉|/"
+_CJK_CLAUSE = regex.compile(r"[，。、：；！？]")
 #: Words after which CJK is quoted on purpose: `Chinese: 北京`, `the term 内卷`.
 _GLOSS_BEFORE = regex.compile(
     r"(?:\b(?:chinese|mandarin|cantonese|japanese|korean|kanji|hanzi|hangul|kana|pinyin|"
@@ -192,7 +193,8 @@ class StrayCjk(Rule):
     ## Fix safety
     No automatic fix: only a person can translate. A suggestion deletes the leftover, which
     is right only when the rest of the sentence already says it. CJK that is there on
-    purpose is left alone: in brackets or quotes (`the term “内卷”`, `[中文](README.zh.md)`),
+    purpose is left alone: in brackets or quotes (`the term “内卷”`, `[中文](README.zh.md)`;
+    but a bracketed clause with Chinese punctuation, `yuan (人民币，下同)`, is reported),
     followed by a gloss (`内卷 (involution)`), after `Chinese:` and the like, or after a
     name it spells (`Xi Jinping 习近平`). Paragraphs that are mostly CJK are RT304's.
     """
@@ -257,9 +259,13 @@ def _deliberate(view: str, start: int, end: int, para: tuple[int, int]) -> bool:
     after = view[end:min(para[1], end + 40)]
     b = before.rstrip()
     a = after.lstrip()
+    if _GLOSS_BEFORE.search(before):
+        return True
+    if b[-1:] in ("(", "（", "[") and _CJK_CLAUSE.search(view, start, end):
+        return False  # `yuan.(人民币，下同)`: a bracketed clause is an untranslated note
     if (b[-1:] and b[-1] in _OPENERS) or (a[:1] and a[0] in _CLOSERS):
         return True
-    if _GLOSS_BEFORE.search(before) or _GLOSS_AFTER.match(after):
+    if _GLOSS_AFTER.match(after):
         return True
     if _inside_brackets(view, para[0], start):
         return True
