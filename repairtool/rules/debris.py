@@ -448,6 +448,10 @@ class UnbalancedBracket(Rule):
             text = view[seg.start:seg.end]
             if not _BRACKETS.search(text):
                 continue
+            surplus = abs(text.count("(") - text.count(")")) + \
+                abs(text.count("[") - text.count("]"))
+            if surplus > MAX_PER_PARAGRAPH:
+                continue  # at least that many unpaired: not prose (checked at C speed)
             bad = _unmatched(text)
             if len(bad) > MAX_PER_PARAGRAPH:
                 continue  # not prose: code, ASCII art, a list of fragments
