@@ -286,6 +286,8 @@ def _emoticon(view: str, pos: int) -> bool:
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e"
                         "\u2066-\u2069]+")
+#: A letter or combining mark (a virama) of a script that uses the joiners.
+_SCRIPT_LETTER = regex.compile(r"(?!\p{Latin})(?!\p{Common})[\p{L}\p{M}]")
 _EMOJI_NEAR = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
 _NAMES = {
     "\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
@@ -351,8 +353,7 @@ def _joiner_ok(before: str, after: str) -> bool:
     """ZWJ in an emoji sequence, or ZWJ/ZWNJ between letters of a non-Latin script."""
     if _EMOJI_NEAR.match(before) or _EMOJI_NEAR.match(after):
         return True
-    return bool(before and after and before.isalpha() and after.isalpha()
-                and not before.isascii() and not regex.match(r"\p{Latin}", before))
+    return bool(_SCRIPT_LETTER.match(before) and _SCRIPT_LETTER.match(after))
 
 
 # --- RT705 stray no-break space ----------------------------------------------------------
