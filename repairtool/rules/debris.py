@@ -516,6 +516,8 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
 
 
 _QUOTES = re.compile(r"[\"“”]")
+#: More quotation marks than this in one paragraph: not prose (and not worth the loop).
+MAX_QUOTES = 400
 _OPENS_QUOTE = re.compile(r"\s*+[\"“]")
 
 
@@ -555,6 +557,8 @@ class UnbalancedQuote(Rule):
             text = view[seg.start:seg.end]
             if not _QUOTES.search(text):
                 continue
+            if text.count('"') + text.count("“") + text.count("”") > MAX_QUOTES:
+                continue  # a table of quoted strings or generated data, not dialogue
             bad = _unpaired_quotes(text)
             if len(bad) > MAX_PER_PARAGRAPH:
                 continue
