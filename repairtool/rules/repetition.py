@@ -86,10 +86,14 @@ class DoubledWord(Rule):
     `The report was published by the ministry on Tuesday.`
 
     ## Fix safety
-    Safe: the second copy and the space before it are deleted, so the first keeps its case.
-    Doubles that are good English are left alone: `had had`, `that that`, `is is`,
-    `her her`, intensifiers and interjections (`very very`, `bye bye`, `ha ha`), names
-    (`Walla Walla`), single letters other than `a`, and words across a line break.
+    Safe: the repeats and the spaces before them are deleted (a run of three or more is one
+    finding), so the first copy keeps its case. Left alone: doubles that are good English
+    (`had had`, `that that`, `is is`, `her her`), a particle after a phrasal verb (`was
+    taken in in the church`), intensifiers and interjections (`very very`, `bye bye`,
+    `ha ha`), names (`Walla Walla`, `ylang ylang`), copies in different case (`URL url`),
+    a quoted mention of the typo (`"the the"`), words glued to other text
+    (`async_context context`), single letters other than `a`, and words across a line
+    break or punctuation (`no, no`).
     """
 
     code = "RT401"
