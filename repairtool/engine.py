@@ -95,10 +95,25 @@ def _visible(doc: Document, finding: Finding) -> bool:
     return True
 
 
+def _superseded(findings: list[Finding]) -> list[Finding]:
+    """Drop findings that an overlapping finding of a superseding rule says better."""
+    known = registry()
+    blocked: dict[str, list[tuple[int, int]]] = {}
+    for g in findings:
+        for code in known[g.rule.code].supersedes if g.rule.code in known else ():
+            blocked.setdefault(code, []).append((g.start, g.end))
+    if not blocked:
+        return findings
+    return [f for f in findings
+            if not any(s < max(f.end, f.start + 1) and f.start < max(e, s + 1)
+                       for s, e in blocked.get(f.rule.code, ()))]
+
+
 def _finish(findings: list[Finding], doc: Document, sup: suppress.Suppressions,
             settings: Settings) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, int, int]] = set()
+    findings = _superseded(findings)
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule.code)):
         key = (f.rule.code, f.start, f.end)
         if key in seen or sup.suppressed(f, doc.line_col(f.start)[0]):

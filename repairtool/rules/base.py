@@ -37,6 +37,9 @@ class Rule:
     languages: ClassVar[frozenset[str]] = frozenset({"en"})
     #: Rules that are off unless selected by code (noisy or slow ones).
     default_enabled: ClassVar[bool] = True
+    #: Codes whose findings this rule's findings replace where their spans overlap (a more
+    #: specific rule says the same thing better, e.g. a bilingual check of a monolingual one).
+    supersedes: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

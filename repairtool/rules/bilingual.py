@@ -196,6 +196,7 @@ class SourceScriptLeftover(BilingualRule):
     """
 
     code = "RT802"
+    supersedes = frozenset({"RT303"})  # the same leftover, said with its source
     name = "source-script-leftover"
     severity = Severity.WARNING
 

@@ -1,0 +1,614 @@
+"""RT7: encoding and markup debris — mojibake, escapes, stray spaces, invisible characters,
+unbalanced brackets and quotes."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from html.entities import html5 as html5_entities
+
+import regex
+
+from repairtool.document import MASK, Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules.base import ANY_LANGUAGE, Rule
+
+# --- RT701 mojibake ----------------------------------------------------------------------
+
+#: UTF-8 read as Latin-1/Windows-1252: a lead byte `Â`-`ô` then a continuation-byte look-alike.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_TOKEN_AROUND = re.compile(r"[^\s\ue000]+")
+
+
+class Mojibake(Rule):
+    """
+    ## What it does
+    Finds mojibake: UTF-8 text that was decoded as Latin-1 or Windows-1252 somewhere on its
+    way, such as `Ã©` for `é` or `â€™` for `’`. The repair comes from `ftfy`.
+
+    ## Why it matters
+    Mojibake makes names and quotes unreadable and tells the reader the text went through a
+    broken pipeline. Translation systems copy it through unchanged.
+
+    ## Example
+    `The cafÃ© said it wonâ€™t reopen.`
+
+    ## Use instead
+    `The café said it won’t reopen.`
+
+    ## Fix safety
+    Safe: `ftfy.fix_encoding` re-decodes the word. ftfy changes text only when its badness
+    heuristic finds a sequence that is far likelier to be mojibake than real text, and it
+    promises not to change correctly decoded text; a word ftfy leaves unchanged is not
+    reported. ftfy is imported only when a cheap pattern has found a suspect pair.
+    """
+
+    code = "RT701"
+    name = "mojibake"
+    category = "encoding"
+    severity = Severity.ERROR
+    fixable = True
+    languages = frozenset({ANY_LANGUAGE})
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        hint = None if view.isascii() else _MOJIBAKE_HINT.search(view)
+        if hint is None:
+            return
+        import ftfy
+
+        done = -1
+        while hint is not None:
+            if hint.start() >= done:
+                tok = _TOKEN_AROUND.search(view, view.rfind(" ", 0, hint.start()) + 1)
+                if tok is not None and tok.start() <= hint.start():
+                    done = tok.end()
+                    found = self._check_token(ftfy, tok.group(), tok.start())
+                    if found is not None:
+                        yield found
+                else:
+                    done = hint.end()
+            hint = _MOJIBAKE_HINT.search(view, max(hint.end(), done))
+
+    def _check_token(self, ftfy: object, token: str, start: int) -> Finding | None:
+        fixed = ftfy.fix_encoding(token).replace("\ufeff", "")  # type: ignore[attr-defined]
+        if fixed == token:
+            return None
+        # Report only the part that changed.
+        head = 0
+        while head < min(len(token), len(fixed)) and token[head] == fixed[head]:
+            head += 1
+        tail = 0
+        while (tail < min(len(token), len(fixed)) - head
+               and token[-1 - tail] == fixed[-1 - tail]):
+            tail += 1
+        for m in _MOJIBAKE_HINT.finditer(token):  # report whole suspect pairs
+            if m.start() < len(token) - tail and m.end() > head:
+                head, tail = min(head, m.start()), min(tail, len(token) - m.end())
+        bad = token[head:len(token) - tail]
+        good = fixed[head:len(fixed) - tail]
+        s, e = start + head, start + len(token) - tail
+        fix = Fix.replace(f"Replace {bad!r} with {good!r}", s, e, good, Applicability.SAFE)
+        return self.finding(s, e, f"mojibake {bad!r} (should be {good!r})", [fix])
+
+
+# --- RT702 escapes -----------------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:amp;)*(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+_DOUBLE_ENTITY = re.compile(r"&amp;(?:amp;)*(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|"
+                            r"#[xX][0-9a-fA-F]{1,6});")
+_MOSES = re.compile(r" ?@([-,.])@ ?")
+
+
+class LeftoverEscape(Rule):
+    """
+    ## What it does
+    Finds HTML entities that were never decoded (`&quot;`, `&#39;`, `&amp;quot;`,
+    `&nbsp;`) and Moses tokeniser escapes (`@-@`, `@,@`, `@.@`) in plain text. In Markdown,
+    where entities are legitimate markup, only double-escaped ones (`&amp;quot;`) are
+    reported.
+
+    ## Why it matters
+    Scrapers and MT pipelines escape text for HTML or for a tokeniser and forget to undo it;
+    the reader then sees `&quot;` instead of a quotation mark and `state @-@ owned` instead
+    of `state-owned`.
+
+    ## Example
+    `The minister said &quot;no&quot; to the 1 @,@ 000 @-@ page report.`
+
+    ## Use instead
+    `The minister said "no" to the 1,000-page report.`
+
+    ## Fix safety
+    Safe: an entity is decoded (all levels of escaping in plain text, one level in
+    Markdown, so that the rendered text is right); `&nbsp;` becomes a no-break space next
+    to a digit and a plain space elsewhere; a Moses escape becomes its character without
+    the spaces the tokeniser put around it. Unknown entity names are left alone.
+    """
+
+    code = "RT702"
+    name = "leftover-escape"
+    category = "markup"
+    severity = Severity.WARNING
+    fixable = True
+    languages = frozenset({ANY_LANGUAGE})
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if "&" in view:
+            yield from self._entities(doc)
+        if doc.kind != "markdown" and "@" in view:
+            for m in _MOSES.finditer(view):
+                ch = m.group(1)
+                fix = Fix.replace(f"Replace {m.group().strip()!r} with {ch!r}", m.start(),
+                                  m.end(), ch + (" " if ch == "," and _space_after(view, m)
+                                                 else ""), Applicability.SAFE)
+                yield self.finding(m.start(), m.end(),
+                                   f"tokeniser escape {m.group().strip()!r}", [fix])
+
+    def _entities(self, doc: Document) -> Iterator[Finding]:
+        view = doc.view
+        markdown = doc.kind == "markdown"
+        for m in (_DOUBLE_ENTITY if markdown else _ENTITY).finditer(view):
+            found = m.group()
+            repl = _decode(found, one_level=markdown)
+            if repl is None:
+                continue
+            if repl == "\u00a0" and not _digit_near(view, m.start(), m.end()):
+                repl = " "
+            fix = Fix.replace(f"Replace {found!r} with {repl!r}", m.start(), m.end(), repl,
+                              Applicability.SAFE)
+            what = "double-escaped HTML entity" if found.startswith("&amp;") else "HTML entity"
+            yield self.finding(m.start(), m.end(), f"{what} {found!r} in text", [fix])
+
+
+def _space_after(view: str, m: re.Match[str]) -> bool:
+    """`1 @,@ 000` is a number (no space); `a @,@ b` is a list (space)."""
+    before = view[m.start() - 1:m.start()]
+    after = view[m.end():m.end() + 1]
+    return not (before.isdigit() and after.isdigit())
+
+
+def _decode(found: str, one_level: bool) -> str | None:
+    """The text an entity stands for, or ``None`` for an unknown entity."""
+    name = found[1:-1]
+    while name.startswith("amp;"):
+        name = name[4:]
+    if not name.startswith("#") and f"{name};" not in html5_entities:
+        return None
+    if one_level:
+        return found[:1] + found[5:]  # `&amp;quot;` -> `&quot;`
+    out = found
+    for _ in range(8):
+        nxt = html.unescape(out)
+        if nxt == out:
+            break
+        out = nxt
+    return None if out == found or ("&" in out and out.endswith(";")) else out
+
+
+def _digit_near(view: str, start: int, end: int) -> bool:
+    return view[start - 1:start].isdigit() or view[end:end + 1].isdigit()
+
+
+# --- RT703 space before punctuation ------------------------------------------------------
+
+_SPACE_PUNCT = regex.compile(
+    r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?[()DPp]))"  # `word ,` (not `:)`, ` !=`, ` ??`)
+    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll}))"    # `word .` (not ` ...`, ` .NET`)
+    r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
+    r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
+    r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
+_SPACE_CANDIDATE = re.compile(r"[ \t][,.;:!?)'’]")
+_SPACE_OPEN_CANDIDATE = re.compile(r"\([ \t]")
+_SPACE_OPEN = regex.compile(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
+_SPACE_APOSTROPHE = regex.compile(
+    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)(?![a-z]*+['’])")
+
+
+class SpaceBeforePunctuation(Rule):
+    """
+    ## What it does
+    Finds a space before a comma, full stop, semicolon, colon, question or exclamation mark,
+    or a closing bracket (`word ,`, `word .`, `( word )`), and the tokeniser's spaced
+    apostrophe (`company 's`, `don 't`, `Today ’ s`).
+
+    ## Why it matters
+    English puts no space before these marks. The space is a leftover of tokenisation or of
+    the source's typography, and a line can break before the mark.
+
+    ## Example
+    `Prices rose , the ministry said . Today ’ s data was mixed .`
+
+    ## Use instead
+    `Prices rose, the ministry said. Today’s data was mixed.`
+
+    ## Fix safety
+    Safe: only spaces and tabs are removed, never a line break. Left alone: an ellipsis
+    after a space (` ...`), a dot that starts a name (` .NET`, ` .gitignore`) or is named
+    (`with . and ..`), emoticons (` :)`), ratios and times (`3 : 1`), ` !=`, no-break
+    spaces (French typography), marks at the start of a line, text that is not English, and
+    in Markdown a mark other than a comma with spaces on both sides (`remove the ? from`,
+    `a ? b : c`): technical text names symbols that way.
+    """
+
+    code = "RT703"
+    name = "space-before-punctuation"
+    category = "punctuation"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        # Fast stdlib passes that start with a literal find the few candidates; the exact
+        # patterns run only there.
+        if "( " in view or "(\t" in view:
+            for c in _SPACE_OPEN_CANDIDATE.finditer(view):
+                m = _SPACE_OPEN.match(view, c.start() + 1)
+                if m:
+                    yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
+                                        "space after '('")
+        for c in _SPACE_CANDIDATE.finditer(view):
+            start = c.start()
+            while start and view[start - 1] in " \t":
+                start -= 1  # the whole run of spaces before the mark
+            m = _SPACE_PUNCT.match(view, start)
+            if m:
+                mark = m.group(m.lastindex or 0)
+                if mark == ":" and _emoticon(view, m.end()):
+                    continue
+                if doc.kind == "markdown" and mark != "," and view[m.end():m.end() + 1] in " \t":
+                    continue  # `remove the ? from`, `with ; on Windows`: a symbol named
+                yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
+                                    f"space before {mark!r}")
+                continue
+            m = _SPACE_APOSTROPHE.match(view, start)
+            if m:
+                start, end = m.start(1), m.end()
+                yield self._finding(start, end, start, end,
+                                    f"spaced apostrophe {view[start:end]!r}", keep=m.group(2))
+
+    def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
+                 keep: str = "") -> Finding:
+        fix = Fix.replace("Remove the space", cut, cut_end, keep, Applicability.SAFE)
+        return self.finding(start, end, message, [fix])
+
+
+def _emoticon(view: str, pos: int) -> bool:
+    return view[pos:pos + 2] in (":)", ":(", ":D", ":P", ":-", ":/")
+
+
+# --- RT704 invisible characters ----------------------------------------------------------
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e"
+                        "\u2066-\u2069]+")
+#: A letter or combining mark (a virama) of a script that uses the joiners.
+_SCRIPT_LETTER = regex.compile(r"(?!\p{Latin})(?!\p{Common})[\p{L}\p{M}]")
+_EMOJI_NEAR = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
+_NAMES = {
+    "\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner", "\u2060": "word joiner", "\ufeff": "byte order mark",
+    "\u200e": "left-to-right mark", "\u200f": "right-to-left mark",
+}
+
+
+class InvisibleCharacter(Rule):
+    """
+    ## What it does
+    Finds invisible characters inside text: zero-width space, joiner and non-joiner, word
+    joiner, a byte order mark after the start, and bidirectional controls (U+200E/F,
+    U+202A-U+202E, U+2066-U+2069).
+
+    ## Why it matters
+    They come from web pages and editors, break search and spell-checking (`pay\u200bment`
+    does not match `payment`), and bidirectional controls can make text display in a
+    different order than it is stored.
+
+    ## Example
+    `The pay<U+200B>ment was made.`
+
+    ## Use instead
+    `The payment was made.`
+
+    ## Fix safety
+    Safe between Latin letters, digits, spaces and punctuation: the characters are deleted.
+    Next to right-to-left or other scripts the deletion is unsafe (a person should check the
+    display). A zero-width joiner inside an emoji sequence (👩‍💻) and a non-joiner between
+    letters of scripts that use it (Persian, Indic) are legitimate and not reported.
+    """
+
+    code = "RT704"
+    name = "invisible-character"
+    category = "encoding"
+    severity = Severity.WARNING
+    fixable = True
+    languages = frozenset({ANY_LANGUAGE})
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if view.isascii():  # O(1)
+            return
+        for m in _INVISIBLE.finditer(view):
+            start, end = m.span()
+            found = m.group()
+            if start == 0 and found == "\ufeff":
+                continue
+            before = view[start - 1:start]
+            after = view[end:end + 1]
+            if set(found) <= {"\u200d", "\u200c"} and _joiner_ok(before, after):
+                continue
+            latin = all(c.isascii() or regex.match(r"\p{Latin}", c) for c in before + after)
+            how = Applicability.SAFE if latin else Applicability.UNSAFE
+            names = ", ".join(dict.fromkeys(_NAMES.get(c, f"bidi control U+{ord(c):04X}")
+                                            for c in found))
+            fix = Fix.replace(f"Delete the {names}", start, end, "", how)
+            yield self.finding(start, end, f"invisible character: {names}", [fix])
+
+
+def _joiner_ok(before: str, after: str) -> bool:
+    """ZWJ in an emoji sequence, or ZWJ/ZWNJ between letters of a non-Latin script."""
+    if _EMOJI_NEAR.match(before) or _EMOJI_NEAR.match(after):
+        return True
+    return bool(_SCRIPT_LETTER.match(before) and _SCRIPT_LETTER.match(after))
+
+
+# --- RT705 stray no-break space ----------------------------------------------------------
+
+_NBSP = regex.compile(r"(?<=\p{Ll}\p{Ll})[\u00a0\u202f](?=\p{Ll}\p{Ll})")
+
+
+class StrayNoBreakSpace(Rule):
+    """
+    ## What it does
+    Finds a no-break space (U+00A0, U+202F) between two ordinary lower-case words, where a
+    plain space belongs.
+
+    ## Why it matters
+    Copied from web pages (`&nbsp;`), these spaces stop lines from breaking, confuse search
+    and diff tools, and are invisible in review.
+
+    ## Example
+    `the annual<U+00A0>report`
+
+    ## Use instead
+    `the annual report`
+
+    ## Fix safety
+    Safe: the no-break space becomes a plain space. No-break spaces where typography wants
+    them are left alone: next to numbers (`10 km`, `p. 5`), after abbreviations and titles
+    (`Mr. X`), before or after capitals and names, and around French punctuation.
+    """
+
+    code = "RT705"
+    name = "stray-no-break-space"
+    category = "encoding"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if "\u00a0" not in view and "\u202f" not in view:
+            return
+        for m in _NBSP.finditer(view):
+            fix = Fix.replace("Replace the no-break space with a space", m.start(), m.end(),
+                              " ", Applicability.SAFE)
+            yield self.finding(m.start(), m.end(), "no-break space between ordinary words",
+                               [fix])
+
+
+# --- RT706 / RT707 unbalanced brackets and quotes ------------------------------------------
+
+_BRACKETS = re.compile(r"[()\[\]]")
+#: More unpaired marks than this in one paragraph means it is not prose: report none.
+MAX_PER_PARAGRAPH = 4
+_PAIRS = {")": "(", "]": "["}
+#: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
+_LIST_MARK = regex.compile(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
+_SMILEY = regex.compile(r"(?<!\()[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?![\w)])|¯\\_\(ツ\)_/¯")
+_INTERVAL = regex.compile(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
+
+
+class UnbalancedBracket(Rule):
+    """
+    ## What it does
+    Finds a round or square bracket in a paragraph that is never closed, or a closing one
+    that was never opened.
+
+    ## Why it matters
+    Translation systems drop or duplicate one half of a bracket pair, especially around
+    glosses and abbreviations: `the World Health Organization (WHO said`.
+
+    ## Example
+    `The World Health Organization (WHO said the risk was low.`
+
+    ## Use instead
+    `The World Health Organization (WHO) said the risk was low.`
+
+    ## Fix safety
+    No fix: only a person can tell where the missing half belongs. Not reported: list
+    markers (`a)`, `1)`, `iv)`), emoticons (`:)`), half-open intervals (`[0, 1)`), escaped
+    brackets in Markdown, and brackets inside code, URLs or links (masked).
+    """
+
+    code = "RT706"
+    name = "unbalanced-bracket"
+    category = "punctuation"
+    severity = Severity.WARNING
+    fixable = False
+    languages = frozenset({ANY_LANGUAGE})
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if "(" not in view and ")" not in view and "[" not in view and "]" not in view:
+            return
+        for seg in doc.segments():
+            text = view[seg.start:seg.end]
+            if not _BRACKETS.search(text):
+                continue
+            surplus = abs(text.count("(") - text.count(")")) + \
+                abs(text.count("[") - text.count("]"))
+            if surplus > MAX_PER_PARAGRAPH:
+                continue  # at least that many unpaired: not prose (checked at C speed)
+            bad = _unmatched(text)
+            if len(bad) > MAX_PER_PARAGRAPH:
+                continue  # not prose: code, ASCII art, a list of fragments
+            masks = (text.find(MASK), text.rfind(MASK))
+            for pos, ch, closed in bad:
+                if _masked_partner(masks, pos, closed):
+                    continue
+                what = (f"{ch!r} is never closed in this paragraph" if not closed
+                        else f"{ch!r} closes nothing in this paragraph")
+                yield self.finding(seg.start + pos, seg.start + pos + 1, what)
+
+
+def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
+    """Whether the partner may be hidden in masked text (code, a URL, a link target).
+
+    ``masks`` holds the first and last masked offsets of the paragraph (-1 when none).
+    """
+    first, last = masks
+    return (0 <= first < pos) if closer else (last > pos)
+
+
+def _ignored(text: str) -> set[int]:
+    skip: set[int] = set()
+    for pattern in (_SMILEY, _INTERVAL):
+        for m in pattern.finditer(text):
+            skip.update(range(m.start(), m.end()))
+    return skip
+
+
+def _unmatched(text: str) -> list[tuple[int, str, bool]]:
+    """``(offset, bracket, is_closer)`` of the brackets that have no partner."""
+    skip: set[int] | None = None
+    stack: list[tuple[int, str]] = []
+    bad: list[tuple[int, str, bool]] = []
+    depth = {"(": 0, "[": 0}
+    for m in _BRACKETS.finditer(text):
+        i, ch = m.start(), m.group()
+        if skip is None:
+            skip = _ignored(text)
+        if i in skip:
+            continue
+        if ch in "([":
+            stack.append((i, ch))
+            depth[ch] += 1
+            continue
+        opener = _PAIRS[ch]
+        if not depth[opener] and _LIST_MARK.search(text[max(0, i - 5):i + 1]):
+            continue  # `a)`, `1)` list marker with nothing open
+        if not depth[opener]:
+            bad.append((i, ch, True))
+            continue
+        while stack[-1][1] != opener:  # close the inner mismatch
+            j, other = stack.pop()
+            depth[other] -= 1
+            bad.append((j, other, False))
+        stack.pop()
+        depth[opener] -= 1
+    bad.extend((i, ch, False) for i, ch in stack)
+    # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
+    return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\"))
+
+
+_QUOTES = re.compile(r"[\"“”]")
+#: More quotation marks than this in one paragraph: not prose (and not worth the loop).
+MAX_QUOTES = 400
+_OPENS_QUOTE = re.compile(r"\s*+[\"“]")
+
+
+class UnbalancedQuote(Rule):
+    """
+    ## What it does
+    Finds a double quotation mark (`"`, `“`, `”`) in a paragraph that has no partner.
+
+    ## Why it matters
+    A lost closing quote makes the reader unsure where a quotation ends and who is
+    speaking; translation systems often drop one when they reorder a sentence.
+
+    ## Example
+    `The spokesman said “the plan will go ahead next year.`
+
+    ## Use instead
+    `The spokesman said “the plan will go ahead next year.”`
+
+    ## Fix safety
+    No fix: only a person can tell where the quotation ends. Not reported: inch marks
+    (`5'10"`, `27"`), single quotes and apostrophes (too ambiguous), and an opening quote
+    left open at the end of a paragraph when the next paragraph opens a quote again (the
+    English convention for a quotation that runs over several paragraphs).
+    """
+
+    code = "RT707"
+    name = "unbalanced-quote"
+    category = "punctuation"
+    severity = Severity.WARNING
+    fixable = False
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if '"' not in view and "“" not in view and "”" not in view:
+            return
+        for seg in doc.segments():
+            text = view[seg.start:seg.end]
+            if not _QUOTES.search(text):
+                continue
+            if text.count('"') + text.count("“") + text.count("”") > MAX_QUOTES:
+                continue  # a table of quoted strings or generated data, not dialogue
+            bad = _unpaired_quotes(text)
+            if len(bad) > MAX_PER_PARAGRAPH:
+                continue
+            masks = (text.find(MASK), text.rfind(MASK))
+            for pos, closer in bad:
+                if _masked_partner(masks, pos, closer):
+                    continue
+                if not closer and _OPENS_QUOTE.match(view, seg.end):
+                    continue  # the quotation runs on into the next paragraph
+                what = ("closing quotation mark with no opening one" if closer
+                        else "quotation mark is never closed in this paragraph")
+                yield self.finding(seg.start + pos, seg.start + pos + 1, what)
+
+
+def _unpaired_quotes(text: str) -> list[tuple[int, bool]]:
+    """``(offset, is_closer)`` of double quotes with no partner in ``text``.
+
+    Whether a mark opens or closes is read from the spaces around it, not from its shape:
+    `said. “` closes a quotation however the typist's software curled it.
+    """
+    open_at: int | None = None
+    bad: list[tuple[int, bool]] = []
+    for m in _QUOTES.finditer(text):
+        i, ch = m.start(), m.group()
+        prev = text[i - 1] if i else " "
+        if ch == '"' and open_at is None and (
+                prev.isdigit() or (prev == "'" and text[i - 2:i - 1].isdigit())):
+            continue  # inch mark: 27", 5'10"
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if prev in "(['`" and nxt in ")]'`":
+            continue  # a quotation mark named, not used: `U+0022 (")`, `'"'`
+        if _opens(ch, prev, nxt, open_at is not None):
+            if open_at is not None:
+                bad.append((open_at, False))
+            open_at = i
+        elif open_at is not None:
+            open_at = None
+        else:
+            bad.append((i, True))
+    if open_at is not None:
+        bad.append((open_at, False))
+    return bad
+
+
+def _opens(ch: str, prev: str, nxt: str, is_open: bool) -> bool:
+    """Whether a double quote between ``prev`` and ``nxt`` opens a quotation."""
+    left = prev.isspace() or prev in "([{—–-/,;:_*" + MASK  # `_"."_`: emphasis is
+    right = nxt.isspace() or nxt in ".,;:!?)]}—–_*" + MASK  # transparent
+    if left != right:
+        return left
+    if is_open:
+        return False
+    return ch != "”"  # nothing open: trust the shape of a curly mark

@@ -1,0 +1,285 @@
+"""RT4: repetition — doubled words and doubled phrases, typical of MT decoding loops."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from repairtool.document import Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules.base import Rule
+
+#: Punctuation that ends a word for the repetition scan (becomes a space; same length).
+_PUNCT_TO_SPACE = bytes.maketrans(
+    b'.,;:!?"()[]{}<>|*_`' + bytes(c for c in range(0xC0, 0xDF) if c != 0xD7),
+    b" " * 19 + bytes(c + 0x20 for c in range(0xC0, 0xDF) if c != 0xD7))  # + Latin-1 lower
+_FIRST = operator.itemgetter(0)
+#: Candidate doubled phrases in the string of first letters (one byte per word).
+_REPEAT = re.compile(rb"(?=(.{2,6})\1)", re.DOTALL)
+_WORD = re.compile(rb"[a-z\xdf-\xff]+(?:'[a-z\xdf-\xff]+)?")
+_SPACED_WORDS = re.compile(r"[^\W\d_]+(?:['’?][^\W\d_]+)?(?: +[^\W\d_]+(?:['’?][^\W\d_]+)?)+")
+
+
+@dataclass
+class _Words:
+    """The view as lower-case ASCII bytes (one byte per code point) and its words."""
+
+    data: bytes
+    words: list[bytes]
+
+
+_CACHE: list[tuple[str, _Words]] = []
+
+
+def words_of(view: str) -> _Words:
+    """Split ``view`` into words once for both rules (a one-entry cache)."""
+    if _CACHE and _CACHE[0][0] is view:
+        return _CACHE[0][1]
+    # Latin-1 keeps `café` one word; other characters become b"?" (a word break).
+    data = view.encode("latin-1", "replace").lower().translate(_PUNCT_TO_SPACE)
+    result = _Words(data, data.split())
+    _CACHE[:] = [(view, result)]
+    return result
+
+
+#: Words whose doubling is grammatical or idiomatic English ("had had", "that that",
+#: "her her", "very very", "bye bye", "ha ha").
+_LEGIT_WORDS = """
+had that is her do did was very so really far many much more bye ha haha he hee ho hey no
+yes well oh now knock tut go chop cha boo dum la na yeah wow yum ta pom tom bang blah yada
+never again round what who ylang mahi beri bora pago walla sing baden tsetse dik aye
+chin hush pee pooh choo chug ding dong tick tock murmur cous tartar
+"""
+#: Particles that double legitimately after a phrasal verb: `was taken in in the church`.
+PARTICLES = frozenset({"in", "on", "up", "out", "off", "over", "down", "by", "around", "back",
+                       "through", "about", "along"})
+_VERB_BEFORE = re.compile(
+    r"\b(?:come|came|get|got|gotten|go|goes|went|gone|put|set|let|sit|sat|stand|stood|keep|kept|"
+    r"run|ran|take|taken|took|bring|brought|break|broke|broken|send|sent|write|wrote|written|"
+    r"give|gave|given|hang|hung|cut|shut|fit|(?:check|log|sign|turn|hand|fill|drop|move|pass|"
+    r"lock|pull|push|plug|jump|tune|zoom|opt|chip|cave|phase|factor|rope|pencil|fold|"
+    r"weigh|butt|cash|clock|punch|tuck|wall|box|hem|rein)(?:s|ed|ing)?)\s+$")
+LEGIT_DOUBLES = frozenset(_LEGIT_WORDS.split())
+
+
+def _proper_name(text: str) -> bool:
+    """Every word capitalised, so likely a name: `Walla Walla`, `New York New York`."""
+    words = text.split()
+    return all(w[:1].isupper() for w in words)
+
+
+class DoubledWord(Rule):
+    """
+    ## What it does
+    Finds a word written twice in a row: `the the`, `of of`, `to to`.
+
+    ## Why it matters
+    A doubled word is a slip in human text and a typical decoding glitch in machine
+    translation; readers notice it at once.
+
+    ## Example
+    `The report was published by the the ministry on Tuesday.`
+
+    ## Use instead
+    `The report was published by the ministry on Tuesday.`
+
+    ## Fix safety
+    Safe: the repeats and the spaces before them are deleted (a run of three or more is one
+    finding), so the first copy keeps its case. Left alone: doubles that are good English
+    (`had had`, `that that`, `is is`, `her her`), a particle after a phrasal verb (`was
+    taken in in the church`), intensifiers and interjections (`very very`, `bye bye`,
+    `ha ha`), names (`Walla Walla`, `ylang ylang`), copies in different case (`URL url`),
+    a quoted mention of the typo (`"the the"`), words glued to other text
+    (`async_context context`), single letters other than `a`, and words across a line
+    break or punctuation (`no, no`).
+    """
+
+    code = "RT401"
+    name = "doubled-word"
+    category = "repetition"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        scan = words_of(view)
+        words = scan.words
+        same = bytes(map(operator.eq, words, words[1:]))  # C speed, one byte per word
+        i = same.find(1)
+        spans = _Locator(scan.data)
+        while i >= 0:
+            run = same.find(0, i)  # end of the run of equal neighbours
+            run = len(same) if run < 0 else run
+            found = self._judge(doc, spans, words[i:run + 1])
+            if found is not None:
+                yield found
+            i = same.find(1, run)
+
+    def _judge(self, doc: Document, spans: _Locator, run: list[bytes]) -> Finding | None:
+        word = run[0].decode("latin-1")
+        if not _WORD.fullmatch(run[0]) or word in LEGIT_DOUBLES or \
+                (len(word) == 1 and word != "a"):
+            return None  # decided by the word alone, so every run of it is skipped too
+        start, second, end = spans.locate(run)
+        view = doc.view
+        found = view[start:end]
+        if not _only_spaces_between(found) or _proper_name(found) or not _same_case(found):
+            return None
+        if not _standalone(view, start, end):
+            return None  # `async\_context context`, `"the the"` (a mention of the typo)
+        if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
+            return None
+        first_end = _end_of_first(view, start, second)
+        fix = Fix.replace(f"Delete the repeated {word!r}", first_end, end, "",
+                          Applicability.SAFE)
+        return self.finding(start, end, f"doubled word {found!r}", [fix])
+
+
+class _Locator:
+    """Finds, left to right, where runs of words found in the word list are in the text."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def locate(self, run: list[bytes], period: int = 1) -> tuple[int, int, int]:
+        """``(start, start of word number period, end)`` of the next occurrence of ``run``.
+
+        ``run`` is ``period`` words repeated; the pattern counts the repeats, so it stays
+        small however long the run is.
+        """
+        unit = rb"\s+".join(re.escape(w) for w in run[:period])
+        body = unit + rb"(?:\s+" + unit + rb"){%d}" % (len(run) // period - 1)
+        # A literal first (no look-behind) lets `re` skip ahead fast; the word boundary
+        # before it is checked by hand.
+        pattern = re.compile(body + rb"(?!\S)")
+        pos = self.pos
+        while True:
+            m = pattern.search(self.data, pos)
+            if m is None:  # cannot happen: the words came from this data
+                raise LookupError(run[:period])
+            if m.start() == 0 or self.data[m.start() - 1:m.start()].isspace():
+                break
+            pos = m.start() + 1
+        self.pos = m.end()
+        words = re.compile(rb"\S+").finditer(self.data, m.start(), m.end())
+        second = next(w for k, w in enumerate(words) if k == period)
+        return m.start(), second.start(), m.end()
+
+
+
+class DoubledPhrase(Rule):
+    """
+    ## What it does
+    Finds a phrase of two to six words written twice in a row: `in the city in the city`.
+
+    ## Why it matters
+    Immediate phrase repetition is the signature of a machine-translation decoding loop
+    ("hallucination"); it is almost never intended in prose.
+
+    ## Example
+    `Officials said the plan would be carried out in the city in the city next year.`
+
+    ## Use instead
+    `Officials said the plan would be carried out in the city next year.`
+
+    ## Fix safety
+    Unsafe: deleting the second copy is right for a decoding loop, but a repeated phrase
+    can be rhetoric, a quoted chant or a lyric, so a person should look. Names that repeat
+    (`New York New York`) are not reported; phrases separated by punctuation are not
+    matched at all.
+    """
+
+    code = "RT402"
+    name = "doubled-phrase"
+    category = "repetition"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        scan = words_of(view)
+        words = scan.words
+        initials = bytes(map(_FIRST, words))
+        spans = _Locator(scan.data)
+        done = 0
+        for m in _REPEAT.finditer(initials):
+            i = m.start()
+            if i < done or words[i] == words[i + 1]:
+                continue  # inside the last loop, or a repeated word (RT401's)
+            k = _period(words, i)
+            if k is None:
+                continue
+            reps = 2
+            while words[i + reps * k:i + (reps + 1) * k] == words[i:i + k]:
+                reps += 1
+            done = i + reps * k
+            start, second, end = spans.locate(words[i:done], k)
+            found = self._judge(view, start, second, end, words[i:i + k])
+            if found is not None:
+                yield found
+
+    def _judge(self, view: str, start: int, second: int, end: int, phrase: list[bytes]
+               ) -> Finding | None:
+        found = view[start:end]
+        names = {w.decode("latin-1") for w in phrase}
+        if not _only_spaces_between(found) or _proper_name(found) or names <= LEGIT_DOUBLES:
+            return None
+        if not _standalone(view, start, end):
+            return None
+        if _idiom([w.decode("latin-1") for w in phrase]):
+            return None
+        first_end = _end_of_first(view, start, second)
+        text = view[start:first_end]
+        fix = Fix.replace(f"Delete the repetitions of {text!r}", first_end, end, "",
+                          Applicability.UNSAFE)
+        return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
+
+
+def _same_case(found: str) -> bool:
+    """`the the`, `The the`: a slip. `URL url`, `unreachable UNREACHABLE`: on purpose."""
+    first, *rest = found.split()
+    return all(w == first or (w == first.lower() and first == first.capitalize())
+               for w in rest)
+
+
+def _standalone(view: str, start: int, end: int) -> bool:
+    """Not glued to other text (`async\\_context context`) and not quoted as a mention."""
+    before = view[start - 1:start]
+    after = view[end:end + 1]
+    if before and not (before.isspace() or before in "(“‘\"'[—–"):
+        return False
+    if after and (after.isalnum() or after in "_\\/@"):
+        return False
+    return not (before in "\"“'‘" and before and after in "\"”'’" and after)
+
+
+def _end_of_first(view: str, start: int, second: int) -> int:
+    """End of the first copy: before the spaces that precede the second copy."""
+    end = view.rindex(" ", start, second)
+    while view[end - 1] == " ":
+        end -= 1
+    return end
+
+
+def _only_spaces_between(found: str) -> bool:
+    """Words separated by plain spaces only: no line break, no punctuation (`no, no`)."""
+    return _SPACED_WORDS.fullmatch(found) is not None
+
+
+def _period(words: list[bytes], i: int) -> int | None:
+    """The length (2-6) of a phrase of words at ``i`` that is repeated right after it."""
+    for k in range(2, 7):
+        first = words[i:i + k]
+        if len(set(first)) > 1 and first == words[i + k:i + 2 * k] and \
+                all(_WORD.fullmatch(w) for w in first):
+            return k
+    return None
+
+
+def _idiom(words: list[str]) -> bool:
+    """`again and again and`, `day by day by`, `slice of slice of`: a repeated `X and X`."""
+    return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for",
+                                            "of", "in", "on", "with", "than")
