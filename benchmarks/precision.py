@@ -2,15 +2,18 @@
 
     python benchmarks/precision.py            # figures
     python benchmarks/precision.py --show     # and every finding in context, to judge it
+    python benchmarks/precision.py --markdown /usr/share/doc/nodejs   # more Markdown
 
 Clean text: the human reference translations of ../shared/corpora/mqm-zhen-google (text
-files), and the Markdown READMEs of the installed Python packages (Markdown files).
+files), the Markdown READMEs of the installed Python packages, and the *.md files below
+each --markdown folder (Markdown files).
 """
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
+from pathlib import Path
 
 from corpus_text import package_markdown, references
 
@@ -38,9 +41,15 @@ def measure(name: str, docs: list[tuple[str, str]], kind: str, show: bool) -> No
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", action="store_true", help="print every finding in context")
+    ap.add_argument("--markdown", action="append", default=[], type=Path,
+                    help="a folder of Markdown documentation to add (repeatable)")
     args = ap.parse_args()
     measure("references (mqm-zhen-google ref*)", references(), "text", args.show)
     measure("package READMEs (Markdown)", package_markdown(), "markdown", args.show)
+    for folder in args.markdown:
+        docs = [(str(p), p.read_text(encoding="utf-8", errors="replace"))
+                for p in sorted(folder.rglob("*.md")) if p.is_file()]
+        measure(f"{folder} (Markdown)", docs, "markdown", args.show)
 
 
 if __name__ == "__main__":

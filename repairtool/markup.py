@@ -18,6 +18,8 @@ from markdown_it.token import Token
 _FRONT_MATTER = regex.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??\1[ \t]*(?:\r?\n|\Z)",
                               regex.DOTALL)
 _LONE_CR = regex.compile(r"\r(?!\n)")
+_DELIMITERS = frozenset({"strong_open", "strong_close", "em_open", "em_close", "s_open",
+                         "s_close"})
 
 
 @cache
@@ -84,6 +86,10 @@ def _inline_hidden(src: str, children: list[Token], pos: int, end: int
             span = (i, j + 1) if j >= 0 else None
         elif child.type == "link_close" and child.markup != "autolink":
             span = _link_destination(src, pos, end)
+        elif child.type in _DELIMITERS and child.markup:
+            # Emphasis the parser recognised is markup, not text: hide its delimiters
+            # (so `**bold**` is never read as a masked word, even across a link).
+            span = _delimiter(src, child.markup, child.type.endswith("_open"), pos, end)
         elif child.type == "image":
             i = src.find("![", pos, end)
             k = _link_destination(src, i + 2, end) if i >= 0 else None
@@ -91,6 +97,21 @@ def _inline_hidden(src: str, children: list[Token], pos: int, end: int
         if span is not None:
             yield span
             pos = span[1]
+
+
+def _delimiter(src: str, markup: str, opening: bool, pos: int, end: int
+               ) -> tuple[int, int] | None:
+    """The next emphasis delimiter that can open (or close): an opener is not followed by
+    white space, a closer not preceded by it (CommonMark's flanking rule, simplified)."""
+    i = src.find(markup, pos, end)
+    while i >= 0:
+        j = i + len(markup)
+        if opening and j < len(src) and not src[j].isspace():
+            return (i, j)
+        if not opening and i > 0 and not src[i - 1].isspace():
+            return (i, j)
+        i = src.find(markup, i + 1, end)
+    return None
 
 
 def _code_span(src: str, ticks: str, pos: int, end: int) -> tuple[int, int] | None:

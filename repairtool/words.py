@@ -74,6 +74,36 @@ def is_word(word: str) -> bool:
     return word.lower() in _table()[1]
 
 
+@cache
+def _identifier_parts() -> dict[str, frozenset[str]]:
+    """The sections of ``data/identifier_parts.txt``: ``heads``, ``tails`` and ``tokens``."""
+    sections: dict[str, set[str]] = {}
+    current: set[str] = set()
+    text = (Path(__file__).parent / "data" / "identifier_parts.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], set())
+        elif line:
+            current.update(line.split())
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+def is_identifier_head(word: str) -> bool:
+    """Whether ``word`` often starts a camelCase identifier (``emit`` in ``emitBefore``)."""
+    return word.lower() in _identifier_parts()["heads"]
+
+
+def is_identifier_tail(word: str) -> bool:
+    """Whether ``word`` often ends an identifier (``Params`` in ``searchParams``)."""
+    return word.lower() in _identifier_parts()["tails"]
+
+
+def is_keyword(token: str) -> bool:
+    """Whether ``token`` is a programming keyword or call (``typeof``, ``openat``)."""
+    return token.lower() in _identifier_parts()["tokens"]
+
+
 def is_function_word(word: str) -> bool:
     return word.lower() in FUNCTION_WORDS
 

@@ -96,3 +96,16 @@ def test_crlf_markdown_keeps_offsets() -> None:
     text = "# T\r\n\r\nSome `a，b` prose，here.\r\n\r\n```\r\ncode，\r\n```\r\n"
     findings = scan_text(text, kind="markdown", settings=Settings(select=("RT301",)))
     assert [text[f.start - 5:f.end] for f in findings] == ["prose，"]
+
+
+def test_emphasis_delimiters_the_parser_recognised_are_hidden() -> None:
+    text = ("* **Smuggling (Medium)([CVE-1](https://x.org/a))**: the parser.\n\n"
+            "Tokyo** has tightened the **new** rules.\n")
+    doc = Document.from_text(text, kind="markdown")
+    hidden_at = {i for i, c in enumerate(doc.view) if c == MASK}
+    first = text.index("**Smuggling")
+    closing = text.index("**:")
+    assert {first, first + 1, closing, closing + 1} <= hidden_at
+    assert doc.view[text.index("Tokyo**"):].startswith("Tokyo** has")  # not emphasis
+    new = text.index("**new**")
+    assert {new, new + 1, new + 5, new + 6} <= hidden_at

@@ -201,12 +201,17 @@ class MissingSpaceAfterPunctuation(Rule):
                 return False  # config.yaml, example.com, Node.js
             if left in _TITLES:
                 return True
-            # rose.The, but not pathlib.Path or tblib.Traceback (a module and its member)
-            return ((left.islower() and words.is_word(left)) or right in STARTERS) \
-                and words.is_known(right) and (words.is_known(left) or left.islower())
+            # rose.The, but not pathlib.Path, net.Socket or stream.Readable (a module and its
+            # member): after a lower-case word only a word that opens sentences counts.
+            return right in STARTERS and words.is_known(right) and (
+                words.is_known(left) or left.islower())
         if p in ",;":
-            return (words.is_known(left) or words.is_known(right)) and not (
-                left.islower() and right.islower() and len(left) + len(right) < 6)
+            if left.islower() and right.islower():
+                # said,the; header,otherwise — not lib,src or chmod,chown (tag lists, commands)
+                return words.is_function_word(right) or (
+                    len(left) >= 5 and len(right) >= 5 and words.is_word(left)
+                    and words.is_word(right))
+            return words.is_known(left) or words.is_known(right)
         if p == ":":
             return len(left) >= 3 and words.is_word(left) and (
                 _capitalised(right) or words.is_function_word(right))
@@ -269,6 +274,9 @@ class CaseJoin(Rule):
         token = left + right
         if _codeish(_token_around(view, start, end), view, start):
             return None
+        if _repeated(view, token, start, end) or words.is_identifier_tail(right) or (
+                left[0].islower() and words.is_identifier_head(left)):
+            return None  # emitBefore, searchParams, PackageConfig: identifiers
         if left.lower() == right.lower():
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
                 return self._repeat(start, split, end, left)
@@ -343,6 +351,18 @@ class CaseJoin(Rule):
                             "sentence boundary or a doubled word", fixes)
 
 
+def _repeated(view: str, token: str, start: int, end: int) -> bool:
+    """Whether ``token`` also stands elsewhere in the text as a whole word.
+
+    A lost boundary is a one-off slip; a joined form the text uses again is a name it means
+    (an identifier, a product). Looked at only for candidates, so the scan stays cheap.
+    """
+    for m in re.finditer(r"(?<![\w])" + re.escape(token) + r"(?![\w])", view):
+        if m.start() != start:
+            return True
+    return False
+
+
 def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
     half = len(token) // 2
     return [Fix.replace(f"Drop the repeated {token[:half]!r}", start + half, end, "",
@@ -415,7 +435,7 @@ class GluedFunctionWord(Rule):
 
     def _judge(self, view: str, start: int, end: int) -> Finding | None:
         token = view[start:end]
-        if _codeish(_token_around(view, start, end), view, start):
+        if words.is_keyword(token) or _codeish(_token_around(view, start, end), view, start):
             return None
         splits = _splits(token)
         splits.sort(key=lambda s: _split_rank(*s))
