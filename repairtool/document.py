@@ -114,10 +114,13 @@ class Document:
     def segments(self) -> Iterator[Segment]:
         """Paragraphs of the view: runs of text between blank lines that hold any prose."""
         if self.segments_hint is not None:
-            yield from self.segments_hint
-            return
-        for m in _PARAGRAPH.finditer(self.view):
-            yield Segment(m.start(), m.end())
+            return iter(self.segments_hint)
+        return iter(self._paragraphs)
+
+    @cached_property
+    def _paragraphs(self) -> tuple[Segment, ...]:
+        # Found once per document: several rules walk the paragraphs.
+        return tuple(Segment(m.start(), m.end()) for m in _PARAGRAPH.finditer(self.view))
 
     def is_hidden(self, start: int, end: int) -> bool:
         """Whether any code point of ``[start, end)`` is masked."""

@@ -7,12 +7,12 @@ must not be read as a masked word or a glued function word.
 
 from __future__ import annotations
 
-import re
+from repairtool.rules._patterns import lazy_re
 
 #: Marks that prose lines almost never carry but code lines often do.
-_CODE_MARKS = re.compile(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\|")
+_CODE_MARKS = lazy_re(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\|")
 #: How a line of code may start: an indented block, a prompt, a declaration, a comment.
-_CODE_START = re.compile(
+_CODE_START = lazy_re(
     r" {4}|\t|\s*(?:#include|\$ |>>> |// |const |let |var |import |def |class |return )")
 _REACH = 200
 

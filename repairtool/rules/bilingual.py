@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import ANY_LANGUAGE, Rule
 
 if TYPE_CHECKING:
@@ -28,22 +29,22 @@ def _lazy(name: str) -> Any:
 
     return importlib.import_module(f"repairtool.bilingual.{name}")
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]"
+_CJK = lazy_re(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_CJK_RUN = lazy_re(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]"
                       r"(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
                       r"\u3000-\u303f\uff00-\uffef0-9 ]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                       r"\u3040-\u30ff\uac00-\ud7af])?")
-_LETTER = re.compile(r"[^\W\d_]")
-_NON_LETTER = re.compile(r"[\W\d_]+")
-_NON_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+")
+_LETTER = lazy_re(r"[^\W\d_]")
+_NON_LETTER = lazy_re(r"[\W\d_]+")
+_NON_CJK = lazy_re(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+")
 
 
 def count_cjk(text: str) -> int:
     return len(_NON_CJK.sub("", text))
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = lazy_re(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 CJK_LANGS = frozenset({"zh", "ja", "ko"})
 #: A cheap test before the token regexes: no token without one of these.
-_MAYBE_TOKEN = re.compile(r"[%{<@$]|://")
+_MAYBE_TOKEN = lazy_re(r"[%{<@$]|://")
 
 
 def base_lang(lang: str | None) -> str:
@@ -576,8 +577,8 @@ def _contains(text: str, term: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text) is not None
 
 
-_UNGROUPED = re.compile(r"(?<![\w.,:/#@$-])(\d{4,})(?![\w:/@-]|[.,]\w)")
-_ID_BEFORE = re.compile(r"(?:\b(?:no|nr|number|code|id|tel|phone|room|flight|bus|route|line|"
+_UNGROUPED = lazy_re(r"(?<![\w.,:/#@$-])(\d{4,})(?![\w:/@-]|[.,]\w)")
+_ID_BEFORE = lazy_re(r"(?:\b(?:no|nr|number|code|id|tel|phone|room|flight|bus|route|line|"
                         r"model|version|port|zip|postcode|item|case|patent|isbn|marker|"
                         r"kilometer|km)\.?\s*)$", re.IGNORECASE)
 

@@ -12,15 +12,16 @@ import regex
 
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import ANY_LANGUAGE, Rule
 
 # --- RT701 mojibake ----------------------------------------------------------------------
 
 #: UTF-8 read as Latin-1/Windows-1252: a lead byte `Â`-`ô` then a continuation-byte look-alike.
-_MOJIBAKE_HINT = re.compile(
+_MOJIBAKE_HINT = lazy_re(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-_TOKEN_AROUND = re.compile(r"[^\s\ue000]+")
+_TOKEN_AROUND = lazy_re(r"[^\s\ue000]+")
 
 
 class Mojibake(Rule):
@@ -97,10 +98,10 @@ class Mojibake(Rule):
 
 # --- RT702 escapes -----------------------------------------------------------------------
 
-_ENTITY = re.compile(r"&(?:amp;)*(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
-_DOUBLE_ENTITY = re.compile(r"&amp;(?:amp;)*(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|"
+_ENTITY = lazy_re(r"&(?:amp;)*(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+_DOUBLE_ENTITY = lazy_re(r"&amp;(?:amp;)*(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|"
                             r"#[xX][0-9a-fA-F]{1,6});")
-_MOSES = re.compile(r" ?@([-,.])@ ?")
+_MOSES = lazy_re(r" ?@([-,.])@ ?")
 
 
 class LeftoverEscape(Rule):
@@ -196,17 +197,17 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 # --- RT703 space before punctuation ------------------------------------------------------
 
-_SPACE_PUNCT = regex.compile(
+_SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
     r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?[()DPp]))"  # `word ,` (not `:)`, ` !=`, ` ??`)
     r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll}))"    # `word .` (not ` ...`, ` .NET`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
-_SPACE_CANDIDATE = re.compile(r"[ \t][,.;:!?)'’]")
-_SPACE_OPEN_CANDIDATE = re.compile(r"\([ \t]")
-_SPACE_OPEN = regex.compile(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
-_SPACE_APOSTROPHE = regex.compile(
+_SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
+_SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
+_SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
+_SPACE_APOSTROPHE = lazy(
     r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)(?![a-z]*+['’])")
 
 
@@ -286,11 +287,11 @@ def _emoticon(view: str, pos: int) -> bool:
 
 # --- RT704 invisible characters ----------------------------------------------------------
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e"
+_INVISIBLE = lazy_re("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e"
                         "\u2066-\u2069]+")
 #: A letter or combining mark (a virama) of a script that uses the joiners.
-_SCRIPT_LETTER = regex.compile(r"(?!\p{Latin})(?!\p{Common})[\p{L}\p{M}]")
-_EMOJI_NEAR = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
+_SCRIPT_LETTER = lazy(r"(?!\p{Latin})(?!\p{Common})[\p{L}\p{M}]")
+_EMOJI_NEAR = lazy(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]")
 _NAMES = {
     "\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
     "\u200d": "zero-width joiner", "\u2060": "word joiner", "\ufeff": "byte order mark",
@@ -360,7 +361,7 @@ def _joiner_ok(before: str, after: str) -> bool:
 
 # --- RT705 stray no-break space ----------------------------------------------------------
 
-_NBSP = regex.compile(r"(?<=\p{Ll}\p{Ll})[\u00a0\u202f](?=\p{Ll}\p{Ll})")
+_NBSP = lazy(r"(?<=\p{Ll}\p{Ll})[\u00a0\u202f](?=\p{Ll}\p{Ll})")
 
 
 class StrayNoBreakSpace(Rule):
@@ -404,14 +405,14 @@ class StrayNoBreakSpace(Rule):
 
 # --- RT706 / RT707 unbalanced brackets and quotes ------------------------------------------
 
-_BRACKETS = re.compile(r"[()\[\]]")
+_BRACKETS = lazy_re(r"[()\[\]]")
 #: More unpaired marks than this in one paragraph means it is not prose: report none.
 MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
-_LIST_MARK = regex.compile(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
-_SMILEY = regex.compile(r"(?<!\()[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?![\w)])|¯\\_\(ツ\)_/¯")
-_INTERVAL = regex.compile(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
+_LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
+_SMILEY = lazy(r"(?<!\()[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?![\w)])|¯\\_\(ツ\)_/¯")
+_INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
 
 
 class UnbalancedBracket(Rule):
@@ -517,10 +518,10 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
     return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\"))
 
 
-_QUOTES = re.compile(r"[\"“”]")
+_QUOTES = lazy_re(r"[\"“”]")
 #: More quotation marks than this in one paragraph: not prose (and not worth the loop).
 MAX_QUOTES = 400
-_OPENS_QUOTE = re.compile(r"\s*+[\"“]")
+_OPENS_QUOTE = lazy_re(r"\s*+[\"“]")
 
 
 class UnbalancedQuote(Rule):

@@ -8,15 +8,16 @@ import regex
 
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy
 from repairtool.rules.base import Rule
 
 #: The end of a finished sentence: terminal punctuation, closing quotes or brackets.
-_SENTENCE_END = regex.compile(r"[.!?][\"'”’)\]]*+$")
+_SENTENCE_END = lazy(r"[.!?][\"'”’)\]]*+$")
 #: The last sentence boundary of a stretch, followed by the fragment after it.
-_TAIL = regex.compile(r"[.!?][\"'”’)\]]*+[ \t]++(?=\p{Lu})")
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*+")
+_TAIL = lazy(r"[.!?][\"'”’)\]]*+[ \t]++(?=\p{Lu})")
+_WORD = lazy(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*+")
 #: Lines that start a Markdown block other than a paragraph (headings, lists, quotes, tables).
-_BLOCK_MARK = regex.compile(r"[ \t]*+(?:#|[-*+>|]|\d+[.)]|=+\s*$|-+\s*$)")
+_BLOCK_MARK = lazy(r"[ \t]*+(?:#|[-*+>|]|\d+[.)]|=+\s*$|-+\s*$)")
 _MINOR = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but",
                     "nor", "by", "with", "from", "as", "vs", "via", "into", "over", "after",
                     "amid", "than", "its", "his", "her", "their", "new"})

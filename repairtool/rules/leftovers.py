@@ -9,6 +9,7 @@ import regex
 
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import Rule
 
 #: Full-width and CJK punctuation with the ASCII that English uses instead.
@@ -23,9 +24,9 @@ _PUNCT = {
 #: Punctuation after which English puts a space when a word follows.
 _SPACE_AFTER = frozenset(",.;:!?)]\"")
 # stdlib `re`: a plain character class scans about ten times faster than with `regex`.
-_FULLWIDTH = re.compile(
+_FULLWIDTH = lazy_re(
     "[" + re.escape("".join(_PUNCT)) + r"\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]+")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_CJK = lazy(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
 def _ascii(ch: str) -> str:
@@ -89,9 +90,9 @@ class FullWidthForm(Rule):
 
 #: Cheap substring tests first; the regex runs only when one of them is present.
 _ELLIPSIS_HINTS = (".....", "……", "。。", "⋯⋯", "．．")
-_CJK_ELLIPSIS = regex.compile(r"(?<![.…。．⋯])(?:\.{5,7}|…{2,3}|[。．]{2,6}|⋯{2,3})(?![.…。．⋯])")
+_CJK_ELLIPSIS = lazy(r"(?<![.…。．⋯])(?:\.{5,7}|…{2,3}|[。．]{2,6}|⋯{2,3})(?![.…。．⋯])")
 #: A leader or fill line: dots followed by a page number, or dots that stand alone.
-_LEADER_AFTER = regex.compile(r"[ \t]*+(?:\d+|[ivxlc]+)?[ \t]*+(?:\r?\n|\Z)", regex.IGNORECASE)
+_LEADER_AFTER = lazy(r"[ \t]*+(?:\d+|[ivxlc]+)?[ \t]*+(?:\r?\n|\Z)", regex.IGNORECASE)
 
 
 class CjkEllipsis(Rule):
@@ -151,25 +152,38 @@ def _is_leader(view: str, start: int, end: int) -> bool:
 
 # --- RT303 stray CJK ---------------------------------------------------------------------
 
-_CJK_RUN = regex.compile(
+_CJK_RUN = lazy(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
     r"(?:[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー・〇々、，。：；！？“”「」《》·]|"
     r"\s(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]))*+")
 #: Fast pre-test (stdlib-speed character class over the main CJK blocks).
-_CJK_ANY = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_ANY = lazy_re(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _cjk_runs(view: str) -> Iterable[tuple[int, int]]:
+    """Spans of CJK runs: a fast stdlib search for the first character, then the run."""
+    hit = _CJK_ANY.search(view)
+    while hit:
+        m = _CJK_RUN.match(view, hit.start())
+        end = m.end() if m else hit.end()
+        if m:
+            yield m.span()
+        hit = _CJK_ANY.search(view, end)
+
+
 _OPENERS = "([{（【《「『“‘\"'<〈|/"
 _CLOSERS = ")]}）】》」』”’\"'>〉|/"
-_CJK_CLAUSE = regex.compile(r"[，。、：；！？]")
+_CJK_CLAUSE = lazy(r"[，。、：；！？]")
 #: Words after which CJK is quoted on purpose: `Chinese: 北京`, `the term 内卷`.
-_GLOSS_BEFORE = regex.compile(
+_GLOSS_BEFORE = lazy(
     r"(?:\b(?:chinese|mandarin|cantonese|japanese|korean|kanji|hanzi|hangul|kana|pinyin|"
     r"characters?|term|word|phrase|called|named|known as|meaning|literally|lit\.|"
     r"simplified|traditional|zh|ja|ko)|[:=])\s*+$",
     regex.IGNORECASE)
 #: A gloss after the CJK: `内卷 (involution)`, `北京, "northern capital"`.
-_GLOSS_AFTER = regex.compile(r"\s*+(?:[(\[（]|[,:–—-]\s*+[\"“'‘]|meaning\b|lit\.)")
-_TWO_NAMES_BEFORE = regex.compile(r"\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+|-\p{Ll}+)+ $")
-_NAME_BEFORE = regex.compile(r"\b\p{Lu}\p{Ll}+ $")
+_GLOSS_AFTER = lazy(r"\s*+(?:[(\[（]|[,:–—-]\s*+[\"“'‘]|meaning\b|lit\.)")
+_TWO_NAMES_BEFORE = lazy(r"\b\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+|-\p{Ll}+)+ $")
+_NAME_BEFORE = lazy(r"\b\p{Lu}\p{Ll}+ $")
 #: Share of letters in a paragraph above which the paragraph is CJK text (see RT304).
 CJK_PARAGRAPH_SHARE = 0.5
 
@@ -210,8 +224,7 @@ class StrayCjk(Rule):
         if view.isascii() or not _CJK_ANY.search(view):  # isascii() is O(1)
             return
         mostly_cjk: dict[tuple[int, int], bool] = {}
-        for m in _CJK_RUN.finditer(view):
-            start, end = m.span()
+        for start, end in _cjk_runs(view):
             para = paragraph_bounds(view, start, end)
             if para not in mostly_cjk:
                 mostly_cjk[para] = cjk_share(view[para[0]:para[1]]) >= CJK_PARAGRAPH_SHARE
@@ -236,8 +249,8 @@ def paragraph_bounds(view: str, start: int, end: int) -> tuple[int, int]:
     return (0 if p_start < 0 else p_start + 2, len(view) if p_end < 0 else p_end)
 
 
-_CJK_RUNS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-_OTHER_LETTER_RUNS = re.compile(
+_CJK_RUNS = lazy_re(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_OTHER_LETTER_RUNS = lazy_re(
     r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
@@ -305,8 +318,8 @@ MIN_PROBABILITY = 0.95
 #: Counted case-sensitively with str.count (C speed); sentence-initial "The" is not needed.
 _FAST_WORDS = (" the ", " of ", " and ", " to ", " in ", " is ", " a ", " for ", " that ")
 #: A word that is not part of an identifier, path, file name or call (`config.yaml`, `f(`).
-_WORD_ORIG = regex.compile(r"(?<![\p{L}\p{N}_./\\-])\p{L}+(?![\p{L}\p{N}_/\\(-]|\.\p{L})")
-_LETTER = regex.compile(r"\p{L}")
+_WORD_ORIG = lazy(r"(?<![\p{L}\p{N}_./\\-])\p{L}+(?![\p{L}\p{N}_/\\(-]|\.\p{L})")
+_LETTER = lazy(r"\p{L}")
 _LANGUAGE_NAMES = {
     "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean", "fr": "French",
     "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",

@@ -15,24 +15,23 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import regex
-
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy
 from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
 
-_STARS = regex.compile(r"\*{2,}|＊{2,}")
-_SYMBOLS = regex.compile(r"[□■]+|×{2,}")
+_STARS = lazy(r"\*{2,}|＊{2,}")
+_SYMBOLS = lazy(r"[□■]+|×{2,}")
 #: The word that ends right before a position (spaces or tabs between allowed).
-_PREV_WORD = regex.compile(r"(?r)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.]*)(?P<sp>[ \t]*)")
+_PREV_WORD = lazy(r"(?r)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.]*)(?P<sp>[ \t]*)")
 #: The word that starts right after a position (spaces or tabs between allowed).
-_NEXT_WORD = regex.compile(r"(?P<sp>[ \t]*)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)")
+_NEXT_WORD = lazy(r"(?P<sp>[ \t]*)(?P<w>[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)")
 #: A line that is only a thematic break (``***``, ``* * *``) or stars.
-_BREAK_LINE = regex.compile(r"(?m)[ \t]*(?:\*[ \t]*){3,}$")
+_BREAK_LINE = lazy(r"(?m)[ \t]*(?:\*[ \t]*){3,}$")
 #: What may stand before a checkbox or a footnote key at the start of a line: indentation,
 #: quote marks and a list marker.
-_LINE_PREFIX = regex.compile(r"[ \t>]*+(?:[-*+•]|\d{1,3}[.)])?[ \t]*+")
+_LINE_PREFIX = lazy(r"[ \t>]*+(?:[-*+•]|\d{1,3}[.)])?[ \t]*+")
 _SENTENCE_END = frozenset(".!?:;\n\"“”")
 
 

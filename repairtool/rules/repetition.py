@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
 
 #: Punctuation that ends a word for the repetition scan (becomes a space; same length).
@@ -17,9 +18,9 @@ _PUNCT_TO_SPACE = bytes.maketrans(
     b" " * 19 + bytes(c + 0x20 for c in range(0xC0, 0xDF) if c != 0xD7))  # + Latin-1 lower
 _FIRST = operator.itemgetter(0)
 #: Candidate doubled phrases in the string of first letters (one byte per word).
-_REPEAT = re.compile(rb"(?=(.{2,6})\1)", re.DOTALL)
-_WORD = re.compile(rb"[a-z\xdf-\xff]+(?:'[a-z\xdf-\xff]+)?")
-_SPACED_WORDS = re.compile(r"[^\W\d_]+(?:['’?][^\W\d_]+)?(?: +[^\W\d_]+(?:['’?][^\W\d_]+)?)+")
+_REPEAT = lazy_re(rb"(?=(.{2,6})\1)", re.DOTALL)
+_WORD = lazy_re(rb"[a-z\xdf-\xff]+(?:'[a-z\xdf-\xff]+)?")
+_SPACED_WORDS = lazy_re(r"[^\W\d_]+(?:['’?][^\W\d_]+)?(?: +[^\W\d_]+(?:['’?][^\W\d_]+)?)+")
 
 
 @dataclass
@@ -55,7 +56,7 @@ chin hush pee pooh choo chug ding dong tick tock murmur cous tartar
 #: Particles that double legitimately after a phrasal verb: `was taken in in the church`.
 PARTICLES = frozenset({"in", "on", "up", "out", "off", "over", "down", "by", "around", "back",
                        "through", "about", "along"})
-_VERB_BEFORE = re.compile(
+_VERB_BEFORE = lazy_re(
     r"\b(?:come|came|get|got|gotten|go|goes|went|gone|put|set|let|sit|sat|stand|stood|keep|kept|"
     r"run|ran|take|taken|took|bring|brought|break|broke|broken|send|sent|write|wrote|written|"
     r"give|gave|given|hang|hung|cut|shut|fit|(?:check|log|sign|turn|hand|fill|drop|move|pass|"

@@ -10,15 +10,13 @@ what is a word.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
-
-import regex
 
 from repairtool import words
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
 
@@ -50,16 +48,16 @@ _MAX_CONTENT_RANK = 25_000
 
 #: Scanning patterns: stdlib ``re`` with a rare first character class is several times faster
 #: than matching whole words, so the words around each hit are read afterwards.
-_PUNCT_SCAN = re.compile(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
-_CAMEL_SCAN = re.compile(r"[A-Z](?<=[a-z][A-Z])[a-z]")
-_CAP_GLUE_SCAN = re.compile(
+_PUNCT_SCAN = lazy_re(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
+_CAMEL_SCAN = lazy_re(r"[A-Z](?<=[a-z][A-Z])[a-z]")
+_CAP_GLUE_SCAN = lazy_re(
     r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
     r"(?:the|this|that|these|those|their|its|our|my|your)\b")
 #: The word that ends where a hit starts, and the one that starts where it ends.
-_WORD_BEFORE = regex.compile(r"(?r)\p{L}[\p{L}\p{M}'’]*")
-_WORD_AFTER = regex.compile(r"\p{L}[\p{L}\p{M}]*")
-_CAMEL_LEFT = regex.compile(r"(?r)[A-Z]?[a-z]+")
-_CAMEL_RIGHT = regex.compile(r"[A-Z][a-z]+")
+_WORD_BEFORE = lazy(r"(?r)\p{L}[\p{L}\p{M}'’]*")
+_WORD_AFTER = lazy(r"\p{L}[\p{L}\p{M}]*")
+_CAMEL_LEFT = lazy(r"(?r)[A-Z]?[a-z]+")
+_CAMEL_RIGHT = lazy(r"[A-Z][a-z]+")
 #: What may not stand right before a joined token (it would be code, a path or an address).
 _BAD_BEFORE = frozenset("_.@/\\#$&:;,'’-") | frozenset("0123456789")
 _BAD_AFTER = frozenset("_@/\\([=-") | frozenset("0123456789")
@@ -274,7 +272,7 @@ class CaseJoin(Rule):
         token = left + right
         if _codeish(_token_around(view, start, end), view, start):
             return None
-        if _repeated(view, token, start, end) or words.is_identifier_tail(right) or (
+        if words.is_identifier_tail(right) or (
                 left[0].islower() and words.is_identifier_head(left)):
             return None  # emitBefore, searchParams, PackageConfig: identifiers
         if left.lower() == right.lower():
@@ -289,8 +287,10 @@ class CaseJoin(Rule):
             if left[0].islower() and (not words.is_word(left) or (
                     words.is_function_word(left) and left not in _JOINERS)):
                 return None  # notBefore, hasValue: an identifier, not a lost boundary
+            if _repeated(view, token, start):
+                return None
             return self._boundary(start, split, end, left, right)
-        if self._name_join(left, right):
+        if self._name_join(left, right) and not _repeated(view, token, start):
             return self._space(start, split, end, left, right)
         return None
 
@@ -351,15 +351,25 @@ class CaseJoin(Rule):
                             "sentence boundary or a doubled word", fixes)
 
 
-def _repeated(view: str, token: str, start: int, end: int) -> bool:
-    """Whether ``token`` also stands elsewhere in the text as a whole word.
+#: How far around a candidate :func:`_repeated` looks for the same token.
+_REPEAT_WINDOW = 20_000
+
+
+def _repeated(view: str, token: str, start: int) -> bool:
+    """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word.
 
     A lost boundary is a one-off slip; a joined form the text uses again is a name it means
-    (an identifier, a product). Looked at only for candidates, so the scan stays cheap.
+    (an identifier, a product). Only asked of candidates that passed every other test, and
+    over a bounded window, so the scan stays linear.
     """
-    for m in re.finditer(r"(?<![\w])" + re.escape(token) + r"(?![\w])", view):
-        if m.start() != start:
+    lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
+    at = view.find(token, lo, hi)
+    while at >= 0:
+        whole = (at == 0 or not view[at - 1].isalnum()) and (
+            at + len(token) >= len(view) or not view[at + len(token)].isalnum())
+        if at != start and whole:
             return True
+        at = view.find(token, at + 1, hi)
     return False
 
 
@@ -455,7 +465,7 @@ class GluedFunctionWord(Rule):
 
 #: Bytes that stay when the view is reduced to its runs of lower-case ASCII letters.
 _LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
-_LOWER_RUN = re.compile(r"[a-z]{5,}")
+_LOWER_RUN = lazy_re(r"[a-z]{5,}")
 #: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
 _FIND_LIMIT = 8
 #: Endings a glued token must have (as bytes, for ``bytes.endswith``).
