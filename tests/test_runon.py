@@ -40,12 +40,16 @@ def test_word_list_is_small_and_ranked() -> None:
 def test_word_list_loads_lazily() -> None:
     code = ("import repairtool.rules, repairtool.engine\n"
             "from repairtool import words\n"
-            "assert words._table.cache_info().currsize == 0\n"
+            "assert words._text.cache_info().currsize == 0\n"
             "from repairtool.engine import scan_text\n"
             "scan_text('Hi.')\n"
-            "assert words._table.cache_info().currsize == 0\n"
-            "scan_text('The council decidedto act.')\n"
-            "assert words._table.cache_info().currsize == 1\n")
+            "assert words._text.cache_info().currsize == 0\n"
+            "assert [f.rule.code for f in scan_text('The council decidedto act.')] == ['RT203']\n"
+            "assert words._text.cache_info().currsize == 1\n"
+            "assert words._sets.cache_info().currsize == 0  # a few look-ups need no tables\n"
+            "big = ' '.join(a + b + 'qqto' for a in 'abcdefghij' for b in 'klmnopqrst')\n"
+            "scan_text(big)\n"
+            "assert words._sets.cache_info().currsize == 1  # many: the tables pay off\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 

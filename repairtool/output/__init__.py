@@ -153,11 +153,15 @@ def _excerpt(line: str, start: int, end: int, width: int = 100) -> tuple[str, in
 
 
 def _width(text: str) -> int:
-    """Terminal columns of ``text`` (CJK and full-width forms take two)."""
-    from wcwidth import wcswidth  # installed with ftfy
+    """Terminal columns of ``text``: wide and full-width forms take two, combining marks
+    none (stdlib ``unicodedata``, which imports in a millisecond)."""
+    import unicodedata
 
-    w = wcswidth(_printable(text))
-    return w if w >= 0 else len(text)
+    width = 0
+    for c in _printable(text):
+        if not unicodedata.combining(c):
+            width += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+    return width
 
 
 def _printable(text: str) -> str:
