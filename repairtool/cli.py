@@ -231,3 +231,9 @@ def rule_cmd(code: str) -> None:
                f"Fix: {'yes' if rule.fixable else 'no'} · "
                f"Languages: {', '.join(sorted(rule.languages))}\n")
     click.echo(rule.doc())
+
+
+# The corpus group imports only click here; pyarrow and dask load when a command runs.
+from repairtool.corpus.cli import corpus as _corpus  # noqa: E402
+
+main.add_command(_corpus)
