@@ -261,6 +261,12 @@ def test_a_different_run_in_the_same_folder_is_refused(tmp_path: Path) -> None:
     cli("scan", CORPUS, "-o", out, "--no-progress")
     proc = cli("scan", CORPUS, "-o", out, "--no-progress", "--text-field", "body", check=False)
     assert proc.returncode == 2 and "different run" in proc.stderr
+    import fcntl
+
+    with open(out / ".repairtool-corpus" / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a run in progress does
+        proc = cli("scan", CORPUS, "-o", out, "--no-progress", check=False)
+    assert proc.returncode == 2 and "another run is using" in proc.stderr
     proc = cli("fix", CORPUS, "-o", CORPUS, check=False)
     assert proc.returncode == 2 and "must not lie inside" in proc.stderr
     proc = cli("scan", tmp_path / "missing", "-o", tmp_path / "x", check=False)

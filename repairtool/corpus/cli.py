@@ -132,13 +132,14 @@ def _run(command: str, opts: dict[str, Any]) -> None:
     try:
         overrides = build_overrides(**opts)
         settings = settings_for(None, base_settings(config_file), overrides, isolated)
-        job = Job(command, str(output), settings=settings, **job_opts)
+        job = Job(command, str(output.absolute()), settings=settings, **job_opts)
         p = runner.prepare(job, inputs, chunk_size)
-        if runner.is_complete(job):
-            click.echo(f"repairtool corpus: {output} is already complete", err=True)
-            summary = runner.summarise(job, p)
-        else:
-            summary = _execute(job, p, jobs, engine, scheduler, show, Progress)
+        with runner.locked(job):
+            if runner.is_complete(job):
+                click.echo(f"repairtool corpus: {output} is already complete", err=True)
+                summary = runner.summarise(job, p)
+            else:
+                summary = _execute(job, p, jobs, engine, scheduler, show, Progress)
     except (CorpusError, ConfigError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)

@@ -8,18 +8,19 @@ are done; a different command or different inputs on that folder is refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from repairtool import __version__
 from repairtool.corpus.shards import Chunk, CorpusError, Shard, discover, plan
-from repairtool.corpus.tasks import Job, run_task
+from repairtool.corpus.tasks import Job, ignore_sigint, run_task
 from repairtool.rules.base import registry
 
 #: Default chunk size: big enough to amortise a task, small enough to balance 2-64 workers.
@@ -86,6 +87,19 @@ def prepare(job: Job, inputs: Sequence[str], chunk_size: int) -> Plan:
     return Plan(shards, chunks)
 
 
+@contextlib.contextmanager
+def locked(job: Job) -> Iterator[None]:
+    """Hold the output folder for this run; a second run on it at the same time is refused."""
+    import fcntl
+
+    with open(job.state / "lock", "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise CorpusError(f"another run is using {job.out_dir}") from None
+        yield
+
+
 def is_complete(job: Job) -> bool:
     state = job.state / "job.json"
     return state.is_file() and json.loads(state.read_text(encoding="utf-8")).get("complete")
@@ -116,7 +130,7 @@ def _run_pool(tasks: list[Any], jobs: int, report: Report, tick: Callable[[], No
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["repairtool.corpus.tasks", "repairtool.engine",
                                 "repairtool.rules"])
-    with ctx.Pool(min(jobs, len(tasks))) as pool:
+    with ctx.Pool(min(jobs, len(tasks)), initializer=ignore_sigint) as pool:
         it = pool.imap_unordered(run_task, tasks, chunksize=1)
         remaining = len(tasks)
         while remaining:

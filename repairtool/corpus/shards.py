@@ -97,8 +97,8 @@ def discover(inputs: Sequence[str], output: Path) -> list[Shard]:
         if _inside(Path(path).absolute(), out_abs):
             raise CorpusError(f"{path} lies inside --output {output}; use a new folder")
         st = os.stat(path)
-        shards.append(Shard(i, path, rel, shard_format(path) or "", st.st_size,
-                            st.st_mtime_ns))
+        shards.append(Shard(i, os.path.abspath(path), rel, shard_format(path) or "",
+                            st.st_size, st.st_mtime_ns))
     return shards
 
 

@@ -270,6 +270,13 @@ def run_chunk(job: Job, shard: Shard, chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
+def ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops the pool and reports."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_task(task: tuple[Job, Shard, Chunk]) -> dict[str, Any]:
     """:func:`run_chunk` on one argument, for ``map`` in pools and Dask bags."""
     return run_chunk(*task)
