@@ -164,7 +164,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size-mb", type=float, default=200)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--chunk-size", default="8MB")
+    ap.add_argument("--chunk-size", default="auto")
     ap.add_argument("--repeat", type=int, default=1, help="Runs per setting; the fastest counts.")
     ap.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     args = ap.parse_args()

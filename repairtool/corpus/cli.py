@@ -50,8 +50,9 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help="Run on local processes or on Dask distributed."),
         click.option("--scheduler", help="Address of a Dask scheduler (default: start a local "
                                          "cluster with --jobs workers)."),
-        click.option("--chunk-size", default="8MB", show_default=True,
-                     help="Bytes of JSONL (or Parquet row groups) per unit of work."),
+        click.option("--chunk-size", default="auto", show_default=True,
+                     help="Bytes of JSONL (or of Parquet row groups) per unit of work, e.g. "
+                          "8MB; auto: about 16 chunks a worker, 1-64 MB."),
         click.option("--progress/--no-progress", default=True,
                      help="Show progress on stderr."),
     ]
@@ -123,7 +124,8 @@ def _run(command: str, opts: dict[str, Any]) -> None:
 
     inputs, output = opts.pop("inputs"), opts.pop("output")
     jobs, engine, scheduler = opts.pop("jobs"), opts.pop("engine"), opts.pop("scheduler")
-    chunk_size = parse_size(opts.pop("chunk_size"))
+    size_opt = opts.pop("chunk_size")
+    chunk_size = None if size_opt == "auto" else parse_size(size_opt)
     show = opts.pop("progress")
     config_file, isolated = opts.pop("config_file"), opts.pop("isolated")
     opts.pop("stdin_filename")
@@ -133,7 +135,7 @@ def _run(command: str, opts: dict[str, Any]) -> None:
         overrides = build_overrides(**opts)
         settings = settings_for(None, base_settings(config_file), overrides, isolated)
         job = Job(command, str(output.absolute()), settings=settings, **job_opts)
-        p = runner.prepare(job, inputs, chunk_size)
+        p = runner.prepare(job, inputs, chunk_size, jobs)
         with runner.locked(job):
             if runner.is_complete(job):
                 click.echo(f"repairtool corpus: {output} is already complete", err=True)

@@ -23,8 +23,17 @@ from repairtool.corpus.shards import Chunk, CorpusError, Shard, discover, plan
 from repairtool.corpus.tasks import Job, ignore_sigint, run_task
 from repairtool.rules.base import registry
 
-#: Default chunk size: big enough to amortise a task, small enough to balance 2-64 workers.
-DEFAULT_CHUNK = 8 << 20
+#: Bounds of the automatic chunk size: big enough to amortise a task (a few ms of
+#: overhead against a second or more of work), small enough to keep every worker busy.
+MIN_CHUNK, MAX_CHUNK = 1 << 20, 64 << 20
+#: Chunks per worker when the size is automatic: the last chunks finish close together.
+CHUNKS_PER_WORKER = 16
+
+
+def auto_chunk_size(inputs_bytes: int, workers: int) -> int:
+    """About ``CHUNKS_PER_WORKER`` chunks per worker, within ``MIN_CHUNK``..``MAX_CHUNK``."""
+    want = inputs_bytes // max(1, workers * CHUNKS_PER_WORKER)
+    return max(MIN_CHUNK, min(MAX_CHUNK, want))
 
 
 @dataclass
@@ -56,10 +65,17 @@ def identity(job: Job, shards: Sequence[Shard]) -> dict[str, Any]:
     }
 
 
-def prepare(job: Job, inputs: Sequence[str], chunk_size: int) -> Plan:
-    """Plan a new run, or load the plan of an interrupted one in the same output folder."""
+def prepare(job: Job, inputs: Sequence[str], chunk_size: int | None, workers: int = 1
+            ) -> Plan:
+    """Plan a new run, or load the plan of an interrupted one in the same output folder.
+
+    ``chunk_size`` ``None`` picks one from the input size and ``workers``; a resumed run
+    keeps the chunks it was planned with.
+    """
     out = Path(job.out_dir)
     shards = discover(inputs, out)
+    if chunk_size is None:
+        chunk_size = auto_chunk_size(sum(s.size for s in shards), workers)
     ident = identity(job, shards)
     state = job.state / "job.json"
     if state.is_file():
@@ -112,7 +128,9 @@ def execute(job: Job, p: Plan, jobs: int, engine: str, scheduler: str | None,
             report: Report, tick: Callable[[], None] = lambda: None) -> None:
     """Run the pending chunks on the chosen engine; ``report`` gets each chunk's marker."""
     shards = {s.index: s for s in p.shards}
-    tasks = [(job, shards[c.shard], c) for c in p.pending()]
+    # largest first, so that no big chunk starts last (the outputs do not depend on order)
+    pending = sorted(p.pending(), key=lambda c: -c.weight)
+    tasks = [(job, shards[c.shard], c) for c in pending]
     if not tasks:
         return
     if engine == "dask":
