@@ -394,3 +394,17 @@ def test_plain_scan_does_not_import_the_corpus_dependencies() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(sys.executable, ["-m", "repairtool", "corpus", "scan", str(CORPUS),
+                                           "-o", str(tmp_path / "o")],
+                          encoding="utf-8", timeout=60, dimensions=(24, 200))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = child.before
+    assert "\r[####################] 100.0%" in text
+    assert "docs/s" in text and "MB/s" in text and "ETA" in text
+    assert "repairtool corpus:" not in text  # no plain progress lines on a terminal
