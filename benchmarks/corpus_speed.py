@@ -7,8 +7,8 @@ and packed into documents of about 2 KB (sentences joined by spaces, a paragraph
 few sentences); the list is repeated (reshuffled) until the size is reached. Then it times
 each run as a whole process (start-up, planning, merge included), checks that the three runs
 wrote identical results, and samples the RSS of every process of the run's tree (psutil).
-CPU seconds are those of the whole process tree (getrusage of waited-for children); the
-load average before each run shows whether other work shared the cores.
+CPU seconds are those of the whole process tree (psutil samples); the load average before
+each run shows whether other work shared the cores (then wall-clock speed-ups mislead).
 
     python benchmarks/corpus_speed.py --size-mb 200 --jobs 2
 """
@@ -21,7 +21,6 @@ import filecmp
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -88,12 +87,17 @@ def build(path: Path, size_mb: float, seed: int = 13) -> int:
 
 
 class PeakRSS:
-    """Samples the RSS of a process and its descendants every ``every`` seconds."""
+    """Samples RSS and CPU time of a process and its descendants every ``every`` seconds.
+
+    (getrusage of children misses pool workers: their parent, the forkserver, never waits.)
+    """
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         self.root = psutil.Process(pid)
         self.every = every
         self.peaks: dict[int, tuple[str, int]] = {}
+        #: Last CPU seconds seen per process (misses at most ``every`` s of each process).
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -108,8 +112,10 @@ class PeakRSS:
                 try:
                     rss = p.memory_info().rss
                     name = " ".join(p.cmdline()[1:4])[:60]
+                    t = p.cpu_times()
                 except psutil.Error:
                     continue
+                self.cpu[p.pid] = t.user + t.system
                 if rss > self.peaks.get(p.pid, ("", 0))[1]:
                     self.peaks[p.pid] = (name, rss)
             self._stop.wait(self.every)
@@ -120,7 +126,7 @@ class PeakRSS:
         main = self.peaks.get(self.root.pid, ("", 0))[1]
         workers = [rss for pid, (_, rss) in self.peaks.items() if pid != self.root.pid]
         return {"main_mb": main / 1e6, "worker_max_mb": max(workers, default=0) / 1e6,
-                "processes": len(self.peaks)}
+                "processes": len(self.peaks), "cpu": sum(self.cpu.values())}
 
 
 def run(corpus: Path, out: Path, extra: list[str], repeat: int) -> dict[str, float]:
@@ -138,20 +144,16 @@ def run_once(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
     cmd = [sys.executable, "-m", "repairtool", "corpus", "scan", str(corpus), "--id-field",
            "id", "-o", str(out), "--no-progress", *extra]
     load = os.getloadavg()[0]
-    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     rss = PeakRSS(proc.pid)
     _, stderr = proc.communicate()
     seconds = time.perf_counter() - start
-    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     mem = rss.stop()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr}")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    return {"seconds": seconds, "documents": summary["documents"], "cpu": cpu,
-            "load": load, **mem}
+    return {"seconds": seconds, "documents": summary["documents"], "load": load, **mem}
 
 
 def same_results(a: Path, b: Path) -> bool:
