@@ -408,3 +408,14 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "\r[####################] 100.0%" in text
     assert "docs/s" in text and "MB/s" in text and "ETA" in text
     assert "repairtool corpus:" not in text  # no plain progress lines on a terminal
+
+
+def test_parquet_results_do_not_depend_on_the_split(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = big_corpus(tmp_path / "in", 2600)
+    for name, extra in (("one", []), ("two", ["--jobs", "2", "--chunk-size", "50KB"])):
+        cli("scan", src, "-o", tmp_path / name, "--output-format", "parquet", "--no-progress",
+            *extra)
+    a, b = tmp_path / "one" / "results-00000.parquet", tmp_path / "two" / "results-00000.parquet"
+    assert pq.ParquetFile(a).metadata.num_row_groups == 2  # 2000 + 600 rows
+    assert a.read_bytes() == b.read_bytes()

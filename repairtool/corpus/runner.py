@@ -227,7 +227,7 @@ def _merge_shard(job: Job, s: Shard, chunks: list[Chunk], kind: str, final: Path
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(final.name + ".tmp")
     if final.suffix == ".parquet":
-        _concat_parquet(parts, tmp)
+        _concat_parquet(parts, tmp, rebatch=kind == "results")
     elif len(parts) == 1:
         shutil.copyfile(parts[0], tmp)
     else:
@@ -238,20 +238,44 @@ def _merge_shard(job: Job, s: Shard, chunks: list[Chunk], kind: str, final: Path
     os.replace(tmp, final)
 
 
-def _concat_parquet(parts: list[Path], dest: Path) -> None:
+def _concat_parquet(parts: list[Path], dest: Path, rebatch: bool) -> None:
+    """Row groups of ``parts`` into ``dest``; ``rebatch`` cuts them anew into groups of
+    ``RESULTS_GROUP`` rows, so that the file does not depend on the chunks."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     writer = None
+    pending: list[pa.Table] = []
     try:
         for part in parts:
             pf = pq.ParquetFile(part)
             if writer is None:
                 writer = pq.ParquetWriter(dest, pf.schema_arrow)
             for g in range(pf.metadata.num_row_groups):
-                writer.write_table(pf.read_row_group(g))
+                table = pf.read_row_group(g)
+                if not rebatch:
+                    writer.write_table(table)
+                    continue
+                pending.append(table)
+                if sum(t.num_rows for t in pending) >= RESULTS_GROUP:
+                    pending = _write_groups(writer, pa.concat_tables(pending))
+        if writer is not None and pending:
+            writer.write_table(pa.concat_tables(pending))
     finally:
         if writer is not None:
             writer.close()
+
+
+#: Rows per row group of results-NNNNN.parquet.
+RESULTS_GROUP = 2000
+
+
+def _write_groups(writer: Any, table: Any) -> list[Any]:
+    """Write whole groups of ``RESULTS_GROUP`` rows; return the rest to carry over."""
+    full = table.num_rows // RESULTS_GROUP * RESULTS_GROUP
+    for start in range(0, full, RESULTS_GROUP):
+        writer.write_table(table.slice(start, RESULTS_GROUP))
+    return [table.slice(full)] if full < table.num_rows else []
 
 
 def _merge_errors(job: Job, p: Plan, dest: Path, by_shard: dict[int, list[Chunk]]) -> None:
