@@ -98,6 +98,8 @@ class PeakRSS:
         self.peaks: dict[int, tuple[str, int]] = {}
         #: Last CPU seconds seen per process (misses at most ``every`` s of each process).
         self.cpu: dict[int, float] = {}
+        #: Helper processes with children (forkserver, Dask nannies): not workers.
+        self.parents: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -116,6 +118,8 @@ class PeakRSS:
                 except psutil.Error:
                     continue
                 self.cpu[p.pid] = t.user + t.system
+                if p.pid != self.root.pid and any(c.ppid() == p.pid for c in procs):
+                    self.parents.add(p.pid)
                 if rss > self.peaks.get(p.pid, ("", 0))[1]:
                     self.peaks[p.pid] = (name, rss)
             self._stop.wait(self.every)
@@ -125,8 +129,14 @@ class PeakRSS:
         self._thread.join()
         main = self.peaks.get(self.root.pid, ("", 0))[1]
         workers = [rss for pid, (_, rss) in self.peaks.items() if pid != self.root.pid]
+        leaves = [c for pid, c in self.cpu.items()
+                  if pid != self.root.pid and pid not in self.parents]
+        serial = sum(c for pid, c in self.cpu.items() if pid not in leaves and (
+            pid == self.root.pid or pid in self.parents))
         return {"main_mb": main / 1e6, "worker_max_mb": max(workers, default=0) / 1e6,
-                "processes": len(self.peaks), "cpu": sum(self.cpu.values())}
+                "processes": len(self.peaks), "cpu": sum(self.cpu.values()),
+                # wall time on idle cores: helpers counted as serial, the busiest worker
+                "critical_cpu": serial + max(leaves, default=0.0)}
 
 
 def run(corpus: Path, out: Path, extra: list[str], repeat: int) -> dict[str, float]:
@@ -196,6 +206,11 @@ def main() -> None:
                   f"{size / 1e6 / r['seconds']:>7.2f} {one / r['seconds']:>8.2f}x "
                   f"{r['cpu']:>7.1f} {r['load']:>5.2f} "
                   f"{r['main_mb']:>8.0f} {r['worker_max_mb']:>10.0f}")
+        cpu_one = runs["1 process"]["cpu"]
+        for name, r in runs.items():
+            print(f"{name}: CPU {r['cpu']:.1f} s (x{r['cpu'] / cpu_one:.2f} of 1 process); "
+                  f"critical path {r['critical_cpu']:.1f} CPU s -> speed-up on idle cores "
+                  f"{cpu_one / r['critical_cpu']:.2f}x")
         jobs_s = runs[f"--jobs {args.jobs}"]["seconds"]
         dask_s = runs[f"dask {args.jobs} workers"]["seconds"]
         print(f"scaling efficiency --jobs {args.jobs}: {one / jobs_s / args.jobs:.0%} "
