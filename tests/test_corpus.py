@@ -116,6 +116,9 @@ def test_replace_field_touches_only_the_value() -> None:
     out = records.replace_field(line, "text", "é,")
     assert out == '{"text": "é，", "meta": {"text": "no"}, "text": "é,"}\n'.encode()
     assert json.loads(records.add_field(b'{"a": 1}\n', "why", "RT301"))["why"] == "RT301"
+    bom = b'\xef\xbb\xbf{"text": "x\xef\xbc\x8c"}\r\n'  # a BOM and CRLF, as on Windows
+    assert records.parse(bom, "text")[1] == "x，"
+    assert records.replace_field(bom, "text", "x,") == b'\xef\xbb\xbf{"text": "x,"}\r\n'
 
 
 # -- scan ------------------------------------------------------------------------------------

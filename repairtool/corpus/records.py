@@ -53,7 +53,7 @@ def raw_excerpt(line: bytes) -> str:
 
 def value_span(s: str, key: str) -> tuple[int, int] | None:
     """Offsets in ``s`` of the JSON value of top-level ``key`` (the last one if repeated)."""
-    i = _WS.match(s, 0).end()  # type: ignore[union-attr]
+    i = _WS.match(s, 1 if s.startswith("\ufeff") else 0).end()  # type: ignore[union-attr]
     if s[i:i + 1] != "{":
         return None
     i += 1

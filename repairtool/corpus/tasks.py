@@ -313,8 +313,7 @@ def _run_jsonl(h: Handler, parts: Parts, errors: IO[str]) -> None:
         with _open_out(parts.path("fixed", _suffix(shard)), shard) as out:
             for doc_id, text, line in _jsonl_documents(h, errors, out):
                 new = h.document(doc_id, text)
-                out.write(line if new is None else records.replace_field(line, job.text_field,
-                                                                          new))
+                out.write(line if new is None else _with_text(line, job.text_field, new))
         return
     with _open_out(parts.path("kept", _suffix(shard)), shard) as kept, \
             _open_out(parts.path("rejected", _suffix(shard)), shard) as rejected:
@@ -324,6 +323,16 @@ def _run_jsonl(h: Handler, parts: Parts, errors: IO[str]) -> None:
                 kept.write(line)
             else:
                 rejected.write(records.add_field(line, REASON_FIELD, reason))
+
+
+def _with_text(line: bytes, key: str, text: str) -> bytes:
+    """``line`` with a new text: spliced in, or re-serialised if the splice cannot be done."""
+    try:
+        return records.replace_field(line, key, text)
+    except (BadRecord, ValueError, IndexError):  # pragma: no cover - parse() accepted it
+        obj = json.loads(line)
+        obj[key] = text
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n"
 
 
 def _suffix(shard: Shard) -> str:
