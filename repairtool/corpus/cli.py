@@ -52,7 +52,7 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
                                          "cluster with --jobs workers)."),
         click.option("--chunk-size", default="auto", show_default=True,
                      help="Bytes of JSONL (or of Parquet row groups) per unit of work, e.g. "
-                          "8MB; auto: about 16 chunks a worker, 1-64 MB."),
+                          "8MB; auto: about 32 chunks a worker, 1-64 MB."),
         click.option("--progress/--no-progress", default=True,
                      help="Show progress on stderr."),
     ]

@@ -27,7 +27,7 @@ from repairtool.rules.base import registry
 #: overhead against a second or more of work), small enough to keep every worker busy.
 MIN_CHUNK, MAX_CHUNK = 1 << 20, 64 << 20
 #: Chunks per worker when the size is automatic: the last chunks finish close together.
-CHUNKS_PER_WORKER = 16
+CHUNKS_PER_WORKER = 32
 
 
 def auto_chunk_size(inputs_bytes: int, workers: int) -> int:
