@@ -171,7 +171,7 @@ def _execute(job: Any, p: Any, jobs: int, engine: str, scheduler: str | None, sh
                    f"({len(p.done)} of {len(p.chunks)} chunks done)", err=True)
         sys.exit(130)
     bar.close()
-    return runner.finish(job, p)
+    return runner.finish(job, p, threads=jobs)
 
 
 def render_summary(summary: dict[str, Any], output: Path) -> str:

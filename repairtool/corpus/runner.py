@@ -186,17 +186,22 @@ def _run_dask(tasks: list[Any], jobs: int, scheduler: str | None, report: Report
 
 # -- merging -------------------------------------------------------------------------------
 
-def finish(job: Job, p: Plan) -> dict[str, Any]:
-    """Merge the parts into the final files, write summary.json, mark the run complete."""
+def finish(job: Job, p: Plan, threads: int = 1) -> dict[str, Any]:
+    """Merge the parts into the final files, write summary.json, mark the run complete.
+
+    Shards are merged by ``threads`` threads at once (copying is I/O, which threads overlap).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     out = Path(job.out_dir)
     by_shard: dict[int, list[Chunk]] = {}
     for c in p.chunks:
         by_shard.setdefault(c.shard, []).append(c)
     kinds = {"scan": ["results"], "fix": ["fixed"], "filter": ["kept", "rejected"]}[job.command]
-    for s in p.shards:
-        chunks = by_shard.get(s.index, [])
-        for kind in kinds:
-            _merge_shard(job, s, chunks, kind, _final_path(job, out, s, kind))
+    work = [(s, kind) for s in p.shards for kind in kinds]
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        list(pool.map(lambda sk: _merge_shard(job, sk[0], by_shard.get(sk[0].index, []), sk[1],
+                                              _final_path(job, out, sk[0], sk[1])), work))
     _merge_errors(job, p, out / "errors.jsonl", by_shard)
     summary = summarise(job, p)
     tmp = out / "summary.json.tmp"
@@ -223,19 +228,48 @@ def _part_suffix(job: Job, s: Shard, kind: str) -> str:
 
 
 def _merge_shard(job: Job, s: Shard, chunks: list[Chunk], kind: str, final: Path) -> None:
+    """Concatenate the chunks' parts of one shard into its final file.
+
+    A single part is renamed, not copied; a merge that was interrupted after that rename
+    finds the final file in place of the part.
+    """
     parts = [job.part(kind, c, _part_suffix(job, s, kind)) for c in chunks]
     final.parent.mkdir(parents=True, exist_ok=True)
+    if len(parts) == 1 and not (final.suffix == ".parquet" and kind == "results"):
+        if parts[0].exists() or not final.exists():
+            os.replace(parts[0], final)
+        return
     tmp = final.with_name(final.name + ".tmp")
     if final.suffix == ".parquet":
         _concat_parquet(parts, tmp, rebatch=kind == "results")
-    elif len(parts) == 1:
-        shutil.copyfile(parts[0], tmp)
     else:
         with open(tmp, "wb") as dst:
             for part in parts:
-                with open(part, "rb") as src:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                _append(part, dst)
     os.replace(tmp, final)
+
+
+def _append(part: Path, dst: Any) -> None:
+    """Copy ``part`` to the end of ``dst`` (in the kernel with sendfile when it can)."""
+    dst.flush()
+    start = os.lseek(dst.fileno(), 0, os.SEEK_END)
+    with open(part, "rb") as src:
+        size = os.fstat(src.fileno()).st_size
+        sent = 0
+        try:
+            while sent < size:
+                n = os.sendfile(dst.fileno(), src.fileno(), sent, size - sent)
+                if n == 0:
+                    break
+                sent += n
+        except OSError:
+            pass
+        if sent == size:
+            return
+        os.ftruncate(dst.fileno(), start)  # start again the portable way
+        os.lseek(dst.fileno(), start, os.SEEK_SET)
+        src.seek(0)
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _concat_parquet(parts: list[Path], dest: Path, rebatch: bool) -> None:
