@@ -62,6 +62,8 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+# Defined before the commands: their options come from repairtool.cli, which imports this
+# module at its end, so `corpus` must already exist when that import runs.
 @click.group("corpus")
 def corpus() -> None:
     """Scan, repair or filter JSONL / JSONL.gz / Parquet corpora, in parallel and resumably."""
