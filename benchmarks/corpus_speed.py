@@ -152,7 +152,7 @@ def run(corpus: Path, out: Path, extra: list[str], repeat: int) -> dict[str, flo
 
 def run_once(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
     cmd = [sys.executable, "-m", "repairtool", "corpus", "scan", str(corpus), "--id-field",
-           "id", "-o", str(out), "--no-progress", *extra]
+           "id", "-o", str(out), "--no-progress", "--isolated", *extra]
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -29,7 +29,9 @@ FULLWIDTH = regex.compile(r"[\u3000-\u303F\uFF01-\uFF5E]")
 
 
 def cli(*args: object, check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "repairtool", "corpus", *map(str, args)],
+    """``repairtool corpus ARGS --isolated`` (no config file of the checkout changes rules)."""
+    proc = subprocess.run([sys.executable, "-m", "repairtool", "corpus", *map(str, args),
+                           "--isolated"],
                           capture_output=True, text=True, timeout=120, **kw)
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
@@ -210,7 +212,8 @@ def test_resume_after_kill_gives_the_same_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = out / ".repairtool-corpus" / "done"
     proc = subprocess.Popen([sys.executable, "-m", "repairtool", "corpus", "scan", str(src),
-                             "-o", str(out), "--no-progress", "--chunk-size", "64KB"],
+                             "-o", str(out), "--no-progress", "--chunk-size", "64KB",
+                             "--isolated"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
@@ -382,7 +385,7 @@ def test_memory_does_not_grow_with_the_corpus(tmp_path: Path) -> None:
         src = big_corpus(tmp_path / f"in{n}", n)
         proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "repairtool",
                                "corpus", "scan", str(src), "-o", str(tmp_path / f"o{n}"),
-                               "--no-progress", "--chunk-size", "256KB"],
+                               "--no-progress", "--chunk-size", "256KB", "--isolated"],
                               capture_output=True, text=True, check=True, timeout=120)
         peaks.append(int(proc.stdout) / 1024)
     assert (tmp_path / "in4000" / "big.jsonl").stat().st_size > 7 * (
@@ -402,7 +405,7 @@ def test_plain_scan_does_not_import_the_corpus_dependencies() -> None:
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(sys.executable, ["-m", "repairtool", "corpus", "scan", str(CORPUS),
-                                           "-o", str(tmp_path / "o")],
+                                           "-o", str(tmp_path / "o"), "--isolated"],
                           encoding="utf-8", timeout=60, dimensions=(24, 200))
     child.expect(pexpect.EOF)
     child.close()
