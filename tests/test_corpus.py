@@ -206,13 +206,13 @@ def test_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
 # -- resume ----------------------------------------------------------------------------------
 
 def test_resume_after_kill_gives_the_same_output(tmp_path: Path) -> None:
-    src = big_corpus(tmp_path / "in", 3000)
+    src = big_corpus(tmp_path / "in", 8000)
     fresh = tmp_path / "fresh"
-    cli("scan", src, "-o", fresh, "--no-progress", "--chunk-size", "64KB")
+    cli("scan", src, "-o", fresh, "--no-progress", "--chunk-size", "32KB")
     out = tmp_path / "out"
     done = out / ".repairtool-corpus" / "done"
     proc = subprocess.Popen([sys.executable, "-m", "repairtool", "corpus", "scan", str(src),
-                             "-o", str(out), "--no-progress", "--chunk-size", "64KB",
+                             "-o", str(out), "--no-progress", "--chunk-size", "32KB",
                              "--isolated"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -226,7 +226,7 @@ def test_resume_after_kill_gives_the_same_output(tmp_path: Path) -> None:
     total = len(json.loads((out / ".repairtool-corpus" / "job.json").read_text())["chunks"])
     assert 3 <= len(before) < total, "the run was not interrupted in the middle"
     assert not (out / "summary.json").exists()
-    again = cli("scan", src, "-o", out, "--no-progress", "--chunk-size", "64KB")
+    again = cli("scan", src, "-o", out, "--no-progress", "--chunk-size", "32KB")
     assert f"resuming, {len(before)} of {total} chunks already done" in again.stderr
     after = {p.name: p.stat().st_mtime_ns for p in done.glob("*.json")}
     assert {k: after[k] for k in before} == before  # finished chunks were not redone
