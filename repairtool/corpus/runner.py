@@ -93,7 +93,7 @@ def prepare(job: Job, inputs: Sequence[str], chunk_size: int | None, workers: in
     if out.exists() and any(out.iterdir()):
         raise CorpusError(f"{out} is not empty and holds no run of repairtool corpus; "
                           "use a new --output folder")
-    chunks = plan(shards, chunk_size)
+    chunks = plan(shards, chunk_size, threads=workers)
     job.state.mkdir(parents=True, exist_ok=True)
     data = {"identity": ident, "chunk_size": chunk_size, "chunks": [c.to_dict() for c in chunks],
             "complete": False}

@@ -119,14 +119,23 @@ def _walk(folder: Path) -> Iterator[tuple[str, str]]:
                 yield str(fs), fs.relative_to(folder).as_posix()
 
 
-def plan(shards: Sequence[Shard], chunk_size: int) -> list[Chunk]:
-    """Cut every shard into chunks of about ``chunk_size`` (decompressed) bytes."""
+def plan(shards: Sequence[Shard], chunk_size: int, threads: int = 1) -> list[Chunk]:
+    """Cut every shard into chunks of about ``chunk_size`` (decompressed) bytes.
+
+    Gzip shards are measured by ``threads`` threads at once (zlib releases the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    gz = [s for s in shards if s.fmt == "jsonl.gz"]
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        gz_sizes = dict(zip([s.index for s in gz], pool.map(lambda s: _gz_size(s.path), gz),
+                            strict=True))
     chunks: list[Chunk] = []
     for s in shards:
         if s.fmt == "parquet":
             chunks.extend(_plan_parquet(s, chunk_size))
             continue
-        total = s.size if s.fmt == "jsonl" else _gz_size(s.path)
+        total = s.size if s.fmt == "jsonl" else gz_sizes[s.index]
         n = max(1, -(-total // chunk_size))
         if s.fmt == "jsonl.gz":
             n = min(n, GZ_MAX_CHUNKS)
