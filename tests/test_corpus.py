@@ -310,6 +310,10 @@ def test_fix_repairs_text_and_leaves_everything_else(tmp_path: Path) -> None:
     t0, t1 = pq.read_table(CORPUS / "news-3.parquet"), pq.read_table(out / "fixed" /
                                                                         "news-3.parquet")
     assert t0.schema == t1.schema and t0.num_rows == t1.num_rows
+    m0, m1 = (pq.ParquetFile(p).metadata for p in (CORPUS / "news-3.parquet",
+                                                  out / "fixed" / "news-3.parquet"))
+    assert m1.num_row_groups == m0.num_row_groups > 1  # the same layout, over several chunks
+    assert m1.row_group(0).column(0).compression == m0.row_group(0).column(0).compression
     for c in t0.schema.names:
         if c != "text":
             assert t0.column(c).to_pylist() == t1.column(c).to_pylist()

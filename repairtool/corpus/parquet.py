@@ -53,7 +53,7 @@ def run(h: Handler, parts: Parts, errors: IO[str]) -> None:
                         results.add(h.document(ids[i], text))
         return
     if job.command == "fix":
-        with pq.ParquetWriter(parts.path("fixed", ".parquet"), schema) as out:
+        with pq.ParquetWriter(parts.path("fixed", ".parquet"), schema, **like(pf)) as out:
             for table, texts, ids in _groups(h, pf, errors, full=True):
                 new = [None if t is None else h.document(ids[i], t) for i, t in enumerate(texts)]
                 if any(n is not None for n in new):
@@ -61,8 +61,9 @@ def run(h: Handler, parts: Parts, errors: IO[str]) -> None:
                 out.write_table(table)
         return
     rej_schema = schema.append(pa.field(REASON_FIELD, pa.string()))
-    with pq.ParquetWriter(parts.path("kept", ".parquet"), schema) as kept, \
-            pq.ParquetWriter(parts.path("rejected", ".parquet"), rej_schema) as rejected:
+    with pq.ParquetWriter(parts.path("kept", ".parquet"), schema, **like(pf)) as kept, \
+            pq.ParquetWriter(parts.path("rejected", ".parquet"), rej_schema,
+                             **like(pf)) as rejected:
         for table, texts, ids in _groups(h, pf, errors, full=True):
             reasons = [None if t is None else h.document(ids[i], t) for i, t in enumerate(texts)]
             good = [t is not None for t in texts]
@@ -73,6 +74,15 @@ def run(h: Handler, parts: Parts, errors: IO[str]) -> None:
             out = out.append_column(REASON_FIELD, pa.array([r for r in reasons if r is not None],
                                                            pa.string()))
             rejected.write_table(out)
+
+
+def like(pf: pq.ParquetFile) -> dict[str, Any]:
+    """Writer options that keep the input's compression codec."""
+    meta = pf.metadata
+    if meta.num_row_groups == 0 or meta.num_columns == 0:
+        return {}
+    codec = meta.row_group(0).column(0).compression.lower()
+    return {"compression": "none" if codec == "uncompressed" else codec}
 
 
 def _set_text(table: pa.Table, name: str, new: list[str | None]) -> pa.Table:

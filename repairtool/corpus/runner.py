@@ -284,7 +284,9 @@ def _concat_parquet(parts: list[Path], dest: Path, rebatch: bool) -> None:
         for part in parts:
             pf = pq.ParquetFile(part)
             if writer is None:
-                writer = pq.ParquetWriter(dest, pf.schema_arrow)
+                from repairtool.corpus.parquet import like
+
+                writer = pq.ParquetWriter(dest, pf.schema_arrow, **like(pf))
             for g in range(pf.metadata.num_row_groups):
                 table = pf.read_row_group(g)
                 if not rebatch:
