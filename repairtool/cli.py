@@ -515,3 +515,9 @@ def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst
     from repairtool.output.scores import render_scores
 
     click.echo(render_scores(report), nl=False)
+
+
+# The corpus group imports only click here; pyarrow and dask load when a command runs.
+from repairtool.corpus.cli import corpus as _corpus  # noqa: E402
+
+main.add_command(_corpus)
