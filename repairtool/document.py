@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -25,24 +25,35 @@ _URL = regex.compile(
     regex.IGNORECASE,
 )
 #: Literal hints: the URL and e-mail patterns run only where these occur (they are rare).
-_URL_HINT = re.compile(r"://|www\.|@", re.IGNORECASE)
+_HINTS = ("://", "@", "www.", "WWW.")
 _SCHEME = re.compile(r"[A-Za-z]{3,6}\Z")
 _EMAIL = regex.compile(r"[\w+-][\w.+-]*+@[\w-]++(?:\.[\w-]++)+")
 _EMAIL_START = re.compile(r"[\w.+-]{1,64}\Z")
+
+
+def _hints(text: str) -> list[tuple[int, str]]:
+    """Positions of the literal hints, in order (``str.find`` is much faster than a regex)."""
+    found: list[tuple[int, str]] = []
+    for hint in _HINTS:
+        i = text.find(hint)
+        while i >= 0:
+            found.append((i, hint))
+            i = text.find(hint, i + 1)
+    found.sort()
+    return found
 
 
 def link_spans(text: str) -> list[tuple[int, int]]:
     """Spans of URLs and e-mail addresses, found from the literal hints around them."""
     spans: list[tuple[int, int]] = []
     last = 0
-    for hint in _URL_HINT.finditer(text):
-        if hint.start() < last:
+    for at, hint in _hints(text):
+        if at < last:
             continue
-        at = hint.start()
-        if hint.group() == "://":
+        if hint == "://":
             scheme = _SCHEME.search(text, max(0, at - 6), at)
             m = _URL.match(text, scheme.start()) if scheme else None
-        elif hint.group() == "@":
+        elif hint == "@":
             local = _EMAIL_START.search(text, max(0, at - 64), at)
             m = _EMAIL.match(text, local.start()) if local else None
         else:
@@ -53,8 +64,7 @@ def link_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of prose (a paragraph, or one bilingual target) as offsets into the text."""
 
     start: int

@@ -16,8 +16,6 @@ import regex
 class LazyPattern:
     """A ``regex`` pattern compiled the first time one of its methods is used."""
 
-    __slots__ = ("_args", "_compile", "_compiled")
-
     def __init__(self, pattern: str, flags: int = 0,
                  compile: Callable[..., Any] = regex.compile) -> None:
         self._args = (pattern, flags)
@@ -28,7 +26,9 @@ class LazyPattern:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = self._compile(*self._args)
-        return getattr(compiled, name)
+        value = getattr(compiled, name)
+        setattr(self, name, value)  # later look-ups find it directly, not through here
+        return value
 
 
 def lazy(pattern: str, flags: int = 0) -> LazyPattern:

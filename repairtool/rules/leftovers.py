@@ -316,7 +316,7 @@ LETTER_SHARE = 0.75
 #: langdetect must be at least this sure before a paragraph is reported.
 MIN_PROBABILITY = 0.95
 #: Counted case-sensitively with str.count (C speed); sentence-initial "The" is not needed.
-_FAST_WORDS = (" the ", " of ", " and ", " to ", " in ", " is ", " a ", " for ", " that ")
+_FAST_WORDS = (" the ", " of ", " and ", " to ", " is ", " for ", " that ", " with ")
 #: A word that is not part of an identifier, path, file name or call (`config.yaml`, `f(`).
 _WORD_ORIG = lazy(r"(?<![\p{L}\p{N}_./\\-])\p{L}+(?![\p{L}\p{N}_/\\(-]|\.\p{L})")
 _LETTER = lazy(r"\p{L}")
@@ -387,7 +387,7 @@ class WrongLanguage(Rule):
             hits = 0
             for w in _FAST_WORDS:  # most English paragraphs pass on " the " and " of "
                 hits += text.count(w)
-                if hits >= 3 and hits * 100 >= words * 5:
+                if hits >= 2 and hits * 100 >= words * 5:
                     return None  # clearly English: no tokenising, no langdetect
         return self._slow_judge(text, target)
 
