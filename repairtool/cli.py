@@ -341,7 +341,9 @@ class Run:
         from repairtool import output
 
         if self.fmt == "json":
-            click.echo(output.render_json(self.items, self.summary), nl=False)
+            # Indented for a person at a terminal; compact (and faster) into a pipe or file.
+            click.echo(output.render_json(self.items, self.summary, sys.stdout.isatty()),
+                       nl=False)
         elif self.fmt == "sarif":
             from repairtool.output.sarif import render_sarif
 

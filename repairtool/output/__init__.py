@@ -76,10 +76,13 @@ def finding_dict(result: FileResult, f: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(findings: list[dict[str, Any]], summary: Summary) -> str:
-    """The ``--format json`` document from the findings' dicts (see :func:`finding_dict`)."""
+def render_json(findings: list[dict[str, Any]], summary: Summary, pretty: bool = True) -> str:
+    """The ``--format json`` document from the findings' dicts (see :func:`finding_dict`).
+
+    ``pretty=False`` writes it compactly, with the C encoder (several times faster).
+    """
     return json.dumps({"version": 1, "findings": findings, "summary": summary.to_dict()},
-                      ensure_ascii=False, indent=2) + "\n"
+                      ensure_ascii=False, indent=2 if pretty else None) + "\n"
 
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
