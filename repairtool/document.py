@@ -134,7 +134,8 @@ class Document:
         return MASK in self.view[start:end]
 
 
-_PARAGRAPH = regex.compile(r"[^\s\ue000](?:[^\n]++|\n(?![ \t\r\ue000]*+(?:\n|$)))*+")
+# stdlib `re` (possessive quantifiers since 3.11): twice as fast as `regex` here.
+_PARAGRAPH = re.compile(r"[^\s\ue000](?:[^\n]++|\n(?![ \t\r\ue000]*+(?:\n|$)))*+")
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import regex
 
@@ -365,11 +365,18 @@ class WrongLanguage(Rule):
         view = doc.view
         target = doc.language.lower().split("-")[0].split("_")[0]
         has_cjk = not view.isascii() and _CJK_ANY.search(view) is not None
-        for seg in doc.segments():
-            text = view[seg.start:seg.end]
+        count = view.count
+        for start, end in doc.segments():
+            if has_cjk and _CJK_ANY.search(view, start, end):
+                pass  # judged in full below
+            elif end - start < MIN_LETTERS:
+                continue  # too short to judge
+            elif target == "en" and _clearly_english(count, start, end):
+                continue  # the common case, decided without copying the paragraph
+            text = view[start:end]
             found = self._judge(text, target, has_cjk)
             if found:
-                yield self.finding(seg.start, seg.end,
+                yield self.finding(start, end,
                                    f"paragraph in {found}, not in the document's language")
 
     def _judge(self, text: str, target: str, has_cjk: bool) -> str | None:
@@ -408,6 +415,19 @@ class WrongLanguage(Rule):
         if lang is None or lang.split("-")[0] == target or prob < MIN_PROBABILITY:
             return None
         return _LANGUAGE_NAMES.get(lang, lang)
+
+
+def _clearly_english(count: Callable[..., int], start: int, end: int) -> bool:
+    """Common English function words make 5% of the paragraph's words (at least two)."""
+    words = count(" ", start, end) + 1
+    if words < MIN_WORDS:
+        return False
+    hits = 0
+    for w in _FAST_WORDS:  # most English paragraphs pass on " the " and " of "
+        hits += count(w, start, end)
+        if hits >= 2 and hits * 100 >= words * 5:
+            return True
+    return False
 
 
 _COMMON: frozenset[str] | None = None
