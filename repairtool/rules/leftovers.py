@@ -89,8 +89,8 @@ class FullWidthForm(Rule):
 # --- RT302 CJK-style ellipsis ------------------------------------------------------------
 
 #: Cheap substring tests first; the regex runs only when one of them is present.
-_ELLIPSIS_HINTS = (".....", "……", "。。", "⋯⋯", "．．")
-_CJK_ELLIPSIS = lazy(r"(?<![.…。．⋯])(?:\.{5,7}|…{2,3}|[。．]{2,6}|⋯{2,3})(?![.…。．⋯])")
+_ELLIPSIS_HINTS = ("......", "……", "。。", "⋯⋯", "．．")
+_CJK_ELLIPSIS = lazy(r"(?<![.…。．⋯])(?:\.{6}|…{2,3}|[。．]{2,6}|⋯{2,3})(?![.…。．⋯])")
 #: A leader or fill line: dots followed by a page number, or dots that stand alone.
 _LEADER_AFTER = lazy(r"[ \t]*+(?:\d+|[ivxlc]+)?[ \t]*+(?:\r?\n|\Z)", regex.IGNORECASE)
 
@@ -113,9 +113,10 @@ class CjkEllipsis(Rule):
 
     ## Fix safety
     Safe: a run of dots or `。` becomes `...`, a run of `…` or `⋯` becomes one `…`, so the
-    text keeps its own ellipsis style. Three or four dots (ellipsis plus full stop), runs of
-    eight or more dots, and dot leaders before a page number at the end of a line are left
-    alone.
+    text keeps its own ellipsis style. Only six dots (the two-character 「……」 spelt out)
+    count: three or four dots (ellipsis plus full stop), five, seven or more (a style of
+    other source languages, kept by their post-editors), and dot leaders before a page
+    number at the end of a line are left alone.
     """
 
     code = "RT302"

@@ -355,6 +355,12 @@ class CaseJoin(Rule):
 _REPEAT_WINDOW = 20_000
 
 
+#: Glued words whose split is safe: long enough (or `to`, the commonest glue) that a
+#: token ending in them is seldom a foreign or misspelt word.
+_SAFE_GLUE = frozenset({"the", "to", "of", "that", "this", "these", "those", "their", "with",
+                        "from", "which"})
+
+
 def _repeated(view: str, token: str, start: int) -> bool:
     """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word.
 
@@ -407,8 +413,11 @@ class GluedFunctionWord(Rule):
     `The council decided to raise taxes in the spring.`
 
     ## Fix safety
-    Safe when the token splits only one way (the fix inserts one space). When it splits
-    several ways each split is a suggestion, the most likely first. A doubled word
+    Safe when the token splits only one way and the glued word is `the`, `to`, `of`,
+    `that`, `this`, `these`, `those`, `their`, `with`, `from` or `which`: the fix inserts
+    one space. Other endings (`in`, `is`, `as`, `on`, `or`, `and`) also end foreign and
+    misspelt words (`raion`, `tempestas`, `intendand`), so those splits are unsafe. When it
+    splits several ways each split is a suggestion, the most likely first. A doubled word
     (`andand`) is most likely one word twice: dropping the repeat is unsafe, the space a
     suggestion.
     """
@@ -451,7 +460,11 @@ class GluedFunctionWord(Rule):
         splits.sort(key=lambda s: _split_rank(*s))
         if len(splits) == 1 and splits[0][0] == splits[0][1]:
             return self._doubled(start, end, token)
-        applicability = Applicability.SAFE if len(splits) == 1 else Applicability.SUGGESTION
+        applicability = Applicability.SUGGESTION
+        if len(splits) == 1:
+            left, right = splits[0]
+            glue = right if words.is_function_word(right) else left
+            applicability = Applicability.SAFE if glue in _SAFE_GLUE else Applicability.UNSAFE
         fixes = []
         for left, _right in splits:
             at = start + len(left)
