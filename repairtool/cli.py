@@ -53,6 +53,9 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("repairtool: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # `repairtool scan … | head`: the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_FINDINGS)
         except Exception as exc:  # the last line of defence: one line, exit 2
             click.echo(f"repairtool: internal error: {type(exc).__name__}: {exc}", err=True)
             ctx.exit(EXIT_ERROR)

@@ -150,9 +150,10 @@ def _excerpt(line: str, start: int, end: int, width: int = 100) -> tuple[str, in
         return line, start, end
     first = max(0, start - width // 3)
     prefix = "…" if first else ""
+    suffix = "…" if first + width < len(line) else ""
     shift = len(prefix) - first
-    return prefix + line[first:first + width] + "…", start + shift, min(end + shift,
-                                                                         width + len(prefix))
+    return (prefix + line[first:first + width] + suffix, start + shift,
+            min(end + shift, width + len(prefix)))
 
 
 def _width(text: str) -> int:
