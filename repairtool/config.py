@@ -46,14 +46,8 @@ class Settings:
 
     def enabled_codes(self, path: str | None = None) -> list[str]:
         """The codes of the rules that run on ``path`` under these settings."""
-        rules = registry()
-        if self.select:
-            codes = [c for c in rules if matches(c, self.select)]
-        else:
-            codes = [c for c, r in rules.items() if r.default_enabled]
-        codes += [c for c in rules if matches(c, self.extend_select) and c not in codes]
-        ignored = list(self.ignore) + list(self.file_ignores(path))
-        return [c for c in codes if not matches(c, ignored)]
+        ignored = tuple(self.ignore) + tuple(self.file_ignores(path))
+        return list(_enabled(self.select, self.extend_select, ignored, tuple(registry())))
 
     def file_ignores(self, path: str | None) -> list[str]:
         if path is None or not self.per_file_ignores:
@@ -87,6 +81,19 @@ class Settings:
         parts = PurePath(rel).parts
         return any(fnmatch.fnmatch(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts)
                    for pat in self.exclude)
+
+
+@lru_cache(maxsize=256)
+def _enabled(select: tuple[str, ...], extend: tuple[str, ...], ignored: tuple[str, ...],
+             known: tuple[str, ...]) -> tuple[str, ...]:
+    """Selected codes (cached: a corpus asks the same question for every document)."""
+    rules = registry()
+    if select:
+        codes = [c for c in known if matches(c, select)]
+    else:
+        codes = [c for c in known if rules[c].default_enabled]
+    codes += [c for c in known if matches(c, extend) and c not in codes]
+    return tuple(c for c in codes if not matches(c, ignored))
 
 
 def find_config(start: Path) -> Path | None:

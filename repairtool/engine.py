@@ -49,10 +49,11 @@ class FileResult:
     settings: Settings | None = None
 
 
-def rules_for(settings: Settings, language: str, path: str | None = None) -> list[Rule]:
-    """Instances of the rules that are selected and check ``language``."""
+def rules_for(settings: Settings, language: str, path: str | None = None,
+              codes: Iterable[str] | None = None) -> list[Rule]:
+    """Instances of the rules that are selected (``codes``, if known) and check ``language``."""
     known = registry()
-    return [known[c]() for c in settings.enabled_codes(path)
+    return [known[c]() for c in (settings.enabled_codes(path) if codes is None else codes)
             if c != META_RULE and known[c].applies_to(language)]
 
 
@@ -73,12 +74,12 @@ def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
     opts = {"lexicons": settings.lexicons, **(options or {})}
     doc = Document.from_text(text, kind=kind, language=language, path=path, options=opts,
                              protected=[*protected, *sup.spans])
-    enabled = set(settings.enabled_codes(path))
+    codes = settings.enabled_codes(path)
     findings: list[Finding] = []
-    for rule in rules_for(settings, language, path):
+    for rule in rules_for(settings, language, path, codes):
         sees_hidden = getattr(rule, "reads_hidden", False)  # bilingual rules compare tokens
         findings.extend(f for f in rule.check(doc) if sees_hidden or _visible(doc, f))
-    if META_RULE in enabled:
+    if META_RULE in codes:
         meta = known[META_RULE]()
         findings.extend(meta.finding(s, e, f"unknown rule code {code!r} in a suppression")
                         for s, e, code in sup.unknown)

@@ -416,6 +416,11 @@ class Lexicon:
         self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
         self._anchor_re: regex.Pattern[str] | None = None
         self._automaton: Any = None
+        self.texts_seen = 0
+
+    @property
+    def automaton_built(self) -> bool:
+        return bool(self._automaton)
 
     def automaton(self) -> Any:
         """An Aho-Corasick automaton of the (lower-case) anchors, or ``None`` when
@@ -801,13 +806,19 @@ def _matches_in(text: str, lex: Lexicon) -> Iterator[Match]:
 #: Below this many code points the pre-filter looks each word up in a set; above it, it
 #: runs an Aho-Corasick automaton (built once per process) over the text.
 SMALL_TEXT = 20_000
+#: After this many texts the automaton is built whatever their size.
+SMALL_TEXTS = 20
 _WORD = re.compile(r"\w+")
 
 
 def _anchor_hits(text: str, lex: Lexicon) -> Iterator[tuple[int, int, str]]:
     """``(start, end, key)`` of every anchor word or two-word phrase in ``text``."""
     keys, starts = lex.by_anchor, lex.pair_starts
-    if len(text) < SMALL_TEXT:
+    lex.texts_seen += 1
+    # Small texts look words up in a set, unless the automaton is built or pays off: a
+    # corpus of many short documents builds it once (after SMALL_TEXTS of them).
+    if len(text) < SMALL_TEXT and not lex.automaton_built and (
+            lex.texts_seen <= SMALL_TEXTS or lex._automaton is False):
         prev: re.Match[str] | None = None
         for m in _WORD.finditer(text):
             word = m.group().lower()

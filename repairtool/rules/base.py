@@ -73,11 +73,20 @@ class Rule:
         return Finding(self.info(), start, end, message, self.severity, list(fixes))
 
 
+_SNAPSHOT: list = [(), {}]
+
+
 def registry() -> dict[str, type[Rule]]:
-    """Every known rule by code, in code order (imports the rule modules once)."""
+    """Every known rule by code, in code order (imports the rule modules once).
+
+    The sorted copy is kept until a rule is added or removed (tests register demo rules).
+    """
     import repairtool.rules  # noqa: F401  (registers the rules)
 
-    return dict(sorted(_REGISTRY.items()))
+    key = tuple(_REGISTRY)
+    if _SNAPSHOT[0] != key:
+        _SNAPSHOT[:] = [key, dict(sorted(_REGISTRY.items()))]
+    return _SNAPSHOT[1]
 
 
 def iter_rules() -> Iterator[type[Rule]]:
