@@ -207,10 +207,9 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
 
 def is_bilingual(result: FileResult) -> bool:
     """Whether ``result`` is a bilingual file (fixed through its own format)."""
-    from repairtool.bilingual.kinds import is_bilingual_path
+    from repairtool.bilingual.kinds import is_bilingual_result
 
-    bilingual = result.settings.extra.get("bilingual") if result.settings else None
-    return result.fs_path is not None and is_bilingual_path(result.fs_path, bilingual)
+    return is_bilingual_result(result)
 
 
 class Fixer:

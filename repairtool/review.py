@@ -159,7 +159,7 @@ class Session:
         out = []
         for result, edits in self.accepted().values():
             assert result.source is not None
-            new_text = apply_edits(result.source.text, edits)
+            new_text = _edited(result, edits)
             if new_text != result.source.text:
                 out.append((result, result.source.encode(result.source.text),
                             encode(result.source, new_text)))
@@ -176,6 +176,22 @@ class Session:
             else:
                 n["accepted"] += 1
         return n
+
+
+def _edited(result: FileResult, edits: list[Edit]) -> str:
+    """The file's text with the accepted edits; a bilingual file (PO, XLIFF, …) goes through
+    its own format, which also marks the changed entries for review (PO ``fuzzy``)."""
+    from repairtool.bilingual.kinds import is_bilingual_result
+
+    assert result.source is not None
+    if edits and is_bilingual_result(result):
+        from repairtool.bilingual.writeback import write_back
+
+        assert result.fs_path is not None
+        bilingual = result.settings.extra.get("bilingual") if result.settings else None
+        return write_back(result.fs_path, result.source.text, edits, bilingual=bilingual,
+                          write=False).text
+    return apply_edits(result.source.text, edits)
 
 
 def _overlap(a: Edit, b: Edit) -> bool:

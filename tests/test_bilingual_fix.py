@@ -52,3 +52,16 @@ def test_diff_of_a_po_file_applies_with_git(tmp_path: Path) -> None:
     po.write_text(PO, encoding="utf-8")
     run_cli("scan", "--fix", "--isolated", "--select", "RT301", "app.po", cwd=tmp_path)
     assert po.read_text(encoding="utf-8") == fixed
+
+
+def test_review_patch_of_a_po_file_marks_the_entry_and_applies(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    po = tmp_path / "app.po"
+    po.write_text(PO, encoding="utf-8")
+    r = run_cli("review", "--isolated", "--select", "RT301", "--accept", "safe",
+                "--patch", "fix.patch", "app.po", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    subprocess.run(["git", "apply", "fix.patch"], cwd=tmp_path, check=True)
+    entries = {e.msgid: e for e in polib.pofile(str(po))}
+    assert entries["价格上涨，政府说"].msgstr == "Prices rose, the government said"
+    assert "fuzzy" in entries["价格上涨，政府说"].flags

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 PO_SUFFIXES = frozenset({".po", ".pot"})
 XLIFF_SUFFIXES = frozenset({".xlf", ".xliff"})
@@ -41,3 +42,10 @@ def format_for(path: Path, bilingual: str | None = None) -> str | None:
 
 _I18N_DIRS = frozenset({"locales", "locale", "i18n", "translations", "lang", "langs"}) | {
     "en", "zh", "zh-cn", "zh-hans", "zh_cn", "de", "fr", "es", "ja", "ko"}
+
+
+def is_bilingual_result(result: Any) -> bool:
+    """Whether a scanned file (a ``FileResult``) is bilingual: fixed through its format."""
+    settings = getattr(result, "settings", None)
+    bilingual = settings.extra.get("bilingual") if settings is not None else None
+    return result.fs_path is not None and is_bilingual_path(result.fs_path, bilingual)
