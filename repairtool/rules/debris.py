@@ -521,7 +521,7 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
 _QUOTES = lazy_re(r"[\"“”]")
 #: More quotation marks than this in one paragraph: not prose (and not worth the loop).
 MAX_QUOTES = 400
-_OPENS_QUOTE = lazy_re(r"\s*+[\"“]")
+_OPENS_QUOTE = lazy_re(r"\s*[\"“]")
 
 
 class UnbalancedQuote(Rule):
