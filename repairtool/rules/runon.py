@@ -492,13 +492,16 @@ _MAX_GLUE = 30
 def _suspects(view: str) -> set[str]:
     """Lower-case runs (5-30 letters) that are not listed words but split into a glue.
 
-    Encoding to bytes and translating every other byte to a space, then splitting, is the
-    cheapest way to list the runs; the set difference with the word list runs in C.
+    The words come lower-cased from the split the repetition rules make anyway (a
+    capitalised token is then looked for as written, and not found); the set difference
+    with the word list runs in C.
     """
-    runs = set(view.encode("utf-8", "surrogatepass").translate(_LOWER_ONLY).split())
+    from repairtool.rules.repetition import words_of  # the words RT401/RT402 split anyway
+
+    runs = set(words_of(view).words)
     tokens = {r.decode("ascii") for r in runs if 5 <= len(r) <= _MAX_GLUE
               and (r.endswith(_TRAILING) or r.endswith(_DETERMINERS))
-              and r not in _FUNCTION_BYTES}
+              and r.isalpha() and r not in _FUNCTION_BYTES}
     if not tokens:
         return set()  # nothing can split: the word list is not even loaded
     if len(tokens) > 16:
