@@ -317,7 +317,9 @@ LETTER_SHARE = 0.75
 #: langdetect must be at least this sure before a paragraph is reported.
 MIN_PROBABILITY = 0.95
 #: Counted case-sensitively with str.count (C speed); sentence-initial "The" is not needed.
-_FAST_WORDS = (" the ", " of ", " and ", " to ", " is ", " for ", " that ", " with ")
+_FAST_WORDS = (" the ", " of ", " and ", " to ", " is ", " for ", " that ", " with ", " was ",
+               " are ", " has ", " have ", " said ", " from ", " by ", " will ", " been ",
+               " this ", " which ", " it ", " at ")
 #: A word that is not part of an identifier, path, file name or call (`config.yaml`, `f(`).
 _WORD_ORIG = lazy(r"(?<![\p{L}\p{N}_./\\-])\p{L}+(?![\p{L}\p{N}_/\\(-]|\.\p{L})")
 _LETTER = lazy(r"\p{L}")
