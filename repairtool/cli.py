@@ -190,6 +190,8 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     record = baseline_file is not None and known is None
     run = Run(fmt, use_colour(color), known)
     fixer = Fixer(show_diff, unsafe_fixes) if fix or show_diff else None
+    if fixer is None and baseline_file is None:
+        overrides["run_hidden"] = False  # a rule none of whose findings would show is skipped
     run.summary_to_stderr = fixer is not None
     for result in scan_paths(paths, settings=base, overrides=overrides, isolated=isolated,
                              stdin_filename=stdin_filename):

@@ -40,6 +40,9 @@ class Settings:
     root: Path | None = None
     source: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: False: rules whose every finding would be hidden (below ``min_severity``) are not run
+    #: at all (a plain scan); True when their fixes may still be applied (``--fix``).
+    run_hidden: bool = True
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

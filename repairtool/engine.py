@@ -51,10 +51,13 @@ class FileResult:
 
 def rules_for(settings: Settings, language: str, path: str | None = None,
               codes: Iterable[str] | None = None) -> list[Rule]:
-    """Instances of the rules that are selected (``codes``, if known) and check ``language``."""
+    """Instances of the rules that are selected (``codes``, if known) and check ``language``
+    (and, unless ``settings.run_hidden``, whose findings would be shown at all)."""
     known = registry()
     return [known[c]() for c in (settings.enabled_codes(path) if codes is None else codes)
-            if c != META_RULE and known[c].applies_to(language)]
+            if c != META_RULE and known[c].applies_to(language) and (
+                settings.run_hidden
+                or settings.severity_of(c, known[c].severity) >= settings.min_severity)]
 
 
 def scan_text(text: str, *, kind: str = "text", language: str | None = None,
