@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     wall, rss, _ = timed(repairtool("scan", "--format", "json", "--exit-zero", str(big)),
                          args.runs)
     scan_rate = size / MB / wall
-    print(f"scan --format json, {size / MB:.1f} MB: {wall:.2f} s, {scan_rate:.1f} MB/s, "
+    print(f"scan --format json, {size / MB:.2f} MB: {wall:.2f} s, {scan_rate:.2f} MB/s, "
           f"peak RSS {rss / 1024:.0f} MB")
     fix_copy = tmp / "fix.txt"
     fix_walls = []
