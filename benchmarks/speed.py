@@ -2,6 +2,7 @@
 
     python benchmarks/speed.py                 # throughput, small file, memory, proselint
     python benchmarks/speed.py --adversarial   # also 50 MB single-line and pathological inputs
+    python benchmarks/speed.py --per-rule      # also each rule's cost in ms per MB, in process
 
 Text: the reference and MT documents of ../shared/corpora/mqm-zhen-google, repeated to
 >= 10 MB, written to a temporary folder. Every figure is the median of --runs runs of a
@@ -64,6 +65,7 @@ def main() -> None:
     ap.add_argument("--proselint-mb", type=float, default=1.0,
                     help="size of the slice proselint checks (it is slow)")
     ap.add_argument("--adversarial", action="store_true")
+    ap.add_argument("--per-rule", action="store_true")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rt-speed-"))
     try:
@@ -100,6 +102,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     proselint_compare(text, tmp, scan_rate, args)
     if args.adversarial:
         adversarial(tmp)
+    if args.per_rule:
+        per_rule(text)
 
 
 def memory(text: str, tmp: Path) -> None:
@@ -137,6 +141,27 @@ def proselint_compare(text: str, tmp: Path, scan_rate: float, args: argparse.Nam
     print(f"proselint {part.stat().st_size / MB:.1f} MB (max_errors lifted): {wall:.1f} s, "
           f"{rate:.2f} MB/s, start-up {start * 1000:.0f} ms; repairtool is "
           f"{scan_rate / rate:.0f}x faster")
+
+
+def per_rule(text: str) -> None:
+    """Milliseconds per MB of each default rule on ``text`` (one process, best of 3; work
+    rules share, such as the word split of RT203/RT401/RT402, counts once)."""
+    from repairtool.config import Settings
+    from repairtool.document import Document
+    from repairtool.engine import rules_for
+
+    mb = len(text.encode("utf-8")) / MB
+    doc = Document.from_text(text)
+    list(doc.segments())
+    for rule in rules_for(Settings(), "en"):
+        best = min(_time(lambda r=rule: list(r.check(doc))) for _ in range(3))
+        print(f"  {rule.code} {rule.name:<34} {1000 * best / mb:6.1f} ms/MB")
+
+
+def _time(fn: object) -> float:
+    t = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - t
 
 
 def adversarial(tmp: Path) -> None:
