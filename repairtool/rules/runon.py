@@ -476,8 +476,6 @@ class GluedFunctionWord(Rule):
                             "run together", fixes)
 
 
-#: Bytes that stay when the view is reduced to its runs of lower-case ASCII letters.
-_LOWER_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _LOWER_RUN = lazy_re(r"[a-z]{5,}")
 #: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
 _FIND_LIMIT = 8
