@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 
@@ -158,7 +159,9 @@ _CJK_RUN = lazy(
     r"(?:[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー・〇々、，。：；！？“”「」《》·]|"
     r"\s(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]))*+")
 #: Fast pre-test (stdlib-speed character class over the main CJK blocks).
-_CJK_ANY = lazy_re(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_CLASS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+_CJK_ANY = lazy_re(_CJK_CLASS)
+_CJK_ANY_RUN = lazy_re(_CJK_CLASS + "+")
 
 
 def _cjk_runs(view: str) -> Iterable[tuple[int, int]]:
@@ -369,8 +372,9 @@ class WrongLanguage(Rule):
         target = doc.language.lower().split("-")[0].split("_")[0]
         has_cjk = not view.isascii() and _CJK_ANY.search(view) is not None
         count = view.count
+        cjk_at = _cjk_positions(view) if has_cjk else []
         for start, end in doc.segments():
-            if has_cjk and _CJK_ANY.search(view, start, end):
+            if cjk_at and _holds(cjk_at, start, end):
                 pass  # judged in full below
             elif end - start < MIN_LETTERS:
                 continue  # too short to judge
@@ -418,6 +422,16 @@ class WrongLanguage(Rule):
         if lang is None or lang.split("-")[0] == target or prob < MIN_PROBABILITY:
             return None
         return _LANGUAGE_NAMES.get(lang, lang)
+
+
+def _cjk_positions(view: str) -> list[int]:
+    """Where runs of CJK characters start (one search over the text, not one a paragraph)."""
+    return [m.start() for m in _CJK_ANY_RUN.finditer(view)]
+
+
+def _holds(positions: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
 
 
 def _clearly_english(count: Callable[..., int], start: int, end: int) -> bool:
