@@ -101,9 +101,8 @@ class Document:
 
     @cached_property
     def line_starts(self) -> list[int]:
-        """Offset of the first code point of every line (computed in C: no Python loop)."""
-        lengths = map((1).__add__, map(len, self.text.split("\n")))
-        return list(accumulate(lengths, initial=0))[:-1]
+        """Offset of the first code point of every line."""
+        return line_starts(self.text)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of ``offset``."""
@@ -138,6 +137,12 @@ class Document:
 # wrong spans on early 3.11 releases. It cannot backtrack badly: after the first character
 # everything is optional, so the match never fails.
 _PARAGRAPH = re.compile(r"[^\s\ue000](?:[^\n]+|\n(?![ \t\r\ue000]*(?:\n|\Z)))*")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offset of the first code point of every line (after each ``\n``; computed in C)."""
+    lengths = map((1).__add__, map(len, text.split("\n")))
+    return list(accumulate(lengths, initial=0))[:-1]
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -15,6 +15,8 @@ import regex
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from repairtool.document import line_starts
+
 _FRONT_MATTER = regex.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(?:.*?\n)??\1[ \t]*(?:\r?\n|\Z)",
                               regex.DOTALL)
 _LONE_CR = regex.compile(r"\r(?!\n)")
@@ -36,7 +38,9 @@ def markdown_hidden_spans(text: str) -> list[tuple[int, int]]:
         hidden.append(fm.span())
         # Blank the front matter out (keeping its line breaks) so the parser skips it.
         source = regex.sub(r"[^\n]", " ", source[:fm.end()]) + source[fm.end():]
-    starts = _line_starts(source)
+    starts = line_starts(source)
+    if len(starts) > 1 and starts[-1] == len(source):
+        starts.pop()  # no line after a final line break
     tokens = _parser().parse(source)
     prose_lines: set[int] = set()
     cursor = 0
@@ -60,14 +64,6 @@ def markdown_hidden_spans(text: str) -> list[tuple[int, int]]:
             run_start = None
     return hidden
 
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for m in regex.finditer(r"\n", text):
-        starts.append(m.end())
-    if starts[-1] == len(text) and len(starts) > 1:
-        starts.pop()
-    return starts
 
 
 def _inline_hidden(src: str, children: list[Token], pos: int, end: int

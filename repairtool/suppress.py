@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from repairtool.document import line_starts
 from repairtool.model import Finding
 from repairtool.rules.base import matches
 
@@ -51,7 +52,7 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
     sup = Suppressions()
     if "repairtool:" not in text:
         return sup
-    starts = _line_starts(text)
+    starts = line_starts(text)
     open_regions: dict[str, int] = {}
     for m in _DIRECTIVE.finditer(text):
         sup.spans.append(m.span())
@@ -81,9 +82,3 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
     sup.regions.extend((start, len(text), (code,)) for code, start in open_regions.items())
     return sup
 
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for m in regex.finditer(r"\n", text):
-        starts.append(m.end())
-    return starts

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from repairtool.bilingual.kinds import format_for, is_bilingual_path
-from repairtool.document import MASK
+from repairtool.document import MASK, line_starts
 from repairtool.source import InputError, read_source
 
 
@@ -130,7 +130,7 @@ def read_po(path: str, text: str) -> BilingualFile:
         po = polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         raise InputError(_po_error(str(exc))) from None
-    starts = _line_starts(text)
+    starts = line_starts(text)
     units: list[Unit] = []
     for entry in po:
         if (entry.msgid == "" and not entry.msgctxt) or entry.obsolete:
@@ -374,7 +374,7 @@ def read_xliff(path: str, text: str) -> BilingualFile:
         store = Store.parsestring(data)
     except Exception as exc:
         raise _xml_error(exc) from None
-    starts = _line_starts(text)
+    starts = line_starts(text)
     units = []
     for tu in store.units:
         if tu.isheader() or not tu.istranslatable():
@@ -645,7 +645,7 @@ def read_android(path: str, text: str) -> BilingualFile:
         store = AndroidResourceFile.parsestring(_xml_bytes(text))
     except Exception as exc:
         raise _xml_error(exc) from None
-    starts = _line_starts(text)
+    starts = line_starts(text)
     units = []
     for tu in store.units:
         elem = tu.xmlelement
@@ -741,14 +741,6 @@ def read_subtitles(path: str, text: str) -> BilingualFile:
         units.append(unit)
     return BilingualFile(path, "subtitles", units, text, monolingual=True)
 
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    i = text.find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = text.find("\n", i + 1)
-    return starts
 
 
 _READERS: dict[str, Callable[[str, str], BilingualFile]] = {
