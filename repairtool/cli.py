@@ -207,13 +207,6 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     sys.exit(run.finish(exit_zero))
 
 
-def is_bilingual(result: FileResult) -> bool:
-    """Whether ``result`` is a bilingual file (fixed through its own format)."""
-    from repairtool.bilingual.kinds import is_bilingual_result
-
-    return is_bilingual_result(result)
-
-
 class Fixer:
     """``scan --fix`` / ``--diff``: repairs each scanned file, then writes it or prints a diff."""
 
@@ -231,7 +224,9 @@ class Fixer:
 
         if result.error or result.source is None:
             return True
-        if is_bilingual(result):
+        from repairtool.bilingual.kinds import is_bilingual_result
+
+        if is_bilingual_result(result):
             return self._apply_bilingual(result)
         rep = repair.repair(result, self.level)
         if not rep.fixed.converged:
@@ -265,7 +260,8 @@ class Fixer:
 
         assert result.fs_path is not None and result.source is not None
         try:
-            done = fix_file(result.fs_path, result.settings, str(self.level), write=False)
+            done = fix_file(result.fs_path, result.settings, str(self.level), write=False,
+                            scanned=(result.findings, result.source.text))
             if done.changed and self.diff:
                 name = patch.display_path(result.fs_path)
                 sys.stdout.buffer.write(patch.unified_diff(

@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from repairtool.bilingual.formats import BilingualFile, Unit, read_units
 from repairtool.fixes import apply_edits
@@ -198,9 +199,11 @@ def decode_stored(fmt: str, raw: str) -> str | None:
 
 
 def fix_file(path: str | Path, settings: object = None, level: str = "safe", *,
-             mark: bool = True, write: bool = True) -> WriteBackResult:
+             mark: bool = True, write: bool = True,
+             scanned: tuple[list[Any], str] | None = None) -> WriteBackResult:
     """Scan a bilingual file, apply the fixes of ``level`` (non-overlapping, one pass) and
-    write them back with :func:`write_back`."""
+    write them back with :func:`write_back`. ``scanned`` (findings and the file text of a
+    scan already made) spares the scan."""
     from repairtool.bilingual.scan import scan_bilingual
     from repairtool.config import Settings
     from repairtool.fixes import apply_once, choose
@@ -208,11 +211,14 @@ def fix_file(path: str | Path, settings: object = None, level: str = "safe", *,
 
     p = Path(path)
     s = settings if isinstance(settings, Settings) else Settings()
-    findings, doc, _bf = scan_bilingual(p, s)
+    if scanned is None:
+        findings, doc, _bf = scan_bilingual(p, s)
+        scanned = (findings, doc.text)
+    findings, text = scanned
     chosen = choose(findings, Applicability.parse(level))
-    _new, taken = apply_once(doc.text, chosen)
+    _new, taken = apply_once(text, chosen)
     edits = [e for _f, fx in taken for e in fx.edits]
     if not edits:
-        return WriteBackResult(doc.text, [])
-    return write_back(p, doc.text, edits, mark=mark, bilingual=s.extra.get("bilingual"),
+        return WriteBackResult(text, [])
+    return write_back(p, text, edits, mark=mark, bilingual=s.extra.get("bilingual"),
                       write=write)
