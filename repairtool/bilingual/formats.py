@@ -14,7 +14,6 @@ import io
 import json
 import re
 from array import array
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,17 +56,6 @@ class Unit:
         if end <= start:
             return self.fstart[start], self.fstart[start]
         return self.fstart[start], self.fend[min(end, n) - 1]
-
-    def target_offset(self, file_offset: int) -> int | None:
-        """The target index stored at ``file_offset`` (its first character), else ``None``."""
-        if self.fstart is None:
-            return None
-        if self.fend and file_offset == self.fend[-1]:
-            return len(self.target)
-        i = bisect_right(self.fstart, file_offset) - 1
-        if 0 <= i < len(self.fstart) and self.fstart[i] == file_offset:
-            return i
-        return None
 
 
 @dataclass

@@ -9,7 +9,7 @@ a kebab-case ``name``, a ``category``, a default ``severity``, whether it can ``
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from repairtool.model import Finding, Fix, RuleInfo, Severity
@@ -87,10 +87,6 @@ def registry() -> dict[str, type[Rule]]:
     if _SNAPSHOT[0] != key:
         _SNAPSHOT[:] = [key, dict(sorted(_REGISTRY.items()))]
     return _SNAPSHOT[1]
-
-
-def iter_rules() -> Iterator[type[Rule]]:
-    yield from registry().values()
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:

@@ -51,13 +51,6 @@ def base_lang(lang: str | None) -> str:
     return (lang or "").lower().replace("_", "-").split("-")[0]
 
 
-def units_of(doc: Document) -> Iterator[tuple[Unit, int]]:
-    ctx = doc.options.get("bilingual")
-    if ctx is None:
-        return iter(())
-    return iter(ctx.placed)
-
-
 class BilingualRule(Rule):
     """Shared helpers: findings on a target span, or on the whole target."""
 
