@@ -196,6 +196,20 @@ def test_prefilter_paths_agree() -> None:
     assert len(small) >= len(SHIPPED.entries)
 
 
+def test_dotted_capital_i_keeps_the_automaton_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``İ`` lowers to two code points; the fast path must still run, at the same offsets."""
+    examples = "\n\n".join(e.example for e in SHIPPED.entries)
+    padded = "İstanbul. " + examples + "\n\n" + "filler text. " * (lexicon.SMALL_TEXT // 10)
+    lex = lexicon.Lexicon(SHIPPED.entries)
+    monkeypatch.setattr(lexicon.Lexicon, "anchor_re", property(lambda self: pytest.fail(
+        "fell back to the regex pre-filter")))
+    found = [(m.start, m.end) for m in lexicon.find_matches(padded, [lex])]
+    plain = [(m.start, m.end) for m in lexicon.find_matches(
+        "Istanbul. " + padded[10:], [lex])]
+    assert found == plain and len(found) >= len(SHIPPED.entries)
+    assert all(padded[s:e] for s, e in found)
+
+
 def test_lexicon_cache_follows_the_file(tmp_path: Path) -> None:
     path = tmp_path / "lex.toml"
     path.write_text(ENTRY.format(pattern="zorp gadget~"), encoding="utf-8")
