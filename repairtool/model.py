@@ -129,11 +129,11 @@ def fingerprint(code: str, text: str, start: int, end: int, context: int = 24) -
 
     It stays the same while that text is unchanged, wherever the span moves in the file.
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    before = text[max(line_start, start - context):start]
-    after = text[end:min(line_end, end + context)]
+    lo, hi = max(0, start - context), min(len(text), end + context)
+    # Searched within the context only: a long line must not make this O(line length).
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    newline = text.find("\n", end, hi)
+    before, after = text[lo:start], text[end:hi if newline < 0 else newline]
     data = "\x1f".join((code, before, text[start:end], after)).encode("utf-8", "surrogatepass")
     return hashlib.sha1(data).hexdigest()[:12]
 

@@ -121,3 +121,33 @@ def test_adversarial_text_finishes(text: str) -> None:
     for kind in ("text", "markdown"):
         for f in scan_text(text, kind=kind, settings=Settings()):
             assert 0 <= f.start <= f.end <= len(text)
+
+
+
+def _wall(path: Path, fmt: str) -> float:
+    """Seconds of an in-process ``scan`` (no interpreter start-up to blur the ratio)."""
+    import time
+
+    from click.testing import CliRunner
+
+    from repairtool.cli import main
+
+    start = time.perf_counter()
+    result = CliRunner().invoke(main, ["scan", "--format", fmt, "--exit-zero",
+                                       "--min-severity", "info", str(path)])
+    assert result.exit_code == 0, result.output
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("fmt", ["human", "json", "github", "sarif", "rdjsonl"])
+def test_one_long_line_with_many_findings_is_linear(tmp_path: Path, fmt: str) -> None:
+    """A single-line file (a scraped page) with several findings every 70 characters: four
+    times the text may cost about four times the time, never sixteen (as when each finding
+    copied, searched or encoded its whole line or paragraph)."""
+    unit = "The ministry said prices in the 北京 area would rise , they said. "
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_text(unit * 4_000, encoding="utf-8")
+    large.write_text(unit * 16_000, encoding="utf-8")
+    _wall(small, fmt)  # warm: imports and word lists load once
+    ratio = _wall(large, fmt) / min(_wall(small, fmt) for _ in range(2))
+    assert ratio < 8, f"{fmt}: 4x the text took {ratio:.1f}x the time"

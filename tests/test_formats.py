@@ -102,3 +102,29 @@ def test_rdjsonl_is_valid_with_byte_columns_and_suggestions(sample: Path) -> Non
     assert comma["code"]["value"] == "RT301" and comma["severity"] == "WARNING"
     teh = next(d for d in diags if d["code"]["value"] == "RT992")
     assert teh["suggestions"][0]["text"] == "the"
+
+
+def test_rdjsonl_columns_on_a_line_with_many_findings(tmp_path: Path) -> None:
+    """Columns are counted on from finding to finding; each must equal the UTF-8 length of
+    its line up to the offset (the finding's own edits may lie before its end)."""
+    from repairtool.engine import scan_paths
+    from repairtool.output.rdjson import render_rdjsonl
+
+    path = tmp_path / "a.txt"
+    path.write_text("Café ，prices  rose 北京 ,said the the man（x） &amp; x.\n" * 3
+                    + "Ünïcode 北京 , and and 。" * 40, encoding="utf-8")
+    result = next(scan_paths([str(path)]))
+    text = result.document.text
+
+    def expected(offset: int) -> dict[str, int]:
+        line = text.count("\n", 0, offset) + 1
+        start = text.rfind("\n", 0, offset) + 1
+        return {"line": line, "column": len(text[start:offset].encode("utf-8")) + 1}
+
+    diags = [json.loads(x) for x in render_rdjsonl(result, result.findings).splitlines()]
+    assert len(diags) == len(result.findings) > 100
+    for f, d in zip(result.findings, diags):
+        assert d["location"]["range"] == {"start": expected(f.start), "end": expected(f.end)}
+        edits = sorted(f.fixes[0].edits, key=lambda e: e.start) if f.fixes else []
+        assert [s["range"] for s in d.get("suggestions", [])] == [
+            {"start": expected(e.start), "end": expected(e.end)} for e in edits]

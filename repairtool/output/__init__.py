@@ -129,9 +129,8 @@ def render_human(result: FileResult, shown: Sequence[Finding], colour: bool = Fa
         out.append(head)
         assert doc is not None
         start, end = doc.line_span(line)
-        text = doc.text[start:end].replace("\t", " ")
-        span_end = end_col - 1 if end_line == line else len(text)
-        excerpt, at, stop = _excerpt(text, col - 1, max(span_end, col))
+        span_end = end_col - 1 if end_line == line else end - start
+        excerpt, at, stop = _excerpt(doc.text, (start, end), col - 1, max(span_end, col))
         out.append(f"  {_printable(excerpt)}")
         carets = "^" * max(1, min(_width(excerpt[at:stop]), 60))
         out.append("  " + " " * _width(excerpt[:at]) + _paint(carets, "red", colour))
@@ -143,17 +142,20 @@ def render_human(result: FileResult, shown: Sequence[Finding], colour: bool = Fa
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _excerpt(line: str, start: int, end: int, width: int = 100) -> tuple[str, int, int]:
-    """At most ``width`` characters of a long line around ``start``, with the span's new
-    start and end in it."""
-    if len(line) <= width:
-        return line, start, end
+def _excerpt(text: str, line: tuple[int, int], start: int, end: int, width: int = 100
+             ) -> tuple[str, int, int]:
+    """At most ``width`` characters of the line ``text[line[0]:line[1]]`` around ``start``
+    (tabs as spaces), with the span's new start and end in it. Only the excerpt is copied:
+    a long line with many findings must not cost its length per finding."""
+    length = line[1] - line[0]
+    if length <= width:
+        return text[line[0]:line[1]].replace("\t", " "), start, end
     first = max(0, start - width // 3)
     prefix = "…" if first else ""
-    suffix = "…" if first + width < len(line) else ""
+    suffix = "…" if first + width < length else ""
     shift = len(prefix) - first
-    return (prefix + line[first:first + width] + suffix, start + shift,
-            min(end + shift, width + len(prefix)))
+    piece = text[line[0] + first:line[0] + min(length, first + width)].replace("\t", " ")
+    return prefix + piece + suffix, start + shift, min(end + shift, width + len(prefix))
 
 
 def _width(text: str) -> int:

@@ -22,6 +22,7 @@ _MOJIBAKE_HINT = lazy_re(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _TOKEN_AROUND = lazy_re(r"[^\s\ue000]+")
+_LATIN = lazy(r"\p{Latin}")
 
 
 class Mojibake(Rule):
@@ -344,7 +345,7 @@ class InvisibleCharacter(Rule):
             after = view[end:end + 1]
             if set(found) <= {"\u200d", "\u200c"} and _joiner_ok(before, after):
                 continue
-            latin = all(c.isascii() or regex.match(r"\p{Latin}", c) for c in before + after)
+            latin = all(c.isascii() or _LATIN.match(c) for c in before + after)
             how = Applicability.SAFE if latin else Applicability.UNSAFE
             names = ", ".join(dict.fromkeys(_NAMES.get(c, f"bidi control U+{ord(c):04X}")
                                             for c in found))

@@ -225,12 +225,12 @@ class StrayCjk(Rule):
         view = doc.view
         if view.isascii() or not _CJK_ANY.search(view):  # isascii() is O(1)
             return
-        mostly_cjk: dict[tuple[int, int], bool] = {}
+        para, cjk_para = (0, -1), False
         for start, end in _cjk_runs(view):
-            para = paragraph_bounds(view, start, end)
-            if para not in mostly_cjk:
-                mostly_cjk[para] = cjk_share(view[para[0]:para[1]]) >= CJK_PARAGRAPH_SHARE
-            if mostly_cjk[para] or _deliberate(view, start, end, para):
+            if not para[0] <= start < end <= para[1]:  # runs come in order: one search each
+                para = paragraph_bounds(view, start, end)
+                cjk_para = mostly_cjk(view[para[0]:para[1]])
+            if cjk_para or _deliberate(view, start, end, para):
                 continue
             yield self._finding(view, start, end)
 
@@ -256,18 +256,31 @@ _OTHER_LETTER_RUNS = lazy_re(
     r"[^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
-def cjk_share(text: str) -> float:
-    """Share of CJK characters among the letters of ``text`` (counted by runs: fast)."""
-    cjk = sum(map(len, _CJK_RUNS.findall(text)))
+def mostly_cjk(text: str, cjk: int | None = None) -> bool:
+    """Whether CJK characters make at least :data:`CJK_PARAGRAPH_SHARE` of the letters of
+    ``text`` (``cjk``: their number, if known). Other letters are counted only until they
+    decide, so a long English paragraph with one CJK word costs little."""
+    if cjk is None:
+        cjk = sum(map(len, _CJK_RUNS.findall(text)))
     if not cjk:
-        return 0.0
-    return cjk / (cjk + sum(map(len, _OTHER_LETTER_RUNS.findall(text))))
+        return False
+    limit = cjk * (1 - CJK_PARAGRAPH_SHARE) / CJK_PARAGRAPH_SHARE
+    others = 0
+    for m in _OTHER_LETTER_RUNS.finditer(text):
+        others += m.end() - m.start()
+        if others > limit:
+            return False
+    return True
+
+
+_HANGUL = lazy(r"\p{Hangul}")
+_KANA = lazy(r"[\p{Hiragana}\p{Katakana}]")
 
 
 def _script(text: str) -> str:
-    if regex.search(r"\p{Hangul}", text):
+    if _HANGUL.search(text):
         return "Korean"
-    if regex.search(r"[\p{Hiragana}\p{Katakana}]", text):
+    if _KANA.search(text):
         return "Japanese"
     return "Chinese"
 
@@ -388,7 +401,7 @@ class WrongLanguage(Rule):
         """The name of the paragraph's language when it is surely not ``target``."""
         if has_cjk and _CJK_ANY.search(text):
             cjk = sum(map(len, _CJK_RUNS.findall(text)))
-            if cjk >= 10 and cjk_share(text) >= CJK_PARAGRAPH_SHARE:
+            if cjk >= 10 and mostly_cjk(text, cjk):
                 return _script(text[:2000])
         if len(text) < MIN_LETTERS:
             return None
