@@ -351,13 +351,14 @@ class Run:
         from repairtool import output
 
         if self.fmt == "json":
-            # Indented for a person at a terminal; compact (and faster) into a pipe or file.
+            # JSON and SARIF are indented for a person at a terminal; compact (and several
+            # times faster) into a pipe or file.
             click.echo(output.render_json(self.items, self.summary, sys.stdout.isatty()),
                        nl=False)
         elif self.fmt == "sarif":
             from repairtool.output.sarif import render_sarif
 
-            click.echo(render_sarif(self.items), nl=False)
+            click.echo(render_sarif(self.items, sys.stdout.isatty()), nl=False)
         elif self.fmt == "human":
             click.echo(self.summary.line(), err=self.summary_to_stderr)
         if self.summary.errors:

@@ -55,8 +55,9 @@ def results_of(result: FileResult, shown: Sequence[Finding]) -> list[dict[str, A
     return [_result(result, f, index) for f in shown]
 
 
-def render_sarif(results: Iterable[dict[str, Any]]) -> str:
-    """The whole SARIF log of a run as a string, from :func:`results_of` of each file."""
+def render_sarif(results: Iterable[dict[str, Any]], pretty: bool = True) -> str:
+    """The whole SARIF log of a run as a string, from :func:`results_of` of each file;
+    ``pretty=False`` writes it compactly, with the C encoder (several times faster)."""
     rules = list(registry().values())
     log = {
         "$schema": SCHEMA,
@@ -70,7 +71,7 @@ def render_sarif(results: Iterable[dict[str, Any]]) -> str:
             "results": list(results),
         }],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(log, ensure_ascii=False, indent=2 if pretty else None) + "\n"
 
 
 def _uri(path: str) -> str:
