@@ -30,6 +30,8 @@ _HINTS = ("://", "@", "www.", "WWW.")
 _SCHEME = re.compile(r"[A-Za-z]{3,6}\Z")
 _EMAIL = regex.compile(r"[\w+-][\w.+-]*+@[\w-]++(?:\.[\w-]++)+")
 _EMAIL_START = re.compile(r"[\w.+-]{1,64}\Z")
+#: Runs of non-ASCII code points other than the mask (``regex``: 5x faster than ``re`` here).
+_NON_ASCII = regex.compile(r"[^\x00-\x7f\ue000]+")
 
 
 def _hints(text: str) -> list[tuple[int, str]]:
@@ -116,6 +118,31 @@ class Document:
         if end > start and self.text[end - 1] == "\r":
             end -= 1
         return start, end
+
+    @cached_property
+    def non_ascii(self) -> tuple[tuple[int, int], ...]:
+        """Spans of the runs of non-ASCII code points in the view (masked text left out)."""
+        if self.view.isascii():  # O(1)
+            return ()
+        return tuple(m.span() for m in _NON_ASCII.finditer(self.view))
+
+    def non_ascii_matches(self, pattern: Any, after: int = 0) -> Iterator[Any]:
+        """Matches of ``pattern`` that start in a run of non-ASCII code points of the view.
+
+        For patterns that can only start on such a code point (full-width forms, invisible
+        characters, CJK): the rule then reads the few thousand code points an English text
+        has of them, not the whole text. The pattern may look behind freely, but sees at
+        most ``after`` code points past a run (its lookahead included).
+        """
+        view, size, done = self.view, len(self.view), 0
+        for start, end in self.non_ascii:
+            if end <= done:
+                continue  # the last match reached past this run
+            for m in pattern.finditer(view, max(start, done), min(size, end + after)):
+                if m.start() >= end:
+                    break
+                done = m.end()
+                yield m
 
     def segments(self) -> Iterator[Segment]:
         """Paragraphs of the view: runs of text between blank lines that hold any prose."""

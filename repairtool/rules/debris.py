@@ -57,7 +57,8 @@ class Mojibake(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        hint = None if view.isascii() else _MOJIBAKE_HINT.search(view)
+        hints = doc.non_ascii_matches(_MOJIBAKE_HINT)
+        hint = next(hints, None)
         if hint is None:
             return
         import ftfy
@@ -73,7 +74,7 @@ class Mojibake(Rule):
                         yield found
                 else:
                     done = hint.end()
-            hint = _MOJIBAKE_HINT.search(view, max(hint.end(), done))
+            hint = next(hints, None)
 
     def _check_token(self, ftfy: object, token: str, start: int) -> Finding | None:
         fixed = ftfy.fix_encoding(token).replace("\ufeff", "")  # type: ignore[attr-defined]
@@ -334,9 +335,7 @@ class InvisibleCharacter(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        if view.isascii():  # O(1)
-            return
-        for m in _INVISIBLE.finditer(view):
+        for m in doc.non_ascii_matches(_INVISIBLE):
             start, end = m.span()
             found = m.group()
             if start == 0 and found == "\ufeff":
@@ -397,7 +396,7 @@ class StrayNoBreakSpace(Rule):
         view = doc.view
         if "\u00a0" not in view and "\u202f" not in view:
             return
-        for m in _NBSP.finditer(view):
+        for m in doc.non_ascii_matches(_NBSP, after=2):  # it looks at two letters after
             fix = Fix.replace("Replace the no-break space with a space", m.start(), m.end(),
                               " ", Applicability.SAFE)
             yield self.finding(m.start(), m.end(), "no-break space between ordinary words",

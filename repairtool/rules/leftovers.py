@@ -67,7 +67,7 @@ class FullWidthForm(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        for m in _FULLWIDTH.finditer(view):
+        for m in doc.non_ascii_matches(_FULLWIDTH):
             start, end = m.span()
             before = view[start - 1] if start else ""
             after = view[end] if end < len(view) else ""
@@ -162,15 +162,18 @@ _CJK_RUN = lazy(
 _CJK_ANY = lazy_re(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-def _cjk_runs(view: str) -> Iterable[tuple[int, int]]:
-    """Spans of CJK runs: a fast stdlib search for the first character, then the run."""
-    hit = _CJK_ANY.search(view)
-    while hit:
-        m = _CJK_RUN.match(view, hit.start())
-        end = m.end() if m else hit.end()
-        if m:
-            yield m.span()
-        hit = _CJK_ANY.search(view, end)
+def _cjk_runs(doc: Document) -> Iterable[tuple[int, int]]:
+    """Spans of CJK runs: a fast stdlib search for the first character (among the view's
+    non-ASCII code points only), then the run, which may reach on across spaces."""
+    view, done = doc.view, 0
+    for start, end in doc.non_ascii:
+        hit = _CJK_ANY.search(view, max(start, done), end) if end > done else None
+        while hit:
+            m = _CJK_RUN.match(view, hit.start())
+            done = m.end() if m else hit.end()
+            if m:
+                yield m.span()
+            hit = _CJK_ANY.search(view, done, end) if done < end else None
 
 
 _OPENERS = "([{（【《「『“‘\"'<〈|/"
@@ -223,10 +226,8 @@ class StrayCjk(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        if view.isascii() or not _CJK_ANY.search(view):  # isascii() is O(1)
-            return
         para, cjk_para = (0, -1), False
-        for start, end in _cjk_runs(view):
+        for start, end in _cjk_runs(doc):
             if not para[0] <= start < end <= para[1]:  # runs come in order: one search each
                 para = paragraph_bounds(view, start, end)
                 cjk_para = mostly_cjk(view[para[0]:para[1]])
@@ -381,40 +382,22 @@ class WrongLanguage(Rule):
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
         target = doc.language.lower().split("-")[0].split("_")[0]
-        has_cjk = not view.isascii() and _CJK_ANY.search(view) is not None
         count = view.count
-        cjk_at = _cjk_positions(view) if has_cjk else []
+        cjk_at = [start for start, _end in _cjk_runs(doc)]
         for start, end in doc.segments():
+            found = None
             if cjk_at and _holds(cjk_at, start, end):
-                pass  # judged in full below
-            elif end - start < MIN_LETTERS:
-                continue  # too short to judge
-            elif target == "en" and _clearly_english(count, start, end):
-                continue  # the common case, decided without copying the paragraph
-            text = view[start:end]
-            found = self._judge(text, target, has_cjk)
+                found = _cjk_language(view[start:end])
+            if found is None and end - start >= MIN_LETTERS:  # shorter: too short to judge
+                words = count(" ", start, end) + 1
+                # Most paragraphs are English by their function words, decided without
+                # copying them; the rest are tokenised, and perhaps shown to langdetect.
+                if words >= MIN_WORDS and not (
+                        target == "en" and _clearly_english(count, start, end, words)):
+                    found = self._slow_judge(view[start:end], target)
             if found:
                 yield self.finding(start, end,
                                    f"paragraph in {found}, not in the document's language")
-
-    def _judge(self, text: str, target: str, has_cjk: bool) -> str | None:
-        """The name of the paragraph's language when it is surely not ``target``."""
-        if has_cjk and _CJK_ANY.search(text):
-            cjk = sum(map(len, _CJK_RUNS.findall(text)))
-            if cjk >= 10 and mostly_cjk(text, cjk):
-                return _script(text[:2000])
-        if len(text) < MIN_LETTERS:
-            return None
-        words = text.count(" ") + 1
-        if words < MIN_WORDS:
-            return None
-        if target == "en":
-            hits = 0
-            for w in _FAST_WORDS:  # most English paragraphs pass on " the " and " of "
-                hits += text.count(w)
-                if hits >= 2 and hits * 100 >= words * 5:
-                    return None  # clearly English: no tokenising, no langdetect
-        return self._slow_judge(text, target)
 
     def _slow_judge(self, text: str, target: str) -> str | None:
         letters = len(_LETTER.findall(text))
@@ -435,10 +418,10 @@ class WrongLanguage(Rule):
         return _LANGUAGE_NAMES.get(lang, lang)
 
 
-def _cjk_positions(view: str) -> list[int]:
-    """Where CJK runs start, found once for the text rather than once a paragraph (a
-    ``[…]+`` finditer is slower here than searching for the next CJK character)."""
-    return [start for start, _end in _cjk_runs(view)]
+def _cjk_language(text: str) -> str | None:
+    """The CJK language a paragraph is mostly written in, if it is."""
+    cjk = sum(map(len, _CJK_RUNS.findall(text)))
+    return _script(text[:2000]) if cjk >= 10 and mostly_cjk(text, cjk) else None
 
 
 def _holds(positions: list[int], start: int, end: int) -> bool:
@@ -446,11 +429,8 @@ def _holds(positions: list[int], start: int, end: int) -> bool:
     return i < len(positions) and positions[i] < end
 
 
-def _clearly_english(count: Callable[..., int], start: int, end: int) -> bool:
-    """Common English function words make 5% of the paragraph's words (at least two)."""
-    words = count(" ", start, end) + 1
-    if words < MIN_WORDS:
-        return False
+def _clearly_english(count: Callable[..., int], start: int, end: int, words: int) -> bool:
+    """Common English function words make 5% of the paragraph's ``words`` (at least two)."""
     hits = 0
     for w in _FAST_WORDS:  # most English paragraphs pass on " the " and " of "
         hits += count(w, start, end)

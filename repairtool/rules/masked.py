@@ -384,7 +384,7 @@ class MaskedSymbols(_MaskRule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        for m in _SYMBOLS.finditer(view):
+        for m in doc.non_ascii_matches(_SYMBOLS):
             start, end = m.span()
             if _line_start(view, start):
                 continue  # a checkbox or a bullet
