@@ -123,7 +123,7 @@ def test_rdjsonl_columns_on_a_line_with_many_findings(tmp_path: Path) -> None:
 
     diags = [json.loads(x) for x in render_rdjsonl(result, result.findings).splitlines()]
     assert len(diags) == len(result.findings) > 100
-    for f, d in zip(result.findings, diags):
+    for f, d in zip(result.findings, diags, strict=True):
         assert d["location"]["range"] == {"start": expected(f.start), "end": expected(f.end)}
         edits = sorted(f.fixes[0].edits, key=lambda e: e.start) if f.fixes else []
         assert [s["range"] for s in d.get("suggestions", [])] == [

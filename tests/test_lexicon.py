@@ -253,6 +253,17 @@ def test_user_lexicon_from_config_file(tmp_path: Path) -> None:
     assert zorp.fixes[0].edits[0].replacement == "widgets"
 
 
+def test_anchor_hits_fold_case_and_line_breaks_in_a_long_text(tmp_path: Path) -> None:
+    path = tmp_path / "lex.toml"
+    path.write_text(ENTRY.format(pattern="zorp gadget~"), encoding="utf-8")
+    lex = lexicon.load(path)
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    written = "Two ZORP\nGadgets, one Zorp-gadget."
+    for text in (written, filler + written + " " + filler):  # word set, then automaton
+        found = [text[m.start:m.end] for m in lexicon.find_matches(text, [lex])]
+        assert found == ["ZORP\nGadgets", "Zorp-gadget"]
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "repairtool", "scan", *args], cwd=cwd,
