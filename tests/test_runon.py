@@ -121,3 +121,22 @@ def test_big_adversarial_inputs_finish() -> None:
                  "a." * 100_000):
         for code in ("RT201", "RT202", "RT203"):
             findings(text, code)
+
+
+def test_glued_words_found_the_same_with_few_and_many_suspects() -> None:
+    """Up to a few suspect tokens each is located with str.find; with many, one
+    Aho-Corasick pass does it. Both must find every whole lower-case occurrence, and only
+    those (not inside a longer word, not with a capital)."""
+    from repairtool.rules import runon
+
+    glued = ["decidedto", "marketsif", "troopshas", "reportof", "pricesand", "crisisof",
+             "planthe", "votedfor", "talkswith", "warnedthat"]
+    assert len(glued) > runon._FIND_LIMIT
+    sentence = "They {0} act, not x{0} or {0}s or {1}."
+    per_token = {g: [(m.start, m.end) for m in scan_text(
+        sentence.format(g, g.capitalize()), settings=Settings(select=("RT203",)))]
+        for g in glued}
+    assert all(spans == [(5, 5 + len(g))] for g, spans in per_token.items()), per_token
+    text = " ".join(sentence.format(g, g.capitalize()) for g in glued)
+    found = [text[f.start:f.end] for f in scan_text(text, settings=Settings(select=("RT203",)))]
+    assert found == glued
