@@ -16,7 +16,7 @@ from typing import Any
 
 from repairtool import suppress
 from repairtool.config import ConfigError, Settings, find_config, load_settings
-from repairtool.document import Document
+from repairtool.document import MASK, Document
 from repairtool.fixes import guard
 from repairtool.model import Finding, assign_ids
 from repairtool.rules.base import Rule, registry
@@ -79,9 +79,14 @@ def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
                              protected=[*protected, *sup.spans])
     codes = settings.enabled_codes(path)
     findings: list[Finding] = []
+    hidden = MASK in doc.view  # else every finding is visible: no test per finding
     for rule in rules_for(settings, language, path, codes):
-        sees_hidden = getattr(rule, "reads_hidden", False)  # bilingual rules compare tokens
-        findings.extend(f for f in rule.check(doc) if sees_hidden or _visible(doc, f))
+        if getattr(rule, "reads_hidden", False):  # bilingual rules compare tokens
+            findings.extend(rule.check(doc))
+        elif hidden:
+            findings.extend(f for f in rule.check(doc) if _visible(doc, f))
+        else:
+            findings.extend(_guarded(rule.check(doc), doc.text))
     if META_RULE in codes:
         meta = known[META_RULE]()
         findings.extend(meta.finding(s, e, f"unknown rule code {code!r} in a suppression")
@@ -97,6 +102,14 @@ def _visible(doc: Document, finding: Finding) -> bool:
     finding.fixes = [guard(fx, doc.text) for fx in finding.fixes
                      if not any(doc.is_hidden(e.start, e.end) for e in fx.edits)]
     return True
+
+
+def _guarded(findings: Iterable[Finding], text: str) -> Iterator[Finding]:
+    """``findings`` with their safe fixes demoted where they would touch a line break."""
+    for f in findings:
+        if f.fixes:
+            f.fixes = [guard(fx, text) for fx in f.fixes]
+        yield f
 
 
 def _superseded(findings: list[Finding]) -> list[Finding]:
@@ -120,7 +133,7 @@ def _finish(findings: list[Finding], doc: Document, sup: suppress.Suppressions,
     findings = _superseded(findings)
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule.code)):
         key = (f.rule.code, f.start, f.end)
-        if key in seen or sup.suppressed(f, doc.line_col(f.start)[0]):
+        if key in seen or (sup.any() and sup.suppressed(f, doc.line_col(f.start)[0])):
             continue
         seen.add(key)
         f.severity = settings.severity_of(f.rule.code, f.severity)

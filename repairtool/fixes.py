@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from repairtool.model import Applicability, Edit, Finding, Fix
 
-_BREAKS = ("\n", "\r")
 _NEWLINE = re.compile("\n")
 
 #: Passes before giving up on reaching a fixed point.
@@ -41,8 +40,8 @@ class FixResult:
 
 def touches_line_break(text: str, edit: Edit) -> bool:
     """Whether ``edit`` would add or remove a line break in ``text``."""
-    old = text[edit.start:edit.end]
-    return any(b in old or b in edit.replacement for b in _BREAKS)
+    old, new = text[edit.start:edit.end], edit.replacement
+    return "\n" in old or "\r" in old or "\n" in new or "\r" in new
 
 
 def guard(fix: Fix, text: str) -> Fix:

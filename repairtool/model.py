@@ -29,7 +29,10 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {value!r} (use error, warning or info)") from None
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_NAMES[self]  # once a finding in every output: no enum lookups
+
+
+_SEVERITY_NAMES = {m.value: m.name.lower() for m in Severity}
 
 
 class Applicability(enum.IntEnum):
@@ -52,7 +55,10 @@ class Applicability(enum.IntEnum):
             raise ValueError(f"unknown applicability {value!r}") from None
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _APPLICABILITY_NAMES[self]
+
+
+_APPLICABILITY_NAMES = {m.value: m.name.lower() for m in Applicability}
 
 
 @dataclass(frozen=True, slots=True)

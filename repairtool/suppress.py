@@ -38,6 +38,10 @@ class Suppressions:
     spans: list[tuple[int, int]] = field(default_factory=list)
     unknown: list[tuple[int, int, str]] = field(default_factory=list)
 
+    def any(self) -> bool:
+        """Whether any line or region is suppressed at all."""
+        return bool(self.lines or self.regions)
+
     def suppressed(self, finding: Finding, line: int) -> bool:
         code = finding.rule.code
         codes = self.lines.get(line)

@@ -51,7 +51,11 @@ class Rule:
 
     @classmethod
     def info(cls) -> RuleInfo:
-        return RuleInfo(cls.code, cls.name, cls.category, cls.severity)
+        info = cls.__dict__.get("_info")
+        if info is None:  # one per rule class, not one per finding
+            info = RuleInfo(cls.code, cls.name, cls.category, cls.severity)
+            cls._info = info
+        return info
 
     @classmethod
     def doc(cls) -> str:
