@@ -4,6 +4,7 @@
   ``mqm-zhen-google`` — clean professional English — one document per (system, doc), segments
   as paragraphs.
 - :func:`mt_documents`: the MT outputs of the same files, built the same way.
+- :func:`varied_text`: MT output and post-edits of all the corpora, without repeats.
 - :func:`package_markdown`: technical Markdown: the long descriptions (``README``s) that
   installed Python packages carry in their ``METADATA`` (``Description-Content-Type:
   text/markdown``), full of code spans, identifiers and ``**bold**``.
@@ -67,6 +68,30 @@ def reference_sentences(min_chars: int = 20) -> list[str]:
 def mt_documents() -> list[tuple[str, str]]:
     """(name, text) of every MT output document."""
     return _documents(False)
+
+
+def varied_text(target: int) -> str:
+    """About ``target`` bytes of real MT output and post-edits with no repeats: the
+    references and MT documents above once, then every distinct English segment of
+    MLQE-PE (``mt`` and ``pe`` of the ``*-en`` splits, which are tokenised: `word ,`) and the
+    MT targets of the WMT 2020 and 2023 MQM sets, one paragraph each, in file order."""
+    corpora = require_corpora()
+    parts = [t for _, t in references()] + [t for _, t in mt_documents()]
+    size = sum(len(p.encode("utf-8")) + 1 for p in parts)
+    seen: set[str] = set()
+    sources = [(p, ("mt", "pe")) for p in sorted((corpora / "mlqe-pe").glob("*-en.*.tsv"))]
+    sources += [(p, ("target",)) for name in ("mqm-zhen-newstest2020-subset",
+                                              "mqm-zhen-wmt23-sxs")
+                for p in sorted((corpora / name).glob("*.tsv"))]
+    for path, columns in sources:
+        for row in read_tsv(path):
+            for column in columns:
+                seg = strip_tags(row.get(column) or "").strip()
+                if seg and seg not in seen and size < target:
+                    seen.add(seg)
+                    parts.append(seg + "\n")
+                    size += len(seg.encode("utf-8")) + 1
+    return "\n".join(parts)
 
 
 def package_markdown() -> list[tuple[str, str]]:
