@@ -87,7 +87,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     print(f"scan --format json, {size / MB:.2f} MB: {wall:.2f} s, {scan_rate:.2f} MB/s, "
           f"peak RSS {rss / 1024:.0f} MB")
     varied = tmp / "varied.txt"
-    varied.write_text(varied_text(int(args.size_mb * MB)), encoding="utf-8")
+    varied_str = varied_text(int(args.size_mb * MB))
+    varied.write_text(varied_str, encoding="utf-8")
     vsize = varied.stat().st_size
     wall_v, rss_v, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
                                         str(varied)), args.runs)
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     small = ROOT / "fixtures" / "examples" / "news.txt"
     wall_small, _, _ = timed(repairtool("scan", "--exit-zero", str(small)), max(11, args.runs))
     print(f"one small file ({small.stat().st_size} B): {wall_small * 1000:.0f} ms")
-    memory(text, tmp)
+    memory(text, tmp, varied_str)
     proselint_compare(text, tmp, scan_rate, args)
     if args.adversarial:
         adversarial(tmp)
@@ -119,17 +120,29 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         per_rule(text)
 
 
-def memory(text: str, tmp: Path) -> None:
-    """Peak RSS for 200 and 2,000 files of 4 KB, and for one file of 1 and 4 MB."""
-    piece = text[:4000]
-    for n in (200, 2000):
-        folder = tmp / f"many{n}"
-        folder.mkdir()
-        for i in range(n):
-            (folder / f"f{i:04}.txt").write_text(piece, encoding="utf-8")
-        wall, rss, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
-                                        str(folder)), 1)
-        print(f"memory: {n} files of 4 KB: peak RSS {rss / 1024:.0f} MB ({wall:.1f} s)")
+def memory(text: str, tmp: Path, varied: str) -> None:
+    """Peak RSS for 200 and 2,000 files of 4 KB (of the main text, and of the varied text
+    with dozens of findings a file, in JSON and SARIF), and for one file of 1 and 4 MB."""
+    cases = [("", text[:4000], "json")]
+    cut = varied.index("\n", len(varied) // 2)
+    busy = varied[cut:cut + 4000]
+    one = tmp / "busy.txt"
+    one.write_text(busy, encoding="utf-8")
+    found = json.loads(subprocess.run(repairtool("scan", "--format", "json", "--exit-zero",
+                                                 str(one)), capture_output=True,
+                                      check=True).stdout)["summary"]["findings"]
+    cases += [(f", {found} findings each", busy, fmt) for fmt in ("json", "sarif")]
+    for label, piece, fmt in cases:
+        for n in (200, 2000):
+            folder = tmp / f"many{n}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            for i in range(n):
+                (folder / f"f{i:04}.txt").write_text(piece, encoding="utf-8")
+            wall, rss, _ = timed(repairtool("scan", "--format", fmt, "--exit-zero",
+                                            str(folder)), 1)
+            print(f"memory: {n} files of 4 KB{label}, {fmt}: peak RSS {rss / 1024:.0f} MB "
+                  f"({wall:.1f} s)")
     for mb in (1, 4):
         one = tmp / f"one{mb}.txt"
         one.write_text(text[: mb * MB], encoding="utf-8")

@@ -188,7 +188,7 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     record = baseline_file is not None and known is None
-    run = Run(fmt, use_colour(color), known)
+    run = Run(fmt, use_colour(color), known, record)
     fixer = Fixer(show_diff, unsafe_fixes) if fix or show_diff else None
     if fixer is None and baseline_file is None:
         overrides["run_hidden"] = False  # a rule none of whose findings would show is skipped
@@ -303,12 +303,23 @@ class Fixer:
 class Run:
     """Collects results as they stream in and prints them in the chosen format."""
 
-    def __init__(self, fmt: str, colour: bool, known: Any) -> None:
-        from repairtool.output import Summary
+    def __init__(self, fmt: str, colour: bool, known: Any, record: bool = False) -> None:
+        from repairtool.output import Summary, json_stream
 
-        self.fmt, self.colour, self.known = fmt, colour, known
+        self.fmt, self.colour, self.known, self.record = fmt, colour, known, record
         self.summary = Summary()
-        self.items: list[dict[str, Any]] = []
+        # JSON and SARIF are written a file at a time, so memory does not grow with the
+        # files; indented for a person at a terminal, compact (several times faster) into
+        # a pipe or a file.
+        self.stream: Any = None
+        if fmt == "json":
+            self.stream = json_stream(self.summary, sys.stdout.isatty())
+        elif fmt == "sarif":
+            from repairtool.output.sarif import sarif_stream
+
+            self.stream = sarif_stream(sys.stdout.isatty())
+        self.started = False
+        #: The findings of every file, kept only to write a new baseline.
         self.recorded: list[tuple[str, Finding]] = []
         self.failed = False
         #: The summary goes to stderr when stdout carries a diff or fixed text.
@@ -325,7 +336,8 @@ class Run:
             return
         s = result.settings or Settings()
         findings = result.findings
-        self.recorded.extend((result.path, f) for f in findings)
+        if self.record:
+            self.recorded.extend((result.path, f) for f in findings)
         if self.known is not None:
             findings = baseline.new_findings(self.known, result.path, findings)
         shown = [f for f in findings if f.severity >= s.min_severity]
@@ -343,22 +355,22 @@ class Run:
         elif self.fmt == "sarif":
             from repairtool.output.sarif import results_of
 
-            self.items.extend(results_of(result, shown))
-        else:  # keep only the findings' dicts, so memory does not grow with the files
-            self.items.extend(output.finding_dict(result, f) for f in shown)
+            self._write(results_of(result, shown))
+        else:
+            self._write([output.finding_dict(result, f) for f in shown])
+
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        """Stream ``items`` into the JSON or SARIF document (opened on the first call)."""
+        if not self.started:
+            click.echo(self.stream.start(), nl=False)
+            self.started = True
+        if items:
+            click.echo(self.stream.items(items), nl=False)
 
     def finish(self, exit_zero: bool) -> int:
-        from repairtool import output
-
-        if self.fmt == "json":
-            # JSON and SARIF are indented for a person at a terminal; compact (and several
-            # times faster) into a pipe or file.
-            click.echo(output.render_json(self.items, self.summary, sys.stdout.isatty()),
-                       nl=False)
-        elif self.fmt == "sarif":
-            from repairtool.output.sarif import render_sarif
-
-            click.echo(render_sarif(self.items, sys.stdout.isatty()), nl=False)
+        if self.stream is not None:
+            self._write([])
+            click.echo(self.stream.end(), nl=False)
         elif self.fmt == "human":
             click.echo(self.summary.line(), err=self.summary_to_stderr)
         if self.summary.errors:

@@ -128,3 +128,27 @@ def test_rdjsonl_columns_on_a_line_with_many_findings(tmp_path: Path) -> None:
         edits = sorted(f.fixes[0].edits, key=lambda e: e.start) if f.fixes else []
         assert [s["range"] for s in d.get("suggestions", [])] == [
             {"start": expected(e.start), "end": expected(e.end)} for e in edits]
+
+
+@pytest.mark.parametrize("pretty", [True, False])
+@pytest.mark.parametrize("batches", [[], [[]], [[1]], [[1, 2], [], [3]]])
+def test_streamed_documents_equal_json_dumps_of_the_whole(pretty: bool,
+                                                          batches: list[list[int]]) -> None:
+    """JSON and SARIF are written a file at a time; the bytes must be those of one dump."""
+    from repairtool.output import JsonStream, Summary, json_stream
+    from repairtool.output.sarif import _log, sarif_stream
+
+    def item(n: int) -> dict:
+        return {"id": n, "message": "doppelt „é“\n", "fixes": [{"edits": []}], "x": {}}
+
+    summary = Summary(files=2, findings=3)
+    for stream, shape in [(json_stream(summary, pretty),
+                           lambda items: {"version": 1, "findings": items,
+                                          "summary": summary.to_dict()}),
+                          (sarif_stream(pretty), _log)]:
+        assert isinstance(stream, JsonStream)
+        out = stream.start() + "".join(stream.items([item(n) for n in b]) for b in batches)
+        out += stream.end()
+        whole = shape([item(n) for b in batches for n in b])
+        assert out == json.dumps(whole, ensure_ascii=False, indent=2 if pretty else None) + "\n"
+        assert json.loads(out) == whole

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,13 +76,54 @@ def finding_dict(result: FileResult, f: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(findings: list[dict[str, Any]], summary: Summary, pretty: bool = True) -> str:
-    """The ``--format json`` document from the findings' dicts (see :func:`finding_dict`).
+class JsonStream:
+    """A JSON document written as it goes: everything before one list, the list's items a
+    batch at a time, then the rest, byte for byte what ``json.dumps`` writes of the whole
+    (so memory holds one file's findings, not a run's).
 
-    ``pretty=False`` writes it compactly, with the C encoder (several times faster).
+    ``shape(items)`` returns the document with ``items`` where the list goes; it is called
+    with a marker at the start and again at the end, when what follows the list is known.
     """
-    return json.dumps({"version": 1, "findings": findings, "summary": summary.to_dict()},
-                      ensure_ascii=False, indent=2 if pretty else None) + "\n"
+
+    _MARK = "\x00items\x00"
+
+    def __init__(self, shape: Callable[[Any], dict[str, Any]], pretty: bool) -> None:
+        self.shape, self.indent = shape, 2 if pretty else None
+        self.count = 0
+        head, _ = self._split()
+        line = head[head.rfind("\n") + 1:]
+        self.pad = len(line) - len(line.lstrip(" "))  # the indent of the list's line
+
+    def _split(self) -> tuple[str, str]:
+        text = json.dumps(self.shape(self._MARK), ensure_ascii=False, indent=self.indent)
+        head, _, tail = text.partition(json.dumps(self._MARK))
+        return head, tail
+
+    def start(self) -> str:
+        return self._split()[0] + "["
+
+    def items(self, items: Sequence[dict[str, Any]]) -> str:
+        """The next items, each after a separator unless it is the list's first."""
+        out = []
+        for item in items:
+            text = json.dumps(item, ensure_ascii=False, indent=self.indent)
+            if self.indent is None:
+                out.append((", " if self.count else "") + text)
+            else:
+                pad = "\n" + " " * (self.pad + self.indent)
+                out.append(("," if self.count else "") + pad + text.replace("\n", pad))
+            self.count += 1
+        return "".join(out)
+
+    def end(self) -> str:
+        close = "\n" + " " * self.pad + "]" if self.count and self.indent else "]"
+        return close + self._split()[1] + "\n"
+
+
+def json_stream(summary: Summary, pretty: bool) -> JsonStream:
+    """The ``--format json`` document (``{"version", "findings", "summary"}``), streamed."""
+    return JsonStream(lambda items: {"version": 1, "findings": items,
+                                     "summary": summary.to_dict()}, pretty)
 
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

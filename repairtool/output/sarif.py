@@ -7,15 +7,15 @@ findings do.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 from repairtool import __version__
 from repairtool.engine import FileResult
 from repairtool.model import Finding, Fix, Severity
+from repairtool.output import JsonStream
 from repairtool.rules.base import Rule, registry
 
 SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -55,23 +55,25 @@ def results_of(result: FileResult, shown: Sequence[Finding]) -> list[dict[str, A
     return [_result(result, f, index) for f in shown]
 
 
-def render_sarif(results: Iterable[dict[str, Any]], pretty: bool = True) -> str:
-    """The whole SARIF log of a run as a string, from :func:`results_of` of each file;
-    ``pretty=False`` writes it compactly, with the C encoder (several times faster)."""
-    rules = list(registry().values())
-    log = {
+def _log(results: Any) -> dict[str, Any]:
+    return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {
                 "name": "repairtool", "version": __version__, "semanticVersion": __version__,
-                "rules": [rule_descriptor(r) for r in rules],
+                "rules": [rule_descriptor(r) for r in registry().values()],
             }},
             "columnKind": "unicodeCodePoints",
-            "results": list(results),
+            "results": results,
         }],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2 if pretty else None) + "\n"
+
+
+def sarif_stream(pretty: bool) -> JsonStream:
+    """The SARIF log of a run, written a file's :func:`results_of` at a time (see
+    :class:`JsonStream`); ``pretty``: indented, else compact (the C encoder, much faster)."""
+    return JsonStream(_log, pretty)
 
 
 def _uri(path: str) -> str:
