@@ -204,6 +204,8 @@ def adversarial(tmp: Path) -> None:
         "50 MB of '*'": "*" * 50 * MB,
         "50 MB of one word": "word " * 10 * MB,
         "10 MB of 'a**' (Markdown)": "a**" * 3_333_333,
+        "10 MB single line, 3 findings every 64 characters": (
+            "The ministry said prices in the 北京 area would rise , they said. " * 150_000),
     }
     for name, text in cases.items():
         path = tmp / ("adv.md" if "Markdown" in name else "adv.txt")

@@ -191,3 +191,27 @@ def test_fixes_on_random_text(text: str) -> None:
     left = [f for f in findings(result.text, codes)
             if any(fx.applicability is Applicability.SAFE for fx in f.fixes)]
     assert not left, [(f.code, result.text[f.start:f.end]) for f in left]
+
+
+@pytest.mark.parametrize(("unit", "copies"), [("the", 2), ("the", 3), ("the", 2000),
+                                              ("in the city", 2), ("in the city", 700)])
+def test_a_long_loop_is_one_finding_over_exactly_its_copies(unit: str, copies: int) -> None:
+    """Copies beyond the first 256 are matched a chunk at a time: the span must still end
+    at the last copy, and the same run earlier in the text must not be taken for it."""
+    loop = " ".join([unit] * copies)
+    text = f"Before {unit} it. Then {loop}, and after."
+    code = "RT401" if " " not in unit else "RT402"
+    found = scan_text(text, settings=Settings(select=(code,)))
+    assert [(f.rule.code, text[f.start:f.end]) for f in found] == [(code, loop)]
+
+
+@settings_h(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab é’'?. \n\t1_-", max_size=30))
+def test_long_loop_space_test_agrees_with_the_full_match(text: str) -> None:
+    """Long spans are tested by searching for what breaks the pattern (its stack stays
+    flat); it must say what the full match says."""
+    from repairtool.rules import repetition
+
+    full = repetition._SPACED_WORDS.fullmatch(text) is not None
+    quick = " " in text and repetition._NOT_SPACED_WORDS.search(text) is None
+    assert quick == full

@@ -329,6 +329,9 @@ MIN_LETTERS, MIN_WORDS = 40, 10
 ENGLISH_RATIO = 0.12
 #: Share of letters among the non-space characters below which a stretch is not prose.
 LETTER_SHARE = 0.75
+#: A longer paragraph is judged on its first this many code points (langdetect itself
+#: reads no more than 10,000).
+SAMPLE = 20_000
 #: langdetect must be at least this sure before a paragraph is reported.
 MIN_PROBABILITY = 0.95
 #: Counted case-sensitively with str.count (C speed); sentence-initial "The" is not needed.
@@ -370,7 +373,8 @@ class WrongLanguage(Rule):
     mostly CJK needs no language detector, a paragraph full of frequent English words is
     English, and `langdetect` (with a fixed seed, so results repeat) is asked only about
     what is left, and only when it has at least 40 letters in 10 lower-case words (names
-    and identifiers are left out: they make langdetect guess).
+    and identifiers are left out: they make langdetect guess). A paragraph longer than
+    20,000 characters is judged on its first 20,000.
     """
 
     code = "RT304"
@@ -394,7 +398,7 @@ class WrongLanguage(Rule):
                 # copying them; the rest are tokenised, and perhaps shown to langdetect.
                 if words >= MIN_WORDS and not (
                         target == "en" and _clearly_english(count, start, end, words)):
-                    found = self._slow_judge(view[start:end], target)
+                    found = self._slow_judge(view[start:min(end, start + SAMPLE)], target)
             if found:
                 yield self.finding(start, end,
                                    f"paragraph in {found}, not in the document's language")

@@ -6,6 +6,7 @@ import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
@@ -21,6 +22,13 @@ _FIRST = operator.itemgetter(0)
 _REPEAT = lazy_re(rb"(?=(.{2,6})\1)", re.DOTALL)
 _WORD = lazy_re(rb"[a-z\xdf-\xff]+(?:'[a-z\xdf-\xff]+)?")
 _SPACED_WORDS = lazy_re(r"[^\W\d_]+(?:['’?][^\W\d_]+)?(?: +[^\W\d_]+(?:['’?][^\W\d_]+)?)+")
+#: What no string of :data:`_SPACED_WORDS` holds: a character other than a letter, a space
+#: or an apostrophe; a space or apostrophe at either end; an apostrophe next to a space or
+#: another; two apostrophes in one word.
+_NOT_SPACED_WORDS = lazy_re(r"[^\w '’?]|[\d_]|\A[ '’?]|[ '’?]\Z|[ '’?]['’?]|['’?] "
+                            r"|['’?][^\W\d_]+['’?]")
+#: Longer spans are tested with :data:`_NOT_SPACED_WORDS`.
+_LONG = 4096
 
 
 @dataclass
@@ -29,6 +37,11 @@ class _Words:
 
     data: bytes
     words: list[bytes]
+
+    @cached_property
+    def same(self) -> bytes:
+        """1 where a word equals the next, else 0 (C speed, one byte per word)."""
+        return bytes(map(operator.eq, self.words, self.words[1:]))
 
 
 _CACHE: list[tuple[str, _Words]] = []
@@ -109,7 +122,7 @@ class DoubledWord(Rule):
         view = doc.view
         scan = words_of(view)
         words = scan.words
-        same = bytes(map(operator.eq, words, words[1:]))  # C speed, one byte per word
+        same = scan.same
         i = same.find(1)
         spans = _Locator(scan.data)
         while i >= 0:
@@ -152,27 +165,41 @@ class _Locator:
     def locate(self, run: list[bytes], period: int = 1) -> tuple[int, int, int]:
         """``(start, start of word number period, end)`` of the next occurrence of ``run``.
 
-        ``run`` is ``period`` words repeated; the pattern counts the repeats, so it stays
-        small however long the run is.
+        ``run`` is ``period`` words repeated. Up to :data:`_CHUNK` copies are found with one
+        pattern; further copies are matched on a chunk at a time, so neither the pattern nor
+        the matcher's stack grows with a long loop (a megabyte of one word).
         """
         unit = rb"\s+".join(re.escape(w) for w in run[:period])
-        body = unit + rb"(?:\s+" + unit + rb"){%d}" % (len(run) // period - 1)
+        reps = len(run) // period
+        first = min(reps, _CHUNK)
         # A literal first (no look-behind) lets `re` skip ahead fast; the word boundary
         # before it is checked by hand.
-        pattern = re.compile(body + rb"(?!\S)")
+        head = re.compile(rb"(" + unit + rb")\s+(" + unit + rb")(?:\s+" + unit +
+                          rb"){%d}(?!\S)" % (first - 2))
         pos = self.pos
         while True:
-            m = pattern.search(self.data, pos)
+            m = head.search(self.data, pos)
             if m is None:  # cannot happen: the words came from this data
                 raise LookupError(run[:period])
             if m.start() == 0 or self.data[m.start() - 1:m.start()].isspace():
                 break
             pos = m.start() + 1
-        self.pos = m.end()
-        words = re.compile(rb"\S+").finditer(self.data, m.start(), m.end())
-        second = next(w for k, w in enumerate(words) if k == period)
-        return m.start(), second.start(), m.end()
+        end = m.end()
+        left = reps - first
+        while left > 0:
+            chunk = min(left, _CHUNK)
+            end = re.compile(rb"(?:\s+" + unit + rb"){%d}(?!\S)" % chunk).match(
+                self.data, end).end()
+            left -= chunk
+        self.pos = end
+        return m.start(), m.start(2), end
 
+
+#: Copies of a loop matched per step beyond the first two.
+_CHUNK = 256
+#: Past a loop or run of one word longer than this many words, the search for loops starts
+#: again after it rather than stepping over every position inside it.
+_JUMP = 64
 
 
 class DoubledPhrase(Rule):
@@ -210,10 +237,17 @@ class DoubledPhrase(Rule):
         initials = bytes(map(_FIRST, words))
         spans = _Locator(scan.data)
         done = 0
-        for m in _REPEAT.finditer(initials):
+        matches = _REPEAT.finditer(initials)
+        while (m := next(matches, None)) is not None:
             i = m.start()
-            if i < done or words[i] == words[i + 1]:
-                continue  # inside the last loop, or a repeated word (RT401's)
+            if i < done:
+                continue  # inside the last loop, or in a run of one word
+            if words[i] == words[i + 1]:  # a repeated word (RT401's)
+                done = scan.same.find(0, i)
+                done = len(words) if done < 0 else done
+                if done - i > _JUMP:  # a long run of one word: search on after it
+                    matches = _REPEAT.finditer(initials, done)
+                continue
             k = _period(words, i)
             if k is None:
                 continue
@@ -225,6 +259,8 @@ class DoubledPhrase(Rule):
             found = self._judge(view, start, second, end, words[i:i + k])
             if found is not None:
                 yield found
+            if done - i > _JUMP:  # a long loop: search on after it
+                matches = _REPEAT.finditer(initials, done)
 
     def _judge(self, view: str, start: int, second: int, end: int, phrase: list[bytes]
                ) -> Finding | None:
@@ -271,7 +307,11 @@ def _end_of_first(view: str, start: int, second: int) -> int:
 
 def _only_spaces_between(found: str) -> bool:
     """Words separated by plain spaces only: no line break, no punctuation (`no, no`)."""
-    return _SPACED_WORDS.fullmatch(found) is not None
+    if len(found) <= _LONG:
+        return _SPACED_WORDS.fullmatch(found) is not None
+    # A long loop: the same test as a search for what breaks it, whose stack does not grow
+    # with the words (the full match's does, to gigabytes on a 50 MB loop).
+    return " " in found and _NOT_SPACED_WORDS.search(found) is None
 
 
 def _period(words: list[bytes], i: int) -> int | None:
