@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from regex import Match
+
 from repairtool import words
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
@@ -32,7 +34,14 @@ _CODEISH = frozenset("_/\\@#$%&=<>{}[]()|~^`+*0123456789\ue000")
 STARTERS = _set(
     "The This That These Those He She They We His Her Their Our But However Meanwhile "
     "According Why What How When Where Who Whom Whose Which There It Its If Although While "
-    "After Before Since Because Then Today Yesterday Now In On At")
+    "After Before Since Because Then Today Yesterday Now In On At You So Even Again "
+    "Everything Whether Yet Still Thus Therefore Instead Indeed Perhaps Moreover "
+    "Furthermore Nevertheless Otherwise Though Despite During Besides Sometimes Later "
+    "Recently Currently Overall Actually Eventually Fortunately Unfortunately Similarly Thank")
+#: Starters before an apostrophe (``cleverIt's``, ``orbitLet's``, ``timeDon't``): no
+#: identifier holds an apostrophe, so these count even where a particle would not.
+_CONTRACTED = STARTERS | _set("Let Don Doesn Didn Isn Wasn Aren Can Won Here")
+_CONTRACTION = lazy_re(r"['’](?:s|re|ve|ll|d|t|m)\b")
 #: Starters that also end brand names and identifiers (``LinkedIn``, ``AddOn``, ``DoIt``):
 #: only judged after a lower-case word or a name that is not a dictionary word.
 _PARTICLES = _set("In On At It Its If Then Now")
@@ -227,8 +236,9 @@ class CaseJoin(Rule):
     `MsMs`). Identifiers and brand names (`getElementById`, `HttpClient`, `KeyError`,
     `iPhone`, `eBay`, `McDonald`, `MacBook`, `JavaScript`, `YouTube`, `PowerPoint`,
     `LinkedIn`, `PyPy`, `toJson`) are left alone: the second part must be a word that opens
-    sentences or a name of five letters or more that is no dictionary word, and the whole
-    must not be a known token.
+    sentences (`It`, `You`, `Even`, `Whether`…; before an apostrophe, as in `cleverIt's` or
+    `orbitLet's`, also `It` and `Let`: no identifier holds an apostrophe) or a name of five
+    letters or more that is no dictionary word, and the whole must not be a known token.
 
     ## Why it matters
     A sentence boundary was lost (often a full stop and a space) when the text was
@@ -262,7 +272,7 @@ class CaseJoin(Rule):
             left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
             right = _CAMEL_RIGHT.match(view, split, min(len(view), split + 60))
             if (left and right and _before_ok(view, left.start())
-                    and _after_ok(view, right.end())):
+                    and (_after_ok(view, right.end()) or _contracted(view, right))):
                 finding = self._judge(view, left.start(), split, right.end())
                 if finding is not None:
                     yield finding
@@ -281,8 +291,9 @@ class CaseJoin(Rule):
             return None  # PyPy
         if len(left) < 3 or words.is_known(token):
             return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
-        if right in STARTERS:
-            if right in _PARTICLES and not _opens_phrase(view, end):
+        contracted = not _after_ok(view, end)  # else check() would not have asked
+        if right in STARTERS or contracted:
+            if right in _PARTICLES and not contracted and not _opens_phrase(view, end):
                 return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
             if left[0].islower() and (not words.is_word(left) or (
                     words.is_function_word(left) and left not in _JOINERS)):
@@ -385,6 +396,14 @@ def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
                         Applicability.UNSAFE),
             Fix.replace(f"Insert a space: {token[:half]} {token[half:]}", start + half,
                         start + half, " ", Applicability.SUGGESTION)]
+
+
+def _contracted(view: str, right: Match) -> bool:
+    """Whether the starter ``right`` ends in a contraction (``It's``, ``Let's``), not a
+    possessive (``AddOn's``)."""
+    word = right.group()
+    return word in _CONTRACTED and (word == "It" or word not in _PARTICLES) and \
+        _CONTRACTION.match(view, right.end()) is not None
 
 
 def _opens_phrase(view: str, pos: int) -> bool:
