@@ -13,33 +13,36 @@ import re
 from functools import cache
 from pathlib import Path
 
-#: Closed-class English words that MT and OCR often glue to a neighbour (``decidedto``).
-_FUNCTION_WORDS = """
-a an the to of in on at by for with from as into onto than
-is are was were be been has have had do does did will would can could should may might must
-and or but if so nor not no that this these those which who whom whose what when where while
-it its he she we they his her their our your my i me him them us you
-"""
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+@cache
+def _sections(name: str) -> dict[str, tuple[str, ...]]:
+    """The ``[section]`` word lists of ``data/NAME``, each in file order (``#`` comments)."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in (Path(__file__).parent / "data" / name).read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif line:
+            current.extend(line.split())
+    return {k: tuple(v) for k, v in sections.items()}
 
 
-#: Function words that end up glued to the END of the previous word (``decidedto``,
-#: ``troopshas``, ``marketsif``).
-TRAILING_GLUE = _set(
-    "to of in on at by for with from as is are was were has have had if and or but the that "
-    "will would can could should not than into")
-#: Function words that glue to the START of the next word, only judged when that next word
-#: is a determiner (``inthe``, ``ofthe``, ``forthis``): ``isvalid``, ``tolist``, ``onclick``
-#: are identifiers, not slips.
-LEADING_GLUE = _set(
-    "to of in on at by for with from as is are was were has have had and or but that into "
-    "than if")
-#: (``a``, ``an``, ``her``, ``his`` are left out: ``hasher``, ``ina``, ``ashis`` are names or
-#: words more often than slips.)
-DETERMINERS = _set("the this that these those their its our my your")
+def word_list(section: str) -> tuple[str, ...]:
+    """The words of ``[section]`` in ``data/en_rule_words.txt``, in file order."""
+    return _sections(RULE_WORDS)[section]
+
+
+def word_set(section: str) -> frozenset[str]:
+    """The words of ``[section]`` in ``data/en_rule_words.txt``, as a set."""
+    return frozenset(word_list(section))
+
+
+RULE_WORDS = "en_rule_words.txt"
+FUNCTION_WORDS = word_set("function-words")
+TRAILING_GLUE = word_set("trailing-glue")
+LEADING_GLUE = word_set("leading-glue")
+DETERMINERS = word_set("determiners")
 
 _DATA = "en_words.txt.gz"
 
@@ -124,16 +127,7 @@ def is_word(word: str) -> bool:
 @cache
 def _identifier_parts() -> dict[str, frozenset[str]]:
     """The sections of ``data/identifier_parts.txt``: ``heads``, ``tails`` and ``tokens``."""
-    sections: dict[str, set[str]] = {}
-    current: set[str] = set()
-    text = (Path(__file__).parent / "data" / "identifier_parts.txt").read_text("utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], set())
-        elif line:
-            current.update(line.split())
-    return {k: frozenset(v) for k, v in sections.items()}
+    return {k: frozenset(v) for k, v in _sections("identifier_parts.txt").items()}
 
 
 def is_identifier_head(word: str) -> bool:

@@ -10,6 +10,7 @@ from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy
 from repairtool.rules.base import Rule
+from repairtool.words import word_set
 
 #: The end of a finished sentence: terminal punctuation, closing quotes or brackets.
 _SENTENCE_END = lazy(r"[.!?][\"'”’)\]]*+$")
@@ -18,9 +19,7 @@ _TAIL = lazy(r"[.!?][\"'”’)\]]*+[ \t]++(?=\p{Lu})")
 _WORD = lazy(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*+")
 #: Lines that start a Markdown block other than a paragraph (headings, lists, quotes, tables).
 _BLOCK_MARK = lazy(r"[ \t]*+(?:#|[-*+>|]|\d+[.)]|=+\s*$|-+\s*$)")
-_MINOR = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but",
-                    "nor", "by", "with", "from", "as", "vs", "via", "into", "over", "after",
-                    "amid", "than", "its", "his", "her", "their", "new"})
+_MINOR = word_set("headline-minor")
 MIN_WORDS, MAX_WORDS = 4, 16
 MIN_PROSE = 60
 

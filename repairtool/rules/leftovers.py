@@ -12,6 +12,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import Rule
+from repairtool.words import word_list
 
 #: Full-width and CJK punctuation with the ASCII that English uses instead.
 _PUNCT = {
@@ -335,9 +336,7 @@ SAMPLE = 20_000
 #: langdetect must be at least this sure before a paragraph is reported.
 MIN_PROBABILITY = 0.95
 #: Counted case-sensitively with str.count (C speed); sentence-initial "The" is not needed.
-_FAST_WORDS = (" the ", " of ", " and ", " to ", " is ", " for ", " that ", " with ", " was ",
-               " are ", " has ", " have ", " said ", " from ", " by ", " will ", " been ",
-               " this ", " which ", " it ", " at ")
+_FAST_WORDS = tuple(f" {w} " for w in word_list("fast-english"))
 #: A word that is not part of an identifier, path, file name or call (`config.yaml`, `f(`).
 _WORD_ORIG = lazy(r"(?<![\p{L}\p{N}_./\\-])\p{L}+(?![\p{L}\p{N}_/\\(-]|\.\p{L})")
 _LETTER = lazy(r"\p{L}")

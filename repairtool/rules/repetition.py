@@ -12,6 +12,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
+from repairtool.words import word_list, word_set
 
 #: Punctuation that ends a word for the repetition scan (becomes a space; same length).
 _PUNCT_TO_SPACE = bytes.maketrans(
@@ -58,24 +59,13 @@ def words_of(view: str) -> _Words:
     return result
 
 
-#: Words whose doubling is grammatical or idiomatic English ("had had", "that that",
-#: "her her", "very very", "bye bye", "ha ha").
-_LEGIT_WORDS = """
-had that is her do did was very so really far many much more bye ha haha he hee ho hey no
-yes well oh now knock tut go chop cha boo dum la na yeah wow yum ta pom tom bang blah yada
-never again round what who ylang mahi beri bora pago walla sing baden tsetse dik aye
-chin hush pee pooh choo chug ding dong tick tock murmur cous tartar
-"""
-#: Particles that double legitimately after a phrasal verb: `was taken in in the church`.
-PARTICLES = frozenset({"in", "on", "up", "out", "off", "over", "down", "by", "around", "back",
-                       "through", "about", "along"})
+#: Doubles that are good English or names, and particles that double after a phrasal verb
+#: (`was taken in in the church`): lists in ``repairtool/data/en_rule_words.txt``.
+LEGIT_DOUBLES = word_set("legit-doubles")
+PARTICLES = word_set("phrasal-particles")
 _VERB_BEFORE = lazy_re(
-    r"\b(?:come|came|get|got|gotten|go|goes|went|gone|put|set|let|sit|sat|stand|stood|keep|kept|"
-    r"run|ran|take|taken|took|bring|brought|break|broke|broken|send|sent|write|wrote|written|"
-    r"give|gave|given|hang|hung|cut|shut|fit|(?:check|log|sign|turn|hand|fill|drop|move|pass|"
-    r"lock|pull|push|plug|jump|tune|zoom|opt|chip|cave|phase|factor|rope|pencil|fold|"
-    r"weigh|butt|cash|clock|punch|tuck|wall|box|hem|rein)(?:s|ed|ing)?)\s+$")
-LEGIT_DOUBLES = frozenset(_LEGIT_WORDS.split())
+    r"\b(?:" + "|".join(word_list("phrasal-verbs")) + "|(?:"
+    + "|".join(word_list("phrasal-verbs-regular")) + r")(?:s|ed|ing)?)\s+$")
 
 
 def _proper_name(text: str) -> bool:

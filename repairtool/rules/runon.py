@@ -22,34 +22,16 @@ from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
 
-
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 #: Characters that make a token code, a path, an address or a number rather than prose.
 _CODEISH = frozenset("_/\\@#$%&=<>{}[]()|~^`+*0123456789\ue000")
 
-#: Words that open a sentence and rarely end a compound (``saidThe``, ``askedWhy``).
-STARTERS = _set(
-    "The This That These Those He She They We His Her Their Our But However Meanwhile "
-    "According Why What How When Where Who Whom Whose Which There It Its If Although While "
-    "After Before Since Because Then Today Yesterday Now In On At You So Even Again "
-    "Everything Whether Yet Still Thus Therefore Instead Indeed Perhaps Moreover "
-    "Furthermore Nevertheless Otherwise Though Despite During Besides Sometimes Later "
-    "Recently Currently Overall Actually Eventually Fortunately Unfortunately Similarly Thank")
-#: Starters before an apostrophe (``cleverIt's``, ``orbitLet's``, ``timeDon't``): no
-#: identifier holds an apostrophe, so these count even where a particle would not.
-_CONTRACTED = STARTERS | _set("Let Don Doesn Didn Isn Wasn Aren Can Won Here")
+#: The lists (with why each word is there) are in ``repairtool/data/en_rule_words.txt``.
+STARTERS = words.word_set("sentence-starters")
+_CONTRACTED = STARTERS | words.word_set("contracted-starters")
 _CONTRACTION = lazy_re(r"['’](?:s|re|ve|ll|d|t|m)\b")
-#: Starters that also end brand names and identifiers (``LinkedIn``, ``AddOn``, ``DoIt``):
-#: only judged after a lower-case word or a name that is not a dictionary word.
-_PARTICLES = _set("In On At It Its If Then Now")
-#: Function words that glue to a following capitalised word in MT but seldom start an
-#: identifier (``andThe``, ``andHong Kong``); ``orElse``/``andThen`` are still skipped.
-_JOINERS = _set("and but the")
-#: Abbreviations written before a name (``St.Peter`` lost its space).
-_TITLES = _set("St Mr Mrs Ms Dr Prof Gen Gov Sen Rep Lt Col Capt Sgt Jr Sr Mt Ft")
+_PARTICLES = words.word_set("particle-starters")
+_JOINERS = words.word_set("joiners")
+_TITLES = words.word_set("titles")
 
 #: The content half of a glue split must be among the most frequent words: "holmon" (a
 #: misspelt "hormone") is not "holm on".
@@ -366,10 +348,7 @@ class CaseJoin(Rule):
 _REPEAT_WINDOW = 20_000
 
 
-#: Glued words whose split is safe: long enough (or `to`, the commonest glue) that a
-#: token ending in them is seldom a foreign or misspelt word.
-_SAFE_GLUE = frozenset({"the", "to", "of", "that", "this", "these", "those", "their", "with",
-                        "from", "which"})
+_SAFE_GLUE = words.word_set("safe-glue")
 
 
 def _repeated(view: str, token: str, start: int) -> bool:

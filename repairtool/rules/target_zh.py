@@ -14,14 +14,13 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy
 from repairtool.rules.base import Rule
+from repairtool.words import word_set
 
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _HALF_BETWEEN_HAN = lazy(r"(?<=\p{Han})([,;:!?]) ?(?=\p{Han})")
 _ENGLISH_RUN = lazy(
     r"(?<![\p{Latin}\d_.@/\\-])[A-Za-z][A-Za-z'’-]*(?:[ ,;]+[A-Za-z][A-Za-z'’-]*){5,}[.!?]?")
-_FUNCTION = frozenset({"the", "of", "and", "to", "is", "a", "in", "for", "with", "on", "that",
-                       "this", "are", "be", "was", "it", "by", "as", "an", "or", "from", "at",
-                       "we", "you", "not", "have", "has", "will", "can"})
+_FUNCTION = word_set("english-function-words")
 
 
 class HalfWidthPunctuation(Rule):
