@@ -20,6 +20,7 @@ _WORD = lazy(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*+")
 #: Lines that start a Markdown block other than a paragraph (headings, lists, quotes, tables).
 _BLOCK_MARK = lazy(r"[ \t]*+(?:#|[-*+>|]|\d+[.)]|=+\s*$|-+\s*$)")
 _MINOR = word_set("headline-minor")
+_TITLES = word_set("titles")
 MIN_WORDS, MAX_WORDS = 4, 16
 MIN_PROSE = 60
 
@@ -79,7 +80,8 @@ class GluedHeadline(Rule):
             return None
         last = None
         for m in _TAIL.finditer(view, line_start, end):
-            last = m
+            if not _abbreviation(view, m.start()):  # `St. Isaac's` goes on, `said. The` ends
+                last = m
         if last is not None:  # on the same line as the sentence before it
             frag = last.end()
             if frag - line_start < MIN_PROSE // 2 or not _headline(view[frag:end], True):
@@ -101,6 +103,18 @@ class GluedHeadline(Rule):
                           Applicability.SUGGESTION)
         return self.finding(frag, end, f"headline-like fragment glued to the paragraph: "
                             f"{text!r}", [fix])
+
+
+def _abbreviation(view: str, dot: int) -> bool:
+    """Whether the ``.`` at ``dot`` ends a title or an initial (`St.`, `Dr.`, `J.`, `U.S.`)
+    rather than a sentence."""
+    if view[dot] != ".":
+        return False
+    i = dot
+    while i > 0 and view[i - 1].isalpha():
+        i -= 1
+    word = view[i:dot]
+    return len(word) == 1 or word in _TITLES or (i > 0 and view[i - 1] == ".")
 
 
 def _introduces_code(view: str, end: int) -> bool:
