@@ -33,6 +33,8 @@ _BREAK_LINE = lazy(r"(?m)[ \t]*(?:\*[ \t]*){3,}$")
 #: quote marks and a list marker.
 _LINE_PREFIX = lazy(r"[ \t>]*+(?:[-*+•]|\d{1,3}[.)])?[ \t]*+")
 _SENTENCE_END = frozenset(".!?:;\n\"“”")
+#: Punctuation that a mask before it shows the hole of a word (``the federal **,``).
+_CLAUSE_END = frozenset(",.;:!?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +53,12 @@ class _Fills:
     titles: tuple[str, ...]
     title_before: tuple[str, ...]
     government: tuple[str, ...]
+    government_before: frozenset[str]
     plural_verbs: dict[str, str]
     article_after: frozenset[str]
     organisations: frozenset[str]
     places: frozenset[str]
+    names_symbol: frozenset[str]
 
 
 @cache
@@ -72,10 +76,12 @@ def fills() -> _Fills:
         titles=tuple(data["title"]["fills"]),
         title_before=tuple(x.lower() for x in data["title"]["before"]),
         government=tuple(data["government"]["fills"]),
+        government_before=low(data["government"]["before"]),
         plural_verbs=dict(data["government"]["plural_verbs"]),
         article_after=low(data["government"]["article_after"]),
         organisations=low(data["organisation"]["after"]),
         places=frozenset(data["places"]["names"]),
+        names_symbol=low(data["hole"]["names_symbol"]),
     )
 
 
@@ -92,6 +98,21 @@ def _next_word(view: str, pos: int) -> _Word | None:
     if not m:
         return None
     return _Word(m.start("w"), m.end("w"), m.group("w"), not m.group("sp"))
+
+
+def _hole_before_punctuation(view: str, end: int, left: _Word | None) -> bool:
+    """``the federal **, claiming``, ``the central **)``: a spaced mask after a word and right
+    before the punctuation that ends a clause (a Markdown delimiter there could not close)."""
+    from repairtool import words
+
+    after = view[end + 1:end + 2]
+    if left is None or not left.text[0].isalpha() or view[end:end + 1] not in _CLAUSE_END \
+            or (after and not after.isspace()):
+        return False
+    word = left.text.lower()
+    if word in fills().names_symbol:
+        return False  # "the power operator **."
+    return word in words.DETERMINERS or word in ("his", "her") or not words.is_function_word(word)
 
 
 def _line_start(view: str, pos: int) -> bool:
@@ -158,6 +179,11 @@ class _MaskRule(Rule):
               and _phrase_before(view, start, f.title_before)):
             out.extend(in_place(t) for t in f.titles)
             out.extend(in_place(g) for g in f.government)
+        elif right is None and left and not glued_left:  # "the federal **, claiming"
+            if left.text.lower() in f.government_before:
+                out.extend(in_place(g) for g in f.government)
+            elif any(p in view[max(0, start - 40):start].lower() for p in f.media_before):
+                out.extend(in_place(w) for w in f.media)  # "according to the **,"
         out.append(self._removal(view, start, end, left, right))
         return out
 
@@ -228,8 +254,10 @@ class MaskedToken(_MaskRule):
     """
     ## What it does
     Finds `**` (or `＊＊`, `***`) standing for a word that was censored before translation:
-    glued to a word (`Tokyo** has`, `**Macron said`, `US** Biden`) or standing alone between
-    words (`according to ** reports`). Markdown emphasis pairs (`**bold**`), code
+    glued to a word (`Tokyo** has`, `**Macron said`, `US** Biden`), standing alone between
+    words (`according to ** reports`) or before the punctuation that ends a clause, after a
+    determiner or content word (`sued the US federal **, claiming`; not `wrap it in **.` nor
+    `the power operator **.`). Markdown emphasis pairs (`**bold**`), code
     (`**kwargs`, `2**10`), thematic breaks (`***`), footnote marks after numbers (`0.35**`)
     and glob patterns (`src/**/*.py`) are left alone.
 
@@ -277,8 +305,10 @@ class MaskedToken(_MaskRule):
         if right and right.text[0].isdigit():
             return None  # x ** 2
         if not (left and left.glued) and not (right and right.glued):
-            if not right or not right.text[0].isalpha() or _line_start(view, start):
-                return None  # spaced: must stand before a word, not open a line
+            before_word = right is not None and right.text[0].isalpha()
+            if _line_start(view, start) or not (
+                    before_word or _hole_before_punctuation(view, end, left)):
+                return None  # spaced: before a word or a clause's end, not opening a line
             if left is None and view[max(0, start - 20):start].rstrip(" \t")[-1:] not in ",;:(\"“":
                 return None
             if left is not None and not left.text[0].isalpha():
