@@ -23,6 +23,8 @@ _MOJIBAKE_HINT = lazy_re(
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _TOKEN_AROUND = lazy_re(r"[^\s\ue000]+")
 _LATIN = lazy(r"\p{Latin}")
+#: `”` decoded as cp1252, its last byte lost (cp1252 has no 0x9D).
+_LOSSY_QUOTE = "â€\ufffd"
 
 
 class Mojibake(Rule):
@@ -77,9 +79,12 @@ class Mojibake(Rule):
             hint = next(hints, None)
 
     def _check_token(self, ftfy: object, token: str, start: int) -> Finding | None:
-        fixed = ftfy.fix_encoding(token).replace("\ufeff", "")  # type: ignore[attr-defined]
-        if fixed == token:
-            return None
+        # `â€�` is `”` (UTF-8 E2 80 9D) read as cp1252, which has no 0x9D: the byte was lost,
+        # so ftfy can only make it `�`. `”` is by far the likeliest original.
+        restored = token.replace(_LOSSY_QUOTE, "”")
+        fixed = ftfy.fix_encoding(restored).replace("\ufeff", "")  # type: ignore[attr-defined]
+        if fixed == token or fixed.count("\ufffd") > restored.count("\ufffd"):
+            return None  # unchanged, or only lossily decodable
         # Report only the part that changed.
         head = 0
         while head < min(len(token), len(fixed)) and token[head] == fixed[head]:
@@ -94,7 +99,11 @@ class Mojibake(Rule):
         bad = token[head:len(token) - tail]
         good = fixed[head:len(fixed) - tail]
         s, e = start + head, start + len(token) - tail
-        fix = Fix.replace(f"Replace {bad!r} with {good!r}", s, e, good, Applicability.SAFE)
+        if _LOSSY_QUOTE in bad:  # a guess, however likely: a person confirms
+            fix = Fix.replace(f"Replace {bad!r} with {good!r} (a lost byte: most likely)", s, e,
+                              good, Applicability.UNSAFE)
+        else:
+            fix = Fix.replace(f"Replace {bad!r} with {good!r}", s, e, good, Applicability.SAFE)
         return self.finding(s, e, f"mojibake {bad!r} (should be {good!r})", [fix])
 
 
