@@ -12,7 +12,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import Rule
-from repairtool.words import word_list
+from repairtool.words import is_function_word, word_list
 
 #: Full-width and CJK punctuation with the ASCII that English uses instead.
 _PUNCT = {
@@ -304,8 +304,9 @@ def _deliberate(view: str, start: int, end: int, para: tuple[int, int]) -> bool:
     if _inside_brackets(view, para[0], start):
         return True
     # A name followed by how it is written: `Xi Jinping 习近平 said`, `in Tokyo 東京.`
-    if _TWO_NAMES_BEFORE.search(before):
-        return True
+    names = _TWO_NAMES_BEFORE.search(before)
+    if names and not is_function_word(names.group().split(" ", 1)[0]):
+        return True  # not `The Tibetan 合作 is`: a sentence's first word is no name
     return bool(_NAME_BEFORE.search(before) and (not a or a[0] in ",;.:)"))
 
 
