@@ -230,7 +230,8 @@ _XML_TOKEN = re.compile(
     r"|&(?P<ent>#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);|(?P<text>[^<&]+)",
     re.DOTALL)
 _XML_ENT = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_ANDROID_ESC = re.compile(r"\\u[0-9a-fA-F]{4}|\\.|[^\\]", re.DOTALL)
+#: One character or backslash escape (``\n``, ``\u00e9``) of an Android or JSON string.
+_BACKSLASH_ESC = re.compile(r"\\u[0-9a-fA-F]{4}|\\.|[^\\]", re.DOTALL)
 _ANDROID_MAP = {"n": "\n", "t": "\t", "'": "'", '"': '"', "\\": "\\", "@": "@", "?": "?"}
 
 
@@ -244,17 +245,10 @@ def xml_content(text: str, start: int, end: int, android: bool = False
     for m in _XML_TOKEN.finditer(text, start, end):
         if m.group("text") is not None:
             if android:
-                for t in _ANDROID_ESC.finditer(text, m.start(), m.end()):
-                    tok = t.group()
-                    if tok.startswith("\\u"):
-                        ch = chr(int(tok[2:], 16))
-                    elif tok.startswith("\\"):
-                        ch = _ANDROID_MAP.get(tok[1], tok[1])
-                    else:
-                        ch = tok
-                    out.append(ch)
-                    fs.append(t.start())
-                    fe.append(t.end())
+                decoded, starts, ends = _unescape(text, m.start(), m.end(), _ANDROID_MAP)
+                out.append(decoded)
+                fs.extend(starts)
+                fe.extend(ends)
             else:
                 out.append(m.group("text"))
                 fs.extend(range(m.start(), m.end()))
@@ -556,20 +550,26 @@ def read_tsv(path: str, text: str) -> BilingualFile:
 
 
 _JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-_JSON_ESC = re.compile(r"\\u[0-9a-fA-F]{4}|\\.|[^\\]", re.DOTALL)
 _JSON_MAP = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\",
              '"': '"', "'": "'"}
 
 
 def _string_token(text: str, start: int, end: int) -> tuple[str, list[int], list[int]]:
     """Decode a JSON/.strings string body ``text[start:end]`` with positions."""
+    return _unescape(text, start, end, _JSON_MAP)
+
+
+def _unescape(text: str, start: int, end: int, table: dict[str, str]
+              ) -> tuple[str, list[int], list[int]]:
+    """Decode the backslash escapes of ``text[start:end]`` (``\\X`` through ``table``,
+    else ``X``; ``\\uXXXX``), with where each decoded character starts and ends."""
     out, fs, fe = [], [], []
-    for m in _JSON_ESC.finditer(text, start, end):
+    for m in _BACKSLASH_ESC.finditer(text, start, end):
         tok = m.group()
         if tok.startswith("\\u"):
             ch = chr(int(tok[2:], 16))
         elif tok.startswith("\\"):
-            ch = _JSON_MAP.get(tok[1], tok[1])
+            ch = table.get(tok[1], tok[1])
         else:
             ch = tok
         out.append(ch)
