@@ -32,6 +32,18 @@ _EMAIL = regex.compile(r"[\w+-][\w.+-]*+@[\w-]++(?:\.[\w-]++)+")
 _EMAIL_START = re.compile(r"[\w.+-]{1,64}\Z")
 #: Runs of non-ASCII code points other than the mask (``regex``: 5x faster than ``re`` here).
 _NON_ASCII = regex.compile(r"[^\x00-\x7f\ue000]+")
+#: For :func:`fold`: line breaks, tabs and the punctuation that ends a word to spaces,
+#: Latin-1 capitals to small letters (``bytes.lower`` does ASCII only).
+_FOLD = bytes.maketrans(
+    b'\n\r\t.,;:!?"()[]{}<>|*_`' + bytes(c for c in range(0xC0, 0xDF) if c != 0xD7),
+    b" " * 22 + bytes(c + 0x20 for c in range(0xC0, 0xDF) if c != 0xD7))
+
+
+def fold(text: str) -> bytes:
+    """``text`` as one byte a code point (Latin-1, anything else ``?``), in lower case, with
+    line breaks, tabs and word-ending punctuation as spaces. Offsets carry over; made in C
+    (three times faster than ``str.lower()``) and searched as bytes (four times faster)."""
+    return text.encode("latin-1", "replace").lower().translate(_FOLD)
 
 
 def _hints(text: str) -> list[tuple[int, str]]:
@@ -118,6 +130,12 @@ class Document:
         if end > start and self.text[end - 1] == "\r":
             end -= 1
         return start, end
+
+    @cached_property
+    def folded(self) -> bytes:
+        """:func:`fold` of the view, made once: the word rules (RT203, RT4) split it and the
+        lexicon pre-filter (RT6) searches it."""
+        return fold(self.view)
 
     @cached_property
     def non_ascii(self) -> tuple[tuple[int, int], ...]:

@@ -44,6 +44,7 @@ from typing import Any
 import regex
 
 from repairtool.config import ConfigError
+from repairtool.document import fold
 
 #: The domains an entry may belong to.
 DOMAINS = frozenset({"politics", "diplomacy", "economy", "society", "technology", "idiom"})
@@ -393,11 +394,12 @@ class Entry:
 
     @cached_property
     def required(self) -> tuple[tuple[bytes, ...], ...]:
-        """For each word the pattern cannot do without, the pieces (lower-case, between
-        hyphens and apostrophes) one of which a match must contain. The entry's regex is
-        compiled and run only where each of them has one: most anchor hits go no further."""
+        """For each word the pattern cannot do without, the pieces (the longest run of
+        lower-case letters and digits of each form) one of which a match must contain. The
+        entry's regex is compiled and run only where each of them has one: most anchor hits
+        go no further."""
         return tuple(
-            tuple({max(re.split(r"['\u2019\-]", f.lower()), key=len).encode("ascii")
+            tuple({max(re.split(r"[^0-9a-z]+", f.lower()), key=len).encode("ascii")
                    for f in tok.forms()})
             for tok in self.tokens if tok.kind == "word" and not tok.optional)
 
@@ -778,10 +780,14 @@ def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
 # --- matching -------------------------------------------------------------------------------
 
 
-def find_matches(text: str, lexicons: Sequence[Lexicon]) -> list[Match]:
-    """Every entry match in ``text``; where matches overlap the longest (then first) wins."""
+def find_matches(text: str, lexicons: Sequence[Lexicon], folded_text: bytes | None = None
+                 ) -> list[Match]:
+    """Every entry match in ``text``; where matches overlap the longest (then first) wins.
+
+    ``folded_text``: :func:`repairtool.document.fold` of ``text``, if the caller has it.
+    """
     found: list[Match] = []
-    folded = cache(lambda: fold(text))  # made once, if at all, for all the lexicons
+    folded = cache(lambda: fold(text) if folded_text is None else folded_text)
     for lex in lexicons:
         found.extend(_matches_in(text, lex, folded))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -861,15 +867,6 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
 
 
 _GAP = re.compile(r"[\s\-]+")
-#: Line breaks and tabs to spaces: a two-word anchor may span a line break.
-_FOLD = bytes.maketrans(b"\n\r\t", b"   ")
-
-
-def fold(text: str) -> bytes:
-    """``text`` lower-cased as one byte a code point (Latin-1, anything else ``?``), line
-    breaks and tabs as spaces. Offsets carry over, and the lexicon's words are ASCII: three
-    times faster to make than ``str.lower()``, four times faster to search than a ``str``."""
-    return text.encode("latin-1", "replace").lower().translate(_FOLD)
 
 
 def _is_word(ch: str) -> bool:

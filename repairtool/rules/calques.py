@@ -29,7 +29,7 @@ def matches_for(doc: Document) -> list[Match]:
     extra = tuple(Path(p) for p in doc.options.get("lexicons", ()) or ())
     if _LAST[0] is doc and _LAST[1] == extra:
         return _LAST[2]
-    found = lexicon.find_matches(doc.view, lexicon.lexicons_for(extra))
+    found = lexicon.find_matches(doc.view, lexicon.lexicons_for(extra), doc.folded)
     _LAST[:] = [doc, extra, found]
     return found
 

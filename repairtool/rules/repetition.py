@@ -14,10 +14,6 @@ from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
 from repairtool.words import word_list, word_set
 
-#: Punctuation that ends a word for the repetition scan (becomes a space; same length).
-_PUNCT_TO_SPACE = bytes.maketrans(
-    b'.,;:!?"()[]{}<>|*_`' + bytes(c for c in range(0xC0, 0xDF) if c != 0xD7),
-    b" " * 19 + bytes(c + 0x20 for c in range(0xC0, 0xDF) if c != 0xD7))  # + Latin-1 lower
 _FIRST = operator.itemgetter(0)
 #: Candidate doubled phrases in the string of first letters (one byte per word).
 _REPEAT = lazy_re(rb"(?=(.{2,6})\1)", re.DOTALL)
@@ -34,7 +30,8 @@ _LONG = 4096
 
 @dataclass
 class _Words:
-    """The view as lower-case ASCII bytes (one byte per code point) and its words."""
+    """The document's folded view (one byte a code point, see ``Document.folded``) and its
+    words."""
 
     data: bytes
     words: list[bytes]
@@ -45,17 +42,16 @@ class _Words:
         return bytes(map(operator.eq, self.words, self.words[1:]))
 
 
-_CACHE: list[tuple[str, _Words]] = []
+_CACHE: list[tuple[bytes, _Words]] = []
 
 
-def words_of(view: str) -> _Words:
-    """Split ``view`` into words once for both rules (a one-entry cache)."""
-    if _CACHE and _CACHE[0][0] is view:
+def words_of(doc: Document) -> _Words:
+    """The words of ``doc``, split once for RT203, RT401 and RT402 (a one-entry cache)."""
+    data = doc.folded
+    if _CACHE and _CACHE[0][0] is data:
         return _CACHE[0][1]
-    # Latin-1 keeps `café` one word; other characters become b"?" (a word break).
-    data = view.encode("latin-1", "replace").lower().translate(_PUNCT_TO_SPACE)
     result = _Words(data, data.split())
-    _CACHE[:] = [(view, result)]
+    _CACHE[:] = [(data, result)]
     return result
 
 
@@ -109,8 +105,7 @@ class DoubledWord(Rule):
     fixable = True
 
     def check(self, doc: Document) -> Iterable[Finding]:
-        view = doc.view
-        scan = words_of(view)
+        scan = words_of(doc)
         words = scan.words
         same = scan.same
         i = same.find(1)
@@ -222,7 +217,7 @@ class DoubledPhrase(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        scan = words_of(view)
+        scan = words_of(doc)
         words = scan.words
         initials = bytes(map(_FIRST, words))
         spans = _Locator(scan.data)
