@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from repairtool import words
 from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy
@@ -103,8 +104,6 @@ def _next_word(view: str, pos: int) -> _Word | None:
 def _hole_before_punctuation(view: str, end: int, left: _Word | None) -> bool:
     """``the federal **, claiming``, ``the central **)``: a spaced mask after a word and right
     before the punctuation that ends a clause (a Markdown delimiter there could not close)."""
-    from repairtool import words
-
     after = view[end + 1:end + 2]
     if left is None or not left.text[0].isalpha() or view[end:end + 1] not in _CLAUSE_END \
             or (after and not after.isspace()):
@@ -328,8 +327,6 @@ class MaskedToken(_MaskRule):
     @staticmethod
     def _prose_word(view: str, start: int, right: _Word) -> bool:
         """Whether ``**word`` (lower case) sits in prose rather than in code (``**kwargs``)."""
-        from repairtool import words
-
         i = start
         while i > 0 and view[i - 1] in " \t":
             i -= 1

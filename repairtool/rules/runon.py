@@ -253,13 +253,16 @@ class CaseJoin(Rule):
             split = m.start()
             left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
             right = _CAMEL_RIGHT.match(view, split, min(len(view), split + 60))
-            if (left and right and _before_ok(view, left.start())
-                    and (_after_ok(view, right.end()) or _contracted(view, right))):
-                finding = self._judge(view, left.start(), split, right.end())
+            if not (left and right and _before_ok(view, left.start())):
+                continue
+            contracted = not _after_ok(view, right.end())
+            if not contracted or _contracted(view, right):  # cleverIt's: a starter after all
+                finding = self._judge(view, left.start(), split, right.end(), contracted)
                 if finding is not None:
                     yield finding
 
-    def _judge(self, view: str, start: int, split: int, end: int) -> Finding | None:
+    def _judge(self, view: str, start: int, split: int, end: int, contracted: bool
+               ) -> Finding | None:
         left, right = view[start:split], view[split:end]
         token = left + right
         if _codeish(_token_around(view, start, end), view, start):
@@ -273,7 +276,6 @@ class CaseJoin(Rule):
             return None  # PyPy
         if len(left) < 3 or words.is_known(token):
             return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
-        contracted = not _after_ok(view, end)  # else check() would not have asked
         if right in STARTERS or contracted:
             if right in _PARTICLES and not contracted and not _opens_phrase(view, end):
                 return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
