@@ -63,6 +63,7 @@ class Passage:
     sha256: str
     chars: int
     labels: tuple[Label, ...] = ()
+    sha256_loose: str = ""  # of loose(text): a rebuilt text may differ in the kind of space
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,22 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
+
+
+def loose(text: str) -> str:
+    """The text with no-break and narrow spaces read as plain ones (same length)."""
+    return text.translate(_SPACES)
+
+
+def matches(passage: Passage, text: str) -> bool:
+    """Whether a text is the passage's, exactly or but for the kind of its spaces."""
+    if sha256_text(text) == passage.sha256:
+        return True
+    return bool(passage.sha256_loose) and len(text) == passage.chars and \
+        sha256_text(loose(text)) == passage.sha256_loose
+
+
 def load_manifest(path: Path) -> list[Passage]:
     """The passages of a manifest file (one JSON object a line)."""
     passages = []
@@ -113,7 +130,8 @@ def load_manifest(path: Path) -> list[Passage]:
                            for lab in obj["labels"])
             passages.append(Passage(id=obj["id"], url=obj["url"], site=obj["site"],
                                     query=obj["query"], split=obj["split"], topic=obj["topic"],
-                                    sha256=obj["sha256"], chars=obj["chars"], labels=labels))
+                                    sha256=obj["sha256"], chars=obj["chars"], labels=labels,
+                                    sha256_loose=obj.get("sha256_loose", "")))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a manifest entry ({exc})") from exc
     return passages
@@ -133,7 +151,7 @@ def read_texts(passages: Iterable[Passage], texts_dir: Path) -> tuple[dict[str, 
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: unreadable ({exc})")
             continue
-        if sha256_text(text) != p.sha256:
+        if not matches(p, text):
             problems.append(f"{path}: changed (sha256 differs from the manifest)")
             continue
         texts[p.id] = text
@@ -251,12 +269,12 @@ def main(argv: Sequence[str] | None = None, wild_dir: Path = WILD_DIR) -> int:
         return 2
     chosen = [p for p in passages if args.split == "all" or p.split == args.split]
     texts, problems = read_texts(chosen, wild_dir / "texts")
+    if not texts:
+        print(f"wild.py: none of the {len(chosen)} passage texts of the {args.split} split is "
+              f"in {wild_dir / 'texts'}; {REBUILD_HINT}", file=sys.stderr)
+        return 2
     for line in problems:
         print(f"wild.py: {line}", file=sys.stderr)
-    if not texts:
-        print(f"wild.py: no passage text of the {args.split} split is present; {REBUILD_HINT}",
-              file=sys.stderr)
-        return 2
     if problems:
         print(f"wild.py: scoring {len(texts)} of {len(chosen)} passages; {REBUILD_HINT}",
               file=sys.stderr)

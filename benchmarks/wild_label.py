@@ -2,6 +2,7 @@
 
     python benchmarks/wild_label.py          # write the manifest, checking every label
     python benchmarks/wild_label.py --check  # only check (exit 1 on any problem)
+    python benchmarks/wild_label.py --stats  # and print the set's size and labels per split
 
 Labels are written by reading a passage, as its text with the span in double brackets and
 enough context around it to be unique, so no offset is ever counted by hand:
@@ -28,11 +29,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from wild import KINDS, WILD_DIR, sha256_text
+from wild import KINDS, WILD_DIR, loose, sha256_text
 
 
 @dataclass
@@ -77,7 +80,7 @@ def passage_text(wild_dir: Path, pid: str) -> str:
     return txt.read_text(encoding="utf-8")
 
 
-def labels_of(line: str, text: str) -> list[dict[str, object]]:
+def labels_of(line: str, text: str) -> list[dict[str, Any]]:
     """The labels one label line stands for; ValueError says what is wrong with it."""
     head, _, rest = line.partition(":")
     every = head.startswith("*")
@@ -115,10 +118,10 @@ def labels_of(line: str, text: str) -> list[dict[str, object]]:
     return out
 
 
-def build(wild_dir: Path) -> tuple[list[dict[str, object]], list[str]]:
+def build(wild_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """The manifest entries and one line per problem found."""
     problems: list[str] = []
-    entries: list[dict[str, object]] = []
+    entries: list[dict[str, Any]] = []
     test_sites = heldout(wild_dir)
     labels_path = wild_dir / "labels.txt"
     for d in parse(labels_path):
@@ -131,7 +134,7 @@ def build(wild_dir: Path) -> tuple[list[dict[str, object]], list[str]]:
         if missing:
             problems.append(f"{d.id}: missing {', '.join(missing)}")
             continue
-        labels: list[dict[str, object]] = []
+        labels: list[dict[str, Any]] = []
         for n, line in d.lines:
             try:
                 labels.extend(labels_of(line, text))
@@ -142,20 +145,39 @@ def build(wild_dir: Path) -> tuple[list[dict[str, object]], list[str]]:
             assert isinstance(start, int) and isinstance(end, int)
             if text[start:end] != lab["text"]:
                 problems.append(f"{d.id}: label {lab} does not match its text")
-        labels.sort(key=lambda lab: (lab["start"], lab["end"]))  # type: ignore[arg-type,return-value]
+        labels.sort(key=lambda lab: (lab["start"], lab["end"]))
         site = site_of(d.meta["url"])
         entries.append({"id": d.id, "url": d.meta["url"], "site": site, "query": d.meta["query"],
                         "split": "test" if site in test_sites else "dev",
                         "topic": d.meta["topic"], "sha256": sha256_text(text),
-                        "chars": len(text), "labels": labels})
+                        "chars": len(text), "labels": labels,
+                        "sha256_loose": sha256_text(loose(text))})
     ids = [e["id"] for e in entries]
     problems.extend(f"{i}: id used twice" for i in sorted({i for i in ids if ids.count(i) > 1}))
     return entries, problems
 
 
+def stats(entries: list[dict[str, Any]], wild_dir: Path) -> list[str]:
+    """Passages, sites, KB and label counts per kind, per split and in all."""
+    lines = []
+    for split in ("dev", "test", "all"):
+        group = [e for e in entries if split == "all" or e["split"] == split]
+        size = sum(len(passage_text(wild_dir, e["id"]).encode("utf-8")) for e in group)
+        kinds = Counter(lab["kind"] for e in group for lab in e["labels"])
+        notes = sum(lab["kind"] == "calque" and lab["note"].startswith("name:")
+                    for e in group for lab in e["labels"])
+        after = sum(lab["after_run"] for e in group for lab in e["labels"])
+        lines.append(f"{split}: {len(group)} passages, {len({e['site'] for e in group})} sites, "
+                     f"{size / 1024:.0f} KB; labels "
+                     + ", ".join(f"{k} {kinds[k]}" for k in KINDS)
+                     + f" (calque names {notes}); after_run {after}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="check only, write nothing")
+    ap.add_argument("--stats", action="store_true", help="print sizes and label counts")
     args = ap.parse_args(argv)
     entries, problems = build(WILD_DIR)
     for p in problems:
@@ -166,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         with (WILD_DIR / "manifest.jsonl").open("w", encoding="utf-8") as out:
             for e in entries:
                 out.write(json.dumps(e, ensure_ascii=False) + "\n")
-    n = sum(len(e["labels"]) for e in entries)  # type: ignore[arg-type]
+    n = sum(len(e["labels"]) for e in entries)
     print(f"{len(entries)} passages, {n} labels")
+    if args.stats:
+        print("\n".join(stats(entries, WILD_DIR)))
     return 0
 
 
