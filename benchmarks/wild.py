@@ -89,6 +89,7 @@ class Score:
     after_found: Counter[str] = field(default_factory=Counter)
     unlabelled: Counter[str] = field(default_factory=Counter)  # per rule code
     other_kind: int = 0  # findings on a label of another kind
+    at_cut: int = 0  # unlabelled findings in the sentence the excerpt's 2,000-byte cut broke off
     misses: list[tuple[str, Label]] = field(default_factory=list)
     strays: list[tuple[str, Hit]] = field(default_factory=list)
 
@@ -173,6 +174,23 @@ def overlaps(start: int, end: int, label: Label) -> bool:
     return start < label.end and label.start < end
 
 
+_SENTENCE_END = ".!?。！？\n"
+_CLOSERS = "\"'”’)]）】 "
+
+
+def cut_start(text: str) -> int | None:
+    """Where the sentence broken off by the excerpt's cut begins, or None if the text is whole.
+
+    The store gives at most 2,000 UTF-8 bytes of a page, so most passages stop mid-sentence;
+    a finding on that last fragment (an unclosed bracket, a 'headline' that is only a cut
+    sentence) says nothing about the page and is counted apart, never as a false alarm.
+    """
+    tail = text.rstrip(" ")
+    if not tail or tail[-1] in _SENTENCE_END or tail[-1] in _CLOSERS.strip():
+        return None
+    return max(tail.rfind(c) for c in _SENTENCE_END) + 1
+
+
 def score(passages: Sequence[Passage], texts: dict[str, str],
           hits: dict[str, list[Hit]]) -> Score:
     """Recall per kind and unlabelled findings over the passages whose text is present."""
@@ -184,6 +202,7 @@ def score(passages: Sequence[Passage], texts: dict[str, str],
         result.sites.add(p.site)
         result.size += len(texts[p.id].encode("utf-8"))
         found = hits.get(p.id, [])
+        cut = cut_start(texts[p.id])
         for label in p.labels:
             ok = any(overlaps(h.start, h.end, label) and kind_of(h.code) == label.kind
                      for h in found)
@@ -195,7 +214,9 @@ def score(passages: Sequence[Passage], texts: dict[str, str],
                 result.misses.append((p.id, label))
         for h in found:
             touched = [lab for lab in p.labels if overlaps(h.start, h.end, lab)]
-            if not touched:
+            if not touched and cut is not None and h.start >= cut:
+                result.at_cut += 1
+            elif not touched:
                 result.unlabelled[h.code] += 1
                 result.strays.append((p.id, h))
             elif all(kind_of(h.code) != lab.kind for lab in touched):
@@ -237,8 +258,9 @@ def report(name: str, s: Score) -> list[str]:
     lines.append(f"  {'all':<9} recall {pct}  {got:>4}/{n:<4}")
     stray = sum(s.unlabelled.values())
     lines.append(f"  unlabelled findings: {stray} ({s.per_100kb():.2f} per 100 KB) "
-                 f"{dict(sorted(s.unlabelled.items()))}; on a label of another kind: "
-                 f"{s.other_kind}")
+                 f"{dict(sorted(s.unlabelled.items()))}")
+    lines.append(f"  on a label of another kind: {s.other_kind}; in the sentence cut off at "
+                 f"the excerpt's end (not counted): {s.at_cut}")
     return lines
 
 

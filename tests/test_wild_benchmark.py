@@ -154,3 +154,15 @@ def test_rebuild_takes_only_the_excerpt_with_the_right_hash(tmp_path: Path) -> N
     assert wild_rebuild.import_answer(right, passages, texts) == [f"w001: written from {right}"]
     found, problems = wild.read_texts(passages, texts)
     assert problems == [] and found["w001"] == stored
+
+
+def test_a_finding_in_the_sentence_the_excerpt_cut_off_is_counted_apart(tmp_path: Path) -> None:
+    cut_text = "Prices rose.The market ** fell today.\nFood was cheap. The Provincial Educa"
+    assert wild.cut_start(TEXT) is None  # ends with a stop: the excerpt is whole
+    assert cut_text[wild.cut_start(cut_text) or 0:] == " The Provincial Educa"
+    folder = make_set(tmp_path, cut_text)
+    passages = wild.load_manifest(folder / "manifest.jsonl")
+    tail = cut_text.index("The Provincial")
+    hits = {"w001": [wild.Hit("RT501", tail, len(cut_text)), wild.Hit("RT703", 0, 3)]}
+    s = wild.score(passages, {"w001": cut_text}, hits)
+    assert s.at_cut == 1 and dict(s.unlabelled) == {"RT703": 1}
