@@ -92,6 +92,7 @@ class Score:
     at_cut: int = 0  # unlabelled findings in the sentence the excerpt's 2,000-byte cut broke off
     misses: list[tuple[str, Label]] = field(default_factory=list)
     strays: list[tuple[str, Hit]] = field(default_factory=list)
+    crossed: list[tuple[str, Hit]] = field(default_factory=list)  # on another kind's label
 
     def per_100kb(self) -> float:
         return sum(self.unlabelled.values()) / (self.size / 102_400) if self.size else 0.0
@@ -221,6 +222,7 @@ def score(passages: Sequence[Passage], texts: dict[str, str],
                 result.strays.append((p.id, h))
             elif all(kind_of(h.code) != lab.kind for lab in touched):
                 result.other_kind += 1
+                result.crossed.append((p.id, h))
     return result
 
 
@@ -270,10 +272,11 @@ def show(s: Score, texts: dict[str, str]) -> list[str]:
         flag = " (after_run)" if lab.after_run else ""
         lines.append(f"    {pid} {lab.kind}{flag}: …{_context(texts[pid], lab.start, lab.end)}…"
                      f"  [{lab.note}]")
-    lines.append("  unlabelled findings:")
-    for pid, h in s.strays:
-        lines.append(f"    {pid} {h.code}: …{_context(texts[pid], h.start, h.end)}…"
-                     f"  [{h.message}]")
+    for title, found in (("unlabelled findings", s.strays),
+                         ("findings on a label of another kind", s.crossed)):
+        lines.append(f"  {title}:")
+        lines.extend(f"    {pid} {h.code}: …{_context(texts[pid], h.start, h.end)}…"
+                     f"  [{h.message}]" for pid, h in found)
     return lines
 
 
@@ -300,7 +303,12 @@ def main(argv: Sequence[str] | None = None, wild_dir: Path = WILD_DIR) -> int:
     if problems:
         print(f"wild.py: scoring {len(texts)} of {len(chosen)} passages; {REBUILD_HINT}",
               file=sys.stderr)
-    hits = scan(texts)
+    try:
+        hits = scan(texts)
+    except ImportError as exc:  # run with a PYTHONPATH that has no repairtool
+        print(f"wild.py: cannot import repairtool ({exc}); run it as "
+              f"PYTHONPATH=<worktree> python benchmarks/wild.py", file=sys.stderr)
+        return 2
     groups = [(args.split, chosen)] if args.split != "all" else [
         ("dev", [p for p in chosen if p.split == "dev"]),
         ("test", [p for p in chosen if p.split == "test"]), ("all", chosen)]
