@@ -15,9 +15,11 @@ results, each an excerpt of at most 2,000 UTF-8 bytes from the page's beginning.
 2. For each, run that query in the search tool's ``pages`` corpus and save the whole JSON
    answer (or just the one result object) to a file. The same URL can come back with a
    different excerpt under another query, so use the listed query.
-3. Run ``--import FILE`` (repeatable): every result whose URL is a manifest passage's and
-   whose excerpt has the passage's sha256 is written to texts/<id>.txt. A result that
-   matches the URL but not the hash is reported and not written.
+3. Run ``--import FILE`` (repeatable), or save the result object as texts/<id>.json and run
+   the script again: every result whose URL is a manifest passage's and whose excerpt has
+   the passage's sha256 is written to texts/<id>.txt. A result that matches the URL but not
+   the hash is reported and not written. A text saved directly as texts/<id>.txt is checked
+   the same way (it is listed as missing while its hash differs).
 
 Honest limits: the store is not ours and may change or drop a page, so a passage may not be
 rebuildable. The excerpts were copied from the search answers into files by hand and checked
@@ -88,7 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wild_rebuild.py: {manifest}: cannot read the manifest ({exc})", file=sys.stderr)
         return 2
     texts_dir = WILD_DIR / "texts"
-    for path in args.answers:
+    # A result object saved as texts/<id>.json is taken like an imported answer.
+    saved = [texts_dir / f"{p.id}.json" for p in passages
+             if not (texts_dir / f"{p.id}.txt").exists() and (texts_dir / f"{p.id}.json").exists()]
+    for path in [*saved, *args.answers]:
         print("\n".join(import_answer(path, passages, texts_dir)))
     texts, _ = read_texts(passages, texts_dir)
     missing = [p for p in passages if p.id not in texts]

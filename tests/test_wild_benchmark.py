@@ -166,3 +166,18 @@ def test_a_finding_in_the_sentence_the_excerpt_cut_off_is_counted_apart(tmp_path
     hits = {"w001": [wild.Hit("RT501", tail, len(cut_text)), wild.Hit("RT703", 0, 3)]}
     s = wild.score(passages, {"w001": cut_text}, hits)
     assert s.at_cut == 1 and dict(s.unlabelled) == {"RT703": 1}
+
+
+def test_rebuild_takes_a_result_saved_under_the_passage_id(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    folder = make_set(tmp_path)
+    [p] = wild.load_manifest(folder / "manifest.jsonl")
+    (folder / "texts" / "w001.txt").unlink()
+    (folder / "texts" / "w001.json").write_text(json.dumps({"url": p.url, "excerpt": TEXT}),
+                                                encoding="utf-8")
+    monkeypatch.setattr(wild_rebuild, "WILD_DIR", folder)
+    assert wild_rebuild.main(["--check"]) == 0
+    assert (folder / "texts" / "w001.txt").read_text(encoding="utf-8") == TEXT
+    assert "1 of 1 passage texts present" in capsys.readouterr().out
