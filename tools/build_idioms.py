@@ -14,7 +14,7 @@ meaning, most frequent first, and turns each literal gloss into a lexicon patter
   sentence that separates the pattern's words).
 
 ``tools/idioms_review.tsv`` holds the review: one row per headword that was looked at,
-``zh  verdict  pattern  silent  why``; verdict ``keep`` (with an optional hand-written
+``zh  verdict  pattern  silent  why  suggest``; verdict ``keep`` (with an optional hand-written
 pattern and silent sentence) or ``drop`` (the literal gloss is normal English, too vague to
 be a calque, or wrong). A headword that is not in the review file is not written.
 
@@ -50,7 +50,10 @@ from repairtool import lexicon  # noqa: E402
 
 DATA = ROOT / "repairtool" / "data"
 REVIEW = Path(__file__).resolve().parent / "idioms_review.tsv"
+#: Entries written from the project's own knowledge (no CEDICT text), Apache-2.0.
+PROJECT = Path(__file__).resolve().parent / "idioms_project.tsv"
 OUT_CEDICT = DATA / "calques" / "idioms_cedict.toml"
+OUT_PROJECT = DATA / "calques" / "idioms.toml"
 OUT_TABLE = DATA / "zh_idioms_cedict.tsv"
 #: How many idioms and figurative compounds the zh table keeps (most frequent first).
 TABLE_SIZE = 6000
@@ -87,6 +90,8 @@ class Review:
     pattern: str = ""
     silent: str = ""
     why: str = ""
+    #: Suggestions written in review (`` / ``-separated) when CEDICT's glosses are too long.
+    suggest: str = ""
 
 
 @dataclass
@@ -98,6 +103,7 @@ class Built:
     silent: list[str]
     note: str
     problems: list[str] = field(default_factory=list)
+    source: str = ""
 
 
 # --- candidates -----------------------------------------------------------------------------
@@ -108,7 +114,7 @@ def clean_literal(text: str) -> str:
     text = re.sub(r"\([^)]*\)", " ", text)
     text = re.sub(r"[\u2e80-\u9fff\uff00-\uffef|\[\]0-9]+", " ", text)
     text = text.split(";")[0].split(":")[0]
-    text = re.sub(r"[.!?\"]", " ", text)
+    text = re.sub(r"[.!?\"\u201c\u201d]", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,")
     return re.sub(r"^(?:lit\.\s*)?(?:to\s+)", "", text, flags=re.IGNORECASE)
 
@@ -227,7 +233,8 @@ def suggestions(cand: Candidate, pattern: str) -> list[str]:
         for part in re.split(r"\s*;\s*", gloss):
             part = re.sub(r"\([^)]*\)", "", part)
             part = re.sub(r"\s+", " ", part).strip(" ,.")
-            if not part or re.search(r"[\u2e80-\u9fff|\[\]]", part) or len(part.split()) > 7:
+            if (not part or re.search(r"[\u2e80-\u9fff|\[\]]", part) or len(part.split()) > 10
+                    or part.lower().startswith(("refers to", "also written", "alludes", "cf "))):
                 continue
             verb = part.startswith("to ")
             part = part.removeprefix("to ")
@@ -244,7 +251,7 @@ def suggestions(cand: Candidate, pattern: str) -> list[str]:
 
 def build(cand: Candidate, review: Review) -> Built:
     pattern = review.pattern or to_pattern(cand.literal)
-    suggest = suggestions(cand, pattern)
+    suggest = review.suggest.split(" / ") if review.suggest else suggestions(cand, pattern)
     silent = [review.silent] if review.silent else [s for s in [make_silent(pattern)] if s]
     plain = lexicon.plain
     note = (f"{cand.zh} ({cand.pinyin}) literally '{clean_literal(cand.literal)}'; "
@@ -264,7 +271,7 @@ def toml_entry(b: Built, with_extra: bool = True) -> str:
              f"example = {q(b.example)}"]
     if with_extra:
         lines += [f"silent = [{', '.join(q(s) for s in b.silent)}]",
-                  f"source = {q('cedict:' + b.cand.zh)}"]
+                  f"source = {q(b.source or 'cedict:' + b.cand.zh)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -276,8 +283,10 @@ def check(built: list[Built], clean: Iterable[tuple[str, str]]) -> None:
             b.problems.append("no usable figurative gloss")
         if not b.silent:
             b.problems.append("no silent sentence")
-        if len([t for t in b.pattern.split() if not t.startswith("(")]) < 3:
-            b.problems.append("fewer than three required words")
+        # Two required words can be a calque only when chosen by hand ("auspicious ruyi").
+        if len([t for t in b.pattern.split() if not t.startswith("(")]) < (
+                2 if b.source == "project" else 3):
+            b.problems.append("too few required words")
     ok = [b for b in built if not b.problems]
     entries = {}
     for b in ok:
@@ -305,10 +314,11 @@ def check(built: list[Built], clean: Iterable[tuple[str, str]]) -> None:
                                   f"{text[max(0, m.start - 40):m.end + 40]!r}")
 
 
-def clean_texts(wanted: bool) -> Iterator[tuple[str, str]]:
+def clean_texts(wanted: bool, where: Path | None = None) -> Iterator[tuple[str, str]]:
     """The MQM human references, the shipped clean fixtures and, with ``wanted``, the
-    clean precision corpora (the ``clean`` helper's genres when present)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    clean precision corpora (``clean_genres()`` of the ``corpus_text`` module in ``where``,
+    default benchmarks/; its package READMEs when it has no such function)."""
+    sys.path.insert(0, str(where or ROOT / "benchmarks"))
     import corpus_text
 
     if corpus_text.CORPORA.is_dir():
@@ -337,9 +347,37 @@ def read_review(path: Path = REVIEW) -> dict[str, Review]:
         for row in csv.reader(fh, delimiter="\t"):
             if not row or row[0].startswith("#") or row[0] == "zh":
                 continue
-            row += [""] * (5 - len(row))
-            out[row[0]] = Review(row[1].strip(), row[2].strip(), row[3].strip(), row[4].strip())
+            row += [""] * (6 - len(row))
+            out[row[0]] = Review(*(cell.strip() for cell in row[1:6]))
     return out
+
+
+def project_entries(path: Path = PROJECT) -> list[Built]:
+    """The hand-written entries of ``tools/idioms_project.tsv`` (a ``b`` after the headword
+    marks a second pattern for the same idiom)."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if not row or row[0].startswith("#") or row[0] == "zh":
+                continue
+            zh, pattern, suggest, note, example, silent = (cell.strip() for cell in row[:6])
+            zh = zh.rstrip("abcdefgh")
+            cand = Candidate(zh, "", "", (), 0, "project")
+            out.append(Built(cand, pattern, suggest.split(" / "), example, [silent], note,
+                             source="project"))
+    return out
+
+
+PROJECT_HEADER = """\
+# Idioms (成语) and set sayings machine translation renders word for word.
+#
+# Generated by tools/build_idioms.py from tools/idioms_project.tsv; do not edit by hand.
+# Written by the repairtool project from its authors' knowledge of Chinese and of how MT
+# renders these idioms (no dictionary text); licence Apache-2.0 (see
+# repairtool/data/SOURCES.md). Format: see the header of repairtool/data/calques_en.toml.
+
+format = 1
+"""
 
 
 HEADER = """\
@@ -355,10 +393,12 @@ format = 1
 """
 
 
-def write(built: list[Built]) -> None:
+def write(built: list[Built], project: list[Built]) -> None:
     OUT_CEDICT.parent.mkdir(parents=True, exist_ok=True)
     body = "\n".join(toml_entry(b) for b in built)
     OUT_CEDICT.write_text(HEADER + "\n" + body, encoding="utf-8")
+    body = "\n".join(toml_entry(b) for b in project)
+    OUT_PROJECT.write_text(PROJECT_HEADER + "\n" + body, encoding="utf-8")
     with OUT_TABLE.open("w", encoding="utf-8", newline="") as fh:
         fh.write("# zh\tliteral\tfigurative -- CC-CEDICT 2023-11-07 (CC BY-SA 4.0), "
                  "built by tools/build_idioms.py\n")
@@ -372,10 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", type=int, metavar="N", help="print the top N candidates")
     ap.add_argument("--clean", action="store_true",
                     help="also check against the clean precision corpora (slow)")
+    ap.add_argument("--corpus-text", type=Path, metavar="DIR",
+                    help="the folder of the corpus_text.py whose clean_genres() to use")
     ap.add_argument("--dropped", type=Path, help="write the entries left out, and why, here")
     args = ap.parse_args(argv)
     cands = candidates()
-    existing = _existing_zh()
+    project = project_entries()
+    existing = _existing_zh() | {b.cand.zh for b in project}
     if args.list:
         for i, c in enumerate(c for c in cands if c.zh not in existing):
             if i >= args.list:
@@ -390,24 +433,26 @@ def main(argv: list[str] | None = None) -> int:
         if b.pattern.lower() in seen:  # variant headwords with the same gloss: one entry
             b.problems.append("same pattern as a more frequent headword")
         seen.add(b.pattern.lower())
-    check(built, clean_texts(args.clean))
+    check(built + project, clean_texts(args.clean, args.corpus_text))
     good = [b for b in built if not b.problems]
-    bad = [b for b in built if b.problems]
-    write(good)
+    bad = [b for b in built + project if b.problems]
+    good_project = [b for b in project if not b.problems]
+    write(good, good_project)
     if args.dropped:
         with args.dropped.open("w", encoding="utf-8") as fh:
             for b in bad:
                 fh.write(f"{b.cand.zh}\t{b.pattern}\t{' | '.join(b.problems)}\n")
     dropped = sum(1 for r in review.values() if r.verdict == "drop")
-    print(f"{len(good)} entries written to {OUT_CEDICT.relative_to(ROOT)}; "
+    print(f"{len(good)} entries written to {OUT_CEDICT.relative_to(ROOT)}, "
+          f"{len(good_project)} to {OUT_PROJECT.relative_to(ROOT)}; "
           f"{len(bad)} failed a check; {dropped} dropped in review")
     return 0
 
 
 def _existing_zh() -> set[str]:
-    """Headwords the shipped lexicon (and our own idioms.toml) already cover."""
+    """Headwords the shipped lexicon already covers."""
     out = set()
-    for path in [DATA / "calques_en.toml", DATA / "calques" / "idioms.toml"]:
+    for path in [DATA / "calques_en.toml"]:
         if path.is_file():
             out.update(re.findall(r'^zh = "([^"]+)"', path.read_text(encoding="utf-8"), re.M))
     return out
