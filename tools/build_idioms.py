@@ -228,7 +228,7 @@ def make_silent(pattern: str) -> str:
 def suggestions(cand: Candidate, pattern: str) -> list[str]:
     verb_literal = bool(re.match(r"^(?:lit\.\s*)?to\s", cand.literal)) and "~" in \
         pattern.split()[0]
-    out = []
+    out: list[str] = []
     for gloss in cand.figurative:
         for part in re.split(r"\s*;\s*", gloss):
             part = re.sub(r"\([^)]*\)", "", part)
@@ -360,11 +360,12 @@ def project_entries(path: Path = PROJECT) -> list[Built]:
         for row in csv.reader(fh, delimiter="\t"):
             if not row or row[0].startswith("#") or row[0] == "zh":
                 continue
-            zh, pattern, suggest, note, example, silent = (cell.strip() for cell in row[:6])
+            zh, pattern, suggest, note, example, silent, source = (
+                cell.strip() for cell in [*row, ""][:7])
             zh = zh.rstrip("abcdefgh")
             cand = Candidate(zh, "", "", (), 0, "project")
             out.append(Built(cand, pattern, suggest.split(" / "), example, [silent], note,
-                             source="project"))
+                             source=source or "project"))
     return out
 
 
