@@ -50,6 +50,8 @@ from repairtool import lexicon  # noqa: E402
 
 DATA = ROOT / "repairtool" / "data"
 REVIEW = Path(__file__).resolve().parent / "idioms_review.tsv"
+#: The "(fig.)" compounds kept for the zh table after review (see the file's header).
+FIG_REVIEW = Path(__file__).resolve().parent / "figurative_review.txt"
 #: Entries written from the project's own knowledge (no CEDICT text), Apache-2.0.
 PROJECT = Path(__file__).resolve().parent / "idioms_project.tsv"
 OUT_CEDICT = DATA / "calques" / "idioms_cedict.toml"
@@ -132,20 +134,52 @@ def candidates() -> list[Candidate]:
     return sorted(seen.values(), key=lambda c: (-c.freq, c.zh))
 
 
-def table_rows() -> list[tuple[str, str, str]]:
-    """(zh, literal, figurative) of the most used CEDICT idioms and figurative compounds."""
+def table_rows(review: dict[str, Review] | None = None) -> list[tuple[str, str, str]]:
+    """(zh, literal, figurative) of the most used CEDICT idioms and figurative compounds
+    whose literal rendering is a calque: the bilingual check (RT603) reports a target that
+    holds a row's literal words and none of its figurative glosses, so a row whose literal
+    gloss is also a correct translation would be a false alarm. Kept are the four-character
+    idioms reviewed ``keep``, expressions of other lengths with a ``lit.`` gloss, and
+    compounds of three or more characters with a ``(fig.)`` sense (向心力 "centripetal
+    force" -> cohesion); two-character words with a figurative sense (价值 "value") are
+    left out, their literal sense being the usual one."""
+    review = read_review() if review is None else review
+    figs_kept = fig_review()
     freq = cedict.jieba_frequencies()
     rows: dict[str, tuple[int, str, str]] = {}
     for entry in cedict.read_cedict():
         fig = cedict.figurative(entry)
-        if fig is None or len(fig.zh) < 2 or fig.zh in rows:
+        if (fig is None or len(fig.zh) < 2 or fig.zh in rows
+                or not _table_worthy(fig, review, figs_kept)):
             continue
         figs = [f for f in (_table_gloss(g) for g in fig.figurative) if f]
-        literal = _table_gloss(fig.literal)
-        if literal and figs:
+        literal = _table_gloss(clean_literal(fig.literal))
+        if literal and figs and not re.search(r"\bfig\b", literal):
             rows[fig.zh] = (freq.get(fig.zh, (0, ""))[0], literal, " / ".join(figs[:6]))
     ranked = sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0]))[:TABLE_SIZE]
     return [(zh, lit, figs) for zh, (_f, lit, figs) in sorted(ranked)]
+
+
+def fig_review(path: Path = FIG_REVIEW) -> dict[str, set[str]]:
+    """The verdicts of ``tools/figurative_review.txt``: ``fig``, ``two`` and ``drop`` lists."""
+    out: dict[str, set[str]] = {"fig": set(), "two": set(), "drop": set()}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        label, _, words = line.partition(":")
+        if not line.startswith("#") and label in out:
+            out[label].update(words.split())
+    return out
+
+
+def _table_worthy(fig: cedict.Figurative, review: dict[str, Review],
+                  kept: dict[str, set[str]]) -> bool:
+    if len(fig.zh) == 4:
+        return fig.zh in review and review[fig.zh].verdict == "keep"
+    if fig.how == "fig":
+        return fig.zh in kept["fig"]
+    if len(fig.zh) == 2:
+        return fig.zh in kept["two"]
+    return (fig.how == "lit" or (fig.how == "idiom" and len(fig.zh) >= 5)) and \
+        fig.zh not in kept["drop"]
 
 
 def _table_gloss(text: str) -> str:
@@ -419,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cands = candidates()
     project = project_entries()
-    existing = _existing_zh() | {b.cand.zh for b in project}
+    existing = _existing_zh()
     if args.list:
         for i, c in enumerate(c for c in cands if c.zh not in existing):
             if i >= args.list:
