@@ -428,13 +428,15 @@ format = 1
 """
 
 
-def write(built: list[Built], project: list[Built]) -> None:
-    OUT_CEDICT.parent.mkdir(parents=True, exist_ok=True)
+def write(built: list[Built], project: list[Built], data: Path = DATA) -> None:
+    """The three data files, under ``data`` (the package's data folder by default)."""
+    (data / "calques").mkdir(parents=True, exist_ok=True)
     body = "\n".join(toml_entry(b) for b in built)
-    OUT_CEDICT.write_text(HEADER + "\n" + body, encoding="utf-8")
+    (data / OUT_CEDICT.relative_to(DATA)).write_text(HEADER + "\n" + body, encoding="utf-8")
     body = "\n".join(toml_entry(b) for b in project)
-    OUT_PROJECT.write_text(PROJECT_HEADER + "\n" + body, encoding="utf-8")
-    with OUT_TABLE.open("w", encoding="utf-8", newline="") as fh:
+    (data / OUT_PROJECT.relative_to(DATA)).write_text(PROJECT_HEADER + "\n" + body,
+                                                      encoding="utf-8")
+    with (data / OUT_TABLE.relative_to(DATA)).open("w", encoding="utf-8", newline="") as fh:
         fh.write("# zh\tliteral\tfigurative -- CC-CEDICT 2023-11-07 (CC BY-SA 4.0), "
                  "built by tools/build_idioms.py\n")
         fh.write("zh\tliteral\tfigurative\n")
@@ -450,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus-text", type=Path, metavar="DIR",
                     help="the folder of the corpus_text.py whose clean_genres() to use")
     ap.add_argument("--dropped", type=Path, help="write the entries left out, and why, here")
+    ap.add_argument("--out", type=Path, metavar="DIR", default=DATA,
+                    help="write the data files under DIR (default: repairtool/data)")
     args = ap.parse_args(argv)
     cands = candidates()
     project = project_entries()
@@ -472,14 +476,14 @@ def main(argv: list[str] | None = None) -> int:
     good = [b for b in built if not b.problems]
     bad = [b for b in built + project if b.problems]
     good_project = [b for b in project if not b.problems]
-    write(good, good_project)
+    write(good, good_project, args.out)
     if args.dropped:
         with args.dropped.open("w", encoding="utf-8") as fh:
             for b in bad:
                 fh.write(f"{b.cand.zh}\t{b.pattern}\t{' | '.join(b.problems)}\n")
     dropped = sum(1 for r in review.values() if r.verdict == "drop")
-    print(f"{len(good)} entries written to {OUT_CEDICT.relative_to(ROOT)}, "
-          f"{len(good_project)} to {OUT_PROJECT.relative_to(ROOT)}; "
+    print(f"{len(good)} entries written to {OUT_CEDICT.name}, "
+          f"{len(good_project)} to {OUT_PROJECT.name} under {args.out}; "
           f"{len(bad)} failed a check; {dropped} dropped in review")
     return 0
 
