@@ -100,7 +100,11 @@ def rule_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def build_overrides(select: Sequence[str], extend_select: Sequence[str], ignore: Sequence[str],
                     language: str | None, lexicons: Sequence[Path], exclude: Sequence[str],
                     encoding: str | None, **extra: Any) -> dict[str, Any]:
-    """Command-line options as settings overrides (``None`` leaves the config's value)."""
+    """Command-line options as settings overrides (``None`` leaves the config's value).
+
+    A bad value is a :class:`ConfigError` naming the option, before any file is read.
+    """
+    check_option_values(encoding, lexicons, extra.get("extra") or {})
     out: dict[str, Any] = {
         "select": _codes(select) or None, "extend_select": _codes(extend_select) or None,
         "ignore": _codes(ignore) or None, "language": language,
@@ -109,6 +113,24 @@ def build_overrides(select: Sequence[str], extend_select: Sequence[str], ignore:
     }
     out.update(extra)
     return out
+
+
+def check_option_values(encoding: str | None, lexicons: Sequence[Path],
+                        extra: dict[str, Any]) -> None:
+    """``--encoding`` must be a text codec; ``--lexicon`` and ``--glossary`` files must exist."""
+    from repairtool.source import InputError, check_encoding
+
+    if encoding is not None:
+        try:
+            check_encoding(encoding)
+        except InputError as exc:
+            raise ConfigError(f"--encoding: {exc}") from None
+    named = [("--lexicon", p) for p in lexicons]
+    named += [(f"--{k.replace('_', '-')}", Path(extra[k])) for k in ("glossary", "source_file")
+              if extra.get(k)]
+    for option, path in named:
+        if not path.is_file():
+            raise ConfigError(f"{option} {path}: no such file")
 
 
 def base_settings(config_file: Path | None) -> Settings | None:

@@ -346,8 +346,8 @@ def read_xliff(path: str, text: str) -> BilingualFile:
     from repairtool.bilingual.safexml import check_xml
 
     data = _xml_bytes(text)
-    check_xml(text.encode("utf-8"))
-    version2 = re.search(r"<xliff[^>]*\bversion=[\"']2", text[:4096]) is not None
+    root = check_xml(text)  # the decoded text: what the parser below will see
+    version2 = root.attributes.get("version", "").startswith("2")
     try:
         if version2:
             from translate.storage.xliff2 import Xliff2File as Store
@@ -456,6 +456,18 @@ class _LineReader:
         return "".join(t for _, t in self.buffer), base, [o - base for o, _ in self.buffer]
 
 
+def _text_codec(head: bytes) -> str:
+    """The codec that reads a file starting with ``head``: UTF-16 by its BOM, else UTF-8
+    (a UTF-8 BOM skipped); offsets are code points of the text without the BOM, as
+    :func:`repairtool.source.read_source` gives them."""
+    import codecs
+
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(
+            codecs.BOM_UTF32_LE):
+        return "utf-16"
+    return "utf-8-sig"
+
+
 def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
     """Stream the units of a TMX file: bounded memory whatever the file size."""
     from lxml import etree
@@ -463,11 +475,13 @@ def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
     from repairtool.bilingual.safexml import check_xml
 
     with open(path, "rb") as fh:
-        check_xml(fh.read(1 << 20))
+        head = fh.read(4)
+        fh.seek(0)
+        check_xml(fh)  # the whole prolog, however long, up to the root element
     meta = meta if meta is not None else {}
     src_lang: str | None = None
     try:
-        with open(path, encoding="utf-8-sig", newline="") as text_fh:
+        with open(path, encoding=_text_codec(head), newline="") as text_fh:
             reader = _LineReader(text_fh)
             context = etree.iterparse(str(path), events=("start", "end"),
                                       resolve_entities=False, no_network=True, load_dtd=False,
@@ -628,7 +642,7 @@ def read_android(path: str, text: str) -> BilingualFile:
 
     from repairtool.bilingual.safexml import check_xml
 
-    check_xml(text.encode("utf-8"))
+    check_xml(text)
     try:
         store = AndroidResourceFile.parsestring(_xml_bytes(text))
     except Exception as exc:

@@ -1,0 +1,321 @@
+"""Hostile input, faults and adversarial files (issue 11): each case ends in one clear line
+naming the file and the problem, exit 2, the other files still processed, nothing lost,
+and never an ``internal error``, a traceback or a hang.
+
+Real components throughout: real FIFOs, devices, a real ``nobody`` process for permission
+cases (root reads everything), real ``kill -9``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .helpers import ROOT, run_cli
+
+ARTEFACT = "Said，then.\n"
+NOBODY = 65534
+
+
+def errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": error: " in line]
+
+
+def no_crash(r: subprocess.CompletedProcess[str]) -> None:
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+# --- running as a real non-root user ------------------------------------------------------
+
+_AS_NOBODY = textwrap.dedent("""
+    import os, sys
+    from click.testing import CliRunner
+    from repairtool.cli import main
+    # Warm up as root: the interpreter lives where nobody may read, so every module the
+    # run needs is imported before the switch.
+    warm = sys.argv[1]
+    for fmt in ("human", "json"):
+        CliRunner().invoke(main, ["scan", "--format", fmt, warm])
+    CliRunner().invoke(main, ["scan", "--diff", warm])
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+    sys.argv = ["repairtool", *sys.argv[2:]]
+    main()
+""")
+
+
+def run_as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The command line as user ``nobody`` (needs root to switch; skipped otherwise)."""
+    if os.geteuid() != 0:
+        pytest.skip("switching to nobody needs root")
+    warm = cwd / ".warm.txt"
+    warm.write_text(ARTEFACT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1",
+           "REPAIRTOOL_CACHE_DIR": ""}
+    proc = subprocess.run([sys.executable, "-c", _AS_NOBODY, str(warm), *args], cwd=cwd,
+                          capture_output=True, env=env, timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode,
+                                       proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder ``nobody`` can enter (pytest's own tmp folders are root's, mode 0700)."""
+    import tempfile
+
+    d = Path(tempfile.mkdtemp(prefix="rt-hostile-"))
+    d.chmod(0o755)
+    yield d
+    for dirpath, dirnames, _ in os.walk(d):
+        for name in dirnames:
+            os.chmod(os.path.join(dirpath, name), 0o755)
+    import shutil
+
+    shutil.rmtree(d, ignore_errors=True)
+
+
+# --- 1. paths -------------------------------------------------------------------------------
+
+def test_fifo_named_is_one_error_and_never_hangs(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "pipe.txt", "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == [
+        "pipe.txt: error: a FIFO (named pipe), not a regular file; not read"]
+    assert "a.txt:1:5: RT301" in r.stdout
+
+
+def test_fifo_and_device_link_found_in_a_folder(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    os.mkfifo(d / "pipe.txt")
+    (d / "zero.txt").symlink_to("/dev/zero")
+    r = run_cli("scan", "d", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == [
+        "d/pipe.txt: error: a FIFO (named pipe), not a regular file; not read",
+        "d/zero.txt: error: a character device, not a regular file; not read"]
+    assert "d/a.txt:1:5" in r.stdout
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero", "/dev/urandom"])
+def test_devices_are_not_read(tmp_path: Path, device: str) -> None:
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", device, "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == [f"{device}: error: a character device, not a regular file; "
+                                "not read"]
+    assert "a.txt:1:5" in r.stdout
+
+
+def test_fix_on_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    r = run_cli("scan", "--fix", "pipe.md", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2 and "pipe.md: error: a FIFO" in r.stderr
+
+
+def test_unreadable_folder_named_as_nobody(world: Path) -> None:
+    (world / "locked").mkdir()
+    (world / "locked" / "x.txt").write_text(ARTEFACT, encoding="utf-8")
+    (world / "locked").chmod(0o000)
+    (world / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_as_nobody("scan", "locked", "a.txt", cwd=world)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["locked: error: cannot read folder: permission denied"]
+    assert "a.txt:1:5" in r.stdout
+
+
+def test_unreadable_subfolder_is_reported_not_skipped(world: Path) -> None:
+    top = world / "top"
+    (top / "sub").mkdir(parents=True)
+    (top / "sub" / "x.txt").write_text(ARTEFACT, encoding="utf-8")
+    (top / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    (top / "sub").chmod(0o000)
+    r = run_as_nobody("scan", "top", cwd=world)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["top/sub: error: cannot read folder: permission denied"]
+    assert "top/a.txt:1:5" in r.stdout
+
+
+def test_nul_after_the_first_8kb_is_binary(tmp_path: Path) -> None:
+    (tmp_path / "late.txt").write_bytes(b"Plain words here. " * 1000 + b"\x00tail\n")
+    r = run_cli("scan", "late.txt", cwd=tmp_path)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["late.txt: error: binary file (contains NUL bytes), not scanned"]
+
+
+# --- 1. configuration -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("fail-on = 1\n", "fail-on must be a string, not an integer"),
+    ('min-severity = ["error"]\n', "min-severity must be a string, not an array"),
+    ('select = [""]\n', "select: an empty rule code"),
+    ("glossary = 3\n", "glossary must be a string, not an integer"),
+    ('glossary = "nope.csv"\n', "glossary: {dir}/nope.csv: no such file"),
+    ('lexicons = ["nope.toml"]\n', "lexicons: {dir}/nope.toml: no such file"),
+    ('encoding = "rot13"\n', "encoding: 'rot13' is not a text encoding"),
+    ("x = " + "[" * 3000 + "]" * 3000 + "\n", "invalid TOML: nested too deeply"),
+])
+def test_bad_config_values(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / ".repairtool.toml").write_text(body, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    cfg = tmp_path / ".repairtool.toml"
+    assert errors(r.stderr) == [f"a.txt: error: {cfg}: {message.format(dir=tmp_path)}"]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("tool = 5\n", "tool must be a table, not an integer"),
+    ("[tool]\nrepairtool = 5\n", "tool.repairtool must be a table, not an integer"),
+])
+def test_bad_pyproject_tables(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "--config", "pyproject.toml", "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"repairtool: {tmp_path / 'pyproject.toml'}: {message}"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--encoding", "rot13"], "repairtool: --encoding: 'rot13' is not a text encoding"),
+    (["--encoding", "base64"], "repairtool: --encoding: 'base64' is not a text encoding"),
+    (["--lexicon", "nope.toml"], "repairtool: --lexicon nope.toml: no such file"),
+    (["--glossary", "nope.csv"], "repairtool: --glossary nope.csv: no such file"),
+])
+def test_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", *args, "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2 and r.stderr.strip() == message
+
+
+def test_deeply_nested_lexicon(tmp_path: Path) -> None:
+    (tmp_path / "deep.toml").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n",
+                                        encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "--lexicon", "deep.toml", "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["a.txt: error: deep.toml:1: invalid lexicon: nested too deeply"]
+
+
+PO = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+      'msgid "Hello world"\nmsgstr "Hello world"\n')
+
+
+def test_glossary_csv_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "terms.csv").write_bytes("世界,world\n".encode("gb18030"))
+    (tmp_path / "a.po").write_text(PO, encoding="utf-8")
+    r = run_cli("scan", "--glossary", "terms.csv", "a.po", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    [line] = errors(r.stderr)
+    assert line.startswith("a.po: error: glossary terms.csv: not UTF-8")
+
+
+def test_tbx_glossary_error_names_the_glossary(tmp_path: Path) -> None:
+    (tmp_path / "terms.tbx").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE martif [<!ENTITY e "x">]>\n<martif/>\n',
+        encoding="utf-8")
+    (tmp_path / "a.po").write_text(PO, encoding="utf-8")
+    r = run_cli("scan", "--glossary", "terms.tbx", "a.po", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["a.po: error: glossary terms.tbx: line 2: XML entity "
+                                "declaration refused (entity expansion is not allowed)"]
+
+
+# --- 2. the XML guard -----------------------------------------------------------------------
+
+XLIFF12 = ('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+           '<file source-language="zh" target-language="en" datatype="plaintext" original="x">'
+           '<body><trans-unit id="1"><source>你好</source><target>{t}</target></trans-unit>'
+           '</body></file></xliff>\n')
+XLIFF20 = ('<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="zh" '
+           'trgLang="en"><file id="f"><unit id="1"><segment><source>你好</source>'
+           '<target>{t}</target></segment></unit></file></xliff>\n')
+TMX = ('<tmx version="1.4"><header srclang="zh" datatype="plaintext" segtype="sentence" '
+       'adminlang="en" creationtool="t" creationtoolversion="1" o-tmf="t"/><body>'
+       '<tu tuid="1"><tuv xml:lang="zh"><seg>你好</seg></tuv><tuv xml:lang="en"><seg>{t}</seg>'
+       '</tuv></tu></body></tmx>\n')
+ANDROID = '<resources><string name="a">{t}</string></resources>\n'
+XML_FORMATS = {"a.xlf": XLIFF12, "a.tmx": TMX, "strings.xml": ANDROID}
+
+
+def _doc(template: str, prolog: str, target: str = "&e;") -> str:
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + prolog + template.format(t=target)
+
+
+@pytest.mark.parametrize("name", sorted(XML_FORMATS))
+@pytest.mark.parametrize(("prolog", "what"), [
+    ("<!--" + "x" * 1_100_000 + "-->\n<!DOCTYPE r [<!ENTITY e 'boom'>]>\n",
+     "entity declaration refused"),
+    ("<!DOCTYPE r [" + " " * 1_100_000 + "<!ENTITY e 'boom'>]>\n",
+     "entity declaration refused"),
+    ('<!DOCTYPE r SYSTEM "http://example.invalid/x.dtd">\n', "external DTD refused"),
+    ('<!DOCTYPE r PUBLIC "-//x//EN" "x.dtd">\n', "external DTD refused"),
+    ('<!DOCTYPE r [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>\n',
+     "external entity declaration refused"),
+])
+def test_xml_guard_cannot_be_bypassed(tmp_path: Path, name: str, prolog: str, what: str
+                                      ) -> None:
+    f = tmp_path / name
+    body = _doc(XML_FORMATS[name], prolog, "&e;" if "ENTITY e" in prolog else "Hi，there")
+    f.write_text(body, encoding="utf-8")
+    for args in (["scan"], ["scan", "--fix"]):
+        r = run_cli(*args, name, cwd=tmp_path)
+        no_crash(r)
+        assert r.returncode == 2, r.stderr
+        [line] = errors(r.stderr)
+        assert line.startswith(f"{name}: error: line ") and what in line
+    assert f.read_text(encoding="utf-8") == body  # never rewritten
+
+
+@pytest.mark.parametrize("name", sorted(XML_FORMATS))
+def test_xml_guard_unknown_encoding_declaration(tmp_path: Path, name: str) -> None:
+    body = ('<?xml version="1.0" encoding="klingon"?>\n<!DOCTYPE r [<!ENTITY e "boom">]>\n'
+            + XML_FORMATS[name].format(t="&e;"))
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    r = run_cli("scan", "--fix", name, cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2 and "refused" in r.stderr  # the entity, or the codec itself
+    assert (tmp_path / name).read_text(encoding="utf-8") == body
+
+
+@pytest.mark.parametrize(("name", "template"), [("a.xlf", XLIFF12), ("b.xlf", XLIFF20),
+                                                ("a.tmx", TMX)])
+def test_long_benign_comment_is_accepted(tmp_path: Path, name: str, template: str) -> None:
+    body = _doc(template, "<!--" + " note " * 2000 + "-->\n", "Said，then.")
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    r = run_cli("scan", "--format", "json", name, cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 1, r.stderr
+    assert '"RT301"' in r.stdout
+
+
+@pytest.mark.parametrize(("name", "template"), [("a.xlf", XLIFF12), ("a.tmx", TMX)])
+def test_utf16_with_bom(tmp_path: Path, name: str, template: str) -> None:
+    body = '<?xml version="1.0" encoding="UTF-16"?>\n' + template.format(t="Said，then.")
+    (tmp_path / name).write_bytes(body.encode("utf-16"))
+    r = run_cli("scan", name, cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 1, r.stderr
+    assert f"{name}:2:" in r.stdout and "RT301" in r.stdout
