@@ -28,6 +28,7 @@ from repairtool.source import (
     kind_for,
     open_regular,
     read_source,
+    shown_name,
 )
 
 #: Folders never entered when a folder is scanned.
@@ -191,7 +192,7 @@ def scan_paths(paths: Iterable[str], *, settings: Settings | None = None,
             try:
                 base = settings_for(p, settings, overrides, isolated)
             except ConfigError as exc:
-                yield FileResult(given, p, error=str(exc))
+                yield FileResult(shown_name(given), p, error=str(exc))
                 continue
             for fs_path, display, problem in walk(p, given, base):
                 if problem is not None:  # a folder that cannot be read: say so, go on
@@ -202,7 +203,7 @@ def scan_paths(paths: Iterable[str], *, settings: Settings | None = None,
                     result.error, result.skipped = None, True
                 yield result
         else:
-            yield scan_file(p, given, settings, overrides, isolated)
+            yield scan_file(p, shown_name(given), settings, overrides, isolated)
 
 
 def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
@@ -261,7 +262,7 @@ def walk(folder: Path, display: str, settings: Settings
 
     def shown(path: Path) -> str:
         rel = path.relative_to(folder).as_posix()
-        return stem if rel == "." else stem + "/" + rel
+        return shown_name(stem if rel == "." else stem + "/" + rel)
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append):
         yield from _unreadable(unreadable, shown)

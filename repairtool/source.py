@@ -45,6 +45,17 @@ class SourceText:
         return self.bom + text.encode(self.encoding)
 
 
+def shown_name(name: str) -> str:
+    """A file name as every output shows it: bytes that are not UTF-8 (kept by Python as
+    lone surrogates) become ``\\xff`` escapes, so JSON, SARIF and terminals can carry it;
+    the file itself is still opened by its real name."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
+
+
 def kind_for(path: str) -> str:
     """``markdown`` for Markdown file names, else ``text``."""
     return "markdown" if Path(path).suffix.lower() in MARKDOWN_SUFFIXES else "text"

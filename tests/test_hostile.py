@@ -9,6 +9,7 @@ cases (root reads everything), real ``kill -9``.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -319,3 +320,169 @@ def test_utf16_with_bom(tmp_path: Path, name: str, template: str) -> None:
     no_crash(r)
     assert r.returncode == 1, r.stderr
     assert f"{name}:2:" in r.stdout and "RT301" in r.stdout
+
+
+# --- 4. writes ------------------------------------------------------------------------------
+
+def _fixable(path: Path) -> None:
+    path.write_text(ARTEFACT, encoding="utf-8")
+
+
+def test_read_only_file_refused_unless_force(tmp_path: Path) -> None:
+    f = tmp_path / "ro.txt"
+    _fixable(f)
+    f.chmod(0o444)
+    (tmp_path / "b.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "--fix", "ro.txt", "b.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["ro.txt: error: read-only file; not rewritten "
+                                "(use --force to fix it anyway)"]
+    assert f.read_text(encoding="utf-8") == ARTEFACT
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "Said, then.\n"
+    r = run_cli("scan", "--fix", "--force", "ro.txt", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert f.read_text(encoding="utf-8") == "Said, then.\n"
+    assert stat.S_IMODE(f.stat().st_mode) == 0o444
+
+
+def test_hard_link_refused_or_written_through(tmp_path: Path) -> None:
+    f, link = tmp_path / "a.txt", tmp_path / "b.txt"
+    _fixable(f)
+    os.link(f, link)
+    r = run_cli("scan", "--fix", "a.txt", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2 and "2 hard links" in r.stderr
+    assert f.read_text(encoding="utf-8") == ARTEFACT
+    r = run_cli("scan", "--fix", "--force", "a.txt", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert link.read_text(encoding="utf-8") == "Said, then.\n"
+    assert f.stat().st_ino == link.stat().st_ino
+
+
+def test_root_fixing_a_file_of_nobody_keeps_its_owner(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to own a file as another user")
+    f = tmp_path / "theirs.txt"
+    _fixable(f)
+    os.chown(f, NOBODY, NOBODY)
+    r = run_cli("scan", "--fix", "theirs.txt", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    st = f.stat()
+    assert f.read_text(encoding="utf-8") == "Said, then.\n"
+    assert (st.st_uid, st.st_gid) == (NOBODY, NOBODY)
+
+
+def test_edit_between_read_and_rename_is_not_lost(tmp_path: Path) -> None:
+    from repairtool.repair import WriteError, write_atomic
+    from repairtool.source import read_source
+
+    f = tmp_path / "a.txt"
+    _fixable(f)
+    src = read_source(f)
+    f.write_text("The user's edit.\n", encoding="utf-8")
+    os.utime(f, ns=(src.mtime_ns, src.mtime_ns))  # same mtime, and below the same size
+    with open(f, "r+b") as fh:
+        fh.truncate(src.size)
+    kept = f.read_bytes()
+    with pytest.raises(WriteError, match="changed on disk"):
+        write_atomic(f, b"Said, then.\n", src)
+    assert f.read_bytes() == kept
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".repairtool")]
+
+
+def test_stale_temporary_of_a_killed_run_is_removed(tmp_path: Path) -> None:
+    """``kill -9`` while the temporary exists, then run again: nothing is left behind."""
+    import signal
+    import time
+
+    f = tmp_path / "big.txt"
+    f.write_text(("Plain words in a line，then more.\n" * 600_000), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    for _attempt in range(5):
+        proc = subprocess.Popen([sys.executable, "-m", "repairtool", "scan", "--fix",
+                                 "--select", "RT301", "big.txt"], cwd=tmp_path, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while proc.poll() is None:
+            if any(p.name.endswith(".repairtool") for p in tmp_path.iterdir()):
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.0005)
+        proc.wait()
+        if any(p.name.endswith(".repairtool") for p in tmp_path.iterdir()):
+            break
+        f.write_text(("Plain words in a line，then more.\n" * 600_000), encoding="utf-8")
+    else:
+        pytest.skip("the write was never caught in the act")
+    r = run_cli("scan", "--fix", "--select", "RT301", "big.txt", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Path:
+    """A real 256 KB tmpfs (root only; skipped where mounting is not permitted)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],
+            capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_disk_full_during_fix_is_reported_and_the_run_goes_on(small_disk: Path) -> None:
+    big = small_disk / "a-big.txt"
+    big.write_text("Said，then.\n" * 9_000, encoding="utf-8")  # ~110 KB: no room for a copy
+    small = small_disk / "b-small.txt"
+    _fixable(small)
+    filler = small_disk / "filler.bin"
+    with open(filler, "wb") as fh:  # fill the rest, less a little room for the small file
+        free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+        fh.write(b"\0" * max(0, free - 8192))
+    before = big.read_bytes()
+    r = run_cli("scan", "--fix", "a-big.txt", "b-small.txt", cwd=small_disk)
+    no_crash(r)
+    assert r.returncode == 2
+    [line] = errors(r.stderr)
+    assert line.startswith("a-big.txt: error: cannot write: No space left on device")
+    assert big.read_bytes() == before
+    assert small.read_text(encoding="utf-8") == "Said, then.\n"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["a-big.txt", "b-small.txt",
+                                                          "filler.bin"]
+
+
+# --- 1. file names that are not UTF-8 -------------------------------------------------------
+
+@pytest.mark.parametrize(("fmt", "shown"), [
+    ("human", "./bad\\xffname.txt:1:5: RT301"), ("json", '"path": "./bad\\\\xffname.txt"'),
+    ("sarif", '"uri": "./bad%FFname.txt"'), ("github", "file=./bad\\xffname.txt,"),
+    ("rdjsonl", '"path": "./bad\\\\xffname.txt"'),
+])
+def test_non_utf8_file_names_in_every_format(tmp_path: Path, fmt: str, shown: str) -> None:
+    if sys.platform == "darwin":
+        pytest.skip("the file system refuses names that are not UTF-8")
+    (tmp_path / os.fsdecode(b"bad\xffname.txt")).write_text(ARTEFACT, encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "--format", fmt, ".", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 1, r.stderr
+    assert shown in r.stdout
+    assert "ok.txt" in r.stdout
+    if fmt in ("json", "sarif"):
+        import json
+
+        json.loads(r.stdout)
+
+
+def test_non_utf8_file_name_diff_and_fix(tmp_path: Path) -> None:
+    name = os.fsdecode(b"bad\xffname.txt")
+    (tmp_path / name).write_text(ARTEFACT, encoding="utf-8")
+    r = run_cli("scan", "--diff", name, cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 1
+    assert 'diff --git "a/bad\\377name.txt" "b/bad\\377name.txt"' in r.stdout
+    r = run_cli("scan", "--fix", name, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / name).read_text(encoding="utf-8") == "Said, then.\n"
