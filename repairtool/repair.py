@@ -167,7 +167,7 @@ def _write_in_place(path: Path, data: bytes, source: SourceText) -> None:
 
 def clean_stale(path: Path) -> list[Path]:
     """Remove the temporaries of ``path`` that a killed run left (their process is gone)."""
-    removed = []
+    removed: list[Path] = []
     try:
         names = os.listdir(path.parent)
     except OSError:
