@@ -486,3 +486,242 @@ def test_non_utf8_file_name_diff_and_fix(tmp_path: Path) -> None:
     r = run_cli("scan", "--fix", name, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / name).read_text(encoding="utf-8") == "Said, then.\n"
+
+
+# --- 1. corpus shards -----------------------------------------------------------------------
+
+def corpus_cli(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_cli("corpus", *map(str, args), "--isolated", "--no-progress", cwd=cwd)
+
+
+GOOD = b"".join(b'{"text": "Said\xef\xbc\x8cthen. %d"}\n' % i for i in range(40))
+
+
+def _bad_shards(folder: Path) -> dict[str, str]:
+    """Every kind of damaged shard, by name, and the words its error line must hold."""
+    import gzip
+
+    folder.mkdir()
+    gz = gzip.compress(GOOD)
+    (folder / "a-good.jsonl").write_bytes(GOOD)
+    (folder / "b-trunc.jsonl.gz").write_bytes(gz[: len(gz) // 2])
+    (folder / "c-corrupt.jsonl.gz").write_bytes(gz[:20] + b"\x00" * 30 + gz[50:])
+    (folder / "d-notgz.jsonl.gz").write_bytes(GOOD)
+    (folder / "e-trailing.jsonl.gz").write_bytes(gz + b"garbage!")
+    (folder / "g-empty.parquet").write_bytes(b"")
+    (folder / "h-corrupt.parquet").write_bytes(b"PAR1" + bytes(range(256)) + b"PAR1")
+    expect = {"b-trunc.jsonl.gz": "truncated", "c-corrupt.jsonl.gz": "corrupt compressed",
+              "d-notgz.jsonl.gz": "not gzip", "e-trailing.jsonl.gz": "trailing garbage",
+              "g-empty.parquet": "not a readable Parquet", "h-corrupt.parquet":
+              "not a readable Parquet"}
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return expect
+    pq.write_table(pa.table({"text": ["Said，then."] * 20}), folder / "good.parquet")
+    data = (folder / "good.parquet").read_bytes()
+    (folder / "good.parquet").unlink()
+    (folder / "i-trunc.parquet").write_bytes(data[: len(data) // 2])
+    (folder / "j-footer.parquet").write_bytes(data[:-12] + b"\xff" * 8 + data[-4:])
+    expect["i-trunc.parquet"] = expect["j-footer.parquet"] = "not a readable Parquet"
+    return expect
+
+
+@pytest.mark.parametrize("command", ["scan", "fix", "filter"])
+def test_bad_shards_are_named_and_the_others_finish(tmp_path: Path, command: str) -> None:
+    expect = _bad_shards(tmp_path / "in")
+    extra = ["--drop-if", "RT3"] if command == "filter" else []
+    r = corpus_cli(command, "in", "-o", "out", *extra, cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2, r.stderr
+    lines = errors(r.stderr)
+    assert len(lines) == len(expect)
+    for name, words in expect.items():
+        assert any(line.startswith(f"{name}: error: bad shard: ") and words in line
+                   for line in lines), (name, lines)
+    assert "40 documents" in r.stdout  # the good shard, whole
+    import json
+
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["bad_shards"] == len(expect) and summary["documents"] == 40
+
+
+def test_deeply_nested_record_and_over_size_line(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    deep = b'{"text": "x", "d": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
+    (tmp_path / "in" / "a.jsonl").write_bytes(deep + b'{"text": "' + b"a" * 5000 + b'"}\n'
+                                              + GOOD)
+    r = corpus_cli("scan", "in", "-o", "out", "--max-record-size", "300KB", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 0, r.stderr
+    assert "41 documents" in r.stdout and "1 bad records" in r.stdout
+    import json
+
+    [bad] = [json.loads(x) for x in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert bad["error"] == "invalid JSON: nested too deeply"
+    r = corpus_cli("scan", "in", "-o", "out2", "--max-record-size", "4KB", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    errs = [json.loads(x) for x in (tmp_path / "out2" / "errors.jsonl").read_text().splitlines()]
+    assert [e["line"] for e in errs] == [1, 2]
+    assert all("over the size limit of 4096 bytes" in e["error"] for e in errs)
+
+
+def test_over_size_line_is_never_held_whole() -> None:
+    """A 200 MB line (here, in a gzip shard) comes back as a short ``TooLong`` head."""
+    import gzip
+    import tempfile
+    import zlib
+
+    from repairtool.corpus.shards import Chunk, Shard, TooLong, iter_lines
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "big.jsonl.gz"
+        comp = zlib.compressobj(6, zlib.DEFLATED, 31)
+        with open(path, "wb") as fh:
+            fh.write(comp.compress(b'{"text": "'))
+            block = b"a" * (1 << 20)
+            for _ in range(200):
+                fh.write(comp.compress(block))
+            fh.write(comp.compress(b'"}\n' + GOOD) + comp.flush())
+        assert gzip.open(path).read(10) == b'{"text": "'
+        shard = Shard(0, str(path), "big.jsonl.gz", "jsonl.gz", path.stat().st_size, 0)
+        lines = list(iter_lines(shard, Chunk(0, 0, 0, 1 << 40, 0), limit=1 << 20))
+    first = lines[0][1]
+    assert isinstance(first, TooLong) and len(first) == 2000
+    assert first.length == 10 + 200 * (1 << 20) + 3
+    assert len(lines) == 41 and lines[1][0] == first.length
+
+
+def test_newline_only_gzip_is_capped_by_ratio(tmp_path: Path) -> None:
+    """~1 GB of newlines in ~1 MB of gzip: refused as a bomb, not read for minutes."""
+    import zlib
+
+    (tmp_path / "in").mkdir()
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    with open(tmp_path / "in" / "bomb.jsonl.gz", "wb") as fh:
+        block = b"\n" * (1 << 20)
+        for _ in range(1024):
+            fh.write(comp.compress(block))
+        fh.write(comp.flush())
+    (tmp_path / "in" / "good.jsonl").write_bytes(GOOD)
+    r = corpus_cli("scan", "in", "-o", "out", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert errors(r.stderr) == ["bomb.jsonl.gz: error: bad shard: decompresses to over 200 "
+                                "times its size (a decompression bomb?); not read"]
+    assert "40 documents" in r.stdout
+
+
+# --- 4. corpus writes -----------------------------------------------------------------------
+
+def test_scan_and_fix_started_at_once_into_one_new_folder(tmp_path: Path) -> None:
+    """The lock is taken before the plan: of two runs at once, one is refused and the
+    folder then holds exactly the other's complete results."""
+    import json
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_bytes(GOOD * 500)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    for trial in range(3):
+        out = tmp_path / f"out{trial}"
+        procs = [subprocess.Popen([sys.executable, "-m", "repairtool", "corpus", cmd, "in",
+                                   "-o", str(out), "--isolated", "--no-progress"],
+                                  cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for cmd in ("scan", "fix")]
+        codes = [p.wait(timeout=300) for p in procs]
+        stderr = [p.stderr.read().decode() for p in procs if p.stderr is not None]
+        assert sorted(codes) == [0, 2], stderr
+        loser = codes.index(2)
+        assert ("another run is using" in stderr[loser]
+                or "holds a different run" in stderr[loser]), stderr[loser]
+        winner = ("scan", "fix")[1 - loser]
+        state = json.loads((out / ".repairtool-corpus" / "job.json").read_text())
+        assert state["identity"]["command"] == winner and state["complete"]
+        assert (out / "fixed").is_dir() == (winner == "fix")
+
+
+def test_corrupt_plan_and_marker_are_named(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_bytes(GOOD)
+    state = tmp_path / "out" / ".repairtool-corpus"
+    r = corpus_cli("scan", "in", "-o", "out", "--chunk-size", "500", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    job = state / "job.json"
+    good_plan = job.read_bytes()
+    job.write_bytes(good_plan[: len(good_plan) // 2])  # what a kill mid-rewrite leaves
+    r = corpus_cli("scan", "in", "-o", "out", "--chunk-size", "500", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"repairtool: {job}: corrupt plan file (")
+    assert "delete" in r.stderr and r.stderr.count("\n") == 1
+    job.write_bytes(good_plan)
+    marker = sorted((state / "done").iterdir())[0]
+    good_marker = marker.read_bytes()
+    marker.write_text("{not json")
+    r = corpus_cli("scan", "in", "-o", "out", "--chunk-size", "500", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"repairtool: {marker}: corrupt chunk marker (")
+    assert "delete it to run that chunk again" in r.stderr
+    marker.write_bytes(good_marker)
+    r = corpus_cli("scan", "in", "-o", "out", "--chunk-size", "500", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert not list(state.glob("*.tmp"))
+
+
+def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    (tmp_path / "in").mkdir()
+    line = b'{"text": "' + "The ministry said prices would rise ，they said. ".encode() * 40
+    (tmp_path / "in" / "a.jsonl").write_bytes((line + b'"}\n') * 40_000)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "repairtool", "corpus", "scan", "in", "-o",
+                             "out", "--isolated", "--no-progress", "--jobs", "2",
+                             "--chunk-size", "64MB"], cwd=tmp_path, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> set[int]:
+        out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True)
+        tree = [tuple(map(int, x.split())) for x in out.stdout.splitlines() if x.strip()]
+        found, frontier = set(), {proc.pid}
+        while frontier:
+            frontier = {p for p, pp in tree if pp in frontier} - found
+            found |= frontier
+        return found
+
+    deadline = time.monotonic() + 60
+    while len(children()) < 3 and time.monotonic() < deadline:  # forkserver + workers
+        time.sleep(0.2)
+    kids = children()
+    assert kids, "no workers started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    alive = kids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.3)
+        alive = {k for k in alive if _running(k)}
+    assert not alive, f"workers still running after the main process died: {alive}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_disk_full_in_corpus_fix_leaves_no_parts(small_disk: Path, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_bytes(GOOD * 500)  # ~600 KB: more than the disk
+    r = run_cli("corpus", "fix", str(tmp_path / "in"), "-o", str(small_disk / "out"),
+                "--isolated", "--no-progress", cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    assert "No space left on device" in r.stderr and "run the same command again" in r.stderr
+    left = [p for p in (small_disk / "out").rglob("*") if p.name.endswith(".tmp")]
+    assert not left
