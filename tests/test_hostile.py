@@ -584,7 +584,8 @@ def test_over_size_line_is_never_held_whole() -> None:
             for _ in range(200):
                 fh.write(comp.compress(block))
             fh.write(comp.compress(b'"}\n' + GOOD) + comp.flush())
-        assert gzip.open(path).read(10) == b'{"text": "'
+        with gzip.open(path) as check:
+            assert check.read(10) == b'{"text": "'
         shard = Shard(0, str(path), "big.jsonl.gz", "jsonl.gz", path.stat().st_size, 0)
         lines = list(iter_lines(shard, Chunk(0, 0, 0, 1 << 40, 0), limit=1 << 20))
     first = lines[0][1]
