@@ -726,3 +726,53 @@ def test_disk_full_in_corpus_fix_leaves_no_parts(small_disk: Path, tmp_path: Pat
     assert "No space left on device" in r.stderr and "run the same command again" in r.stderr
     left = [p for p in (small_disk / "out").rglob("*") if p.name.endswith(".tmp")]
     assert not left
+
+
+# --- 5. time that grows faster than the input ----------------------------------------------
+
+def _scan_seconds(text: str, select: tuple[str, ...]) -> float:
+    import time
+
+    from repairtool.config import Settings
+    from repairtool.engine import scan_text
+
+    settings = Settings(select=select)
+    best = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        scan_text(text, settings=settings)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+GROWTH = {  # shape -> (text of about n characters, the rules that see it, small size)
+    "noqa-spaces": (lambda n: "x repairtool: noqa" + " " * n + "1\n", ("RT101",), 16_000),
+    # Each RT301 finding on the line was tested against a tuple that grew per directive.
+    "noqa-repeated": (lambda n: "Said，then repairtool: noqa RT101 " * (n // 33) + "\n",
+                      ("RT301",), 25_000),
+    "dots-a": (lambda n: "......a" * (n // 7) + "\n", ("RT302",), 100_000),
+    "amp": (lambda n: "&" + "amp;" * (n // 4) + "\n", ("RT702",), 100_000),
+}
+#: Times below this count as this much: the ratio of two near-zero times is noise.
+FLOOR = 0.02
+
+
+@pytest.mark.parametrize("shape", sorted(GROWTH))
+def test_adversarial_shapes_are_linear(shape: str) -> None:
+    """Eight times the text costs about eight times the time (a ratio, not a deadline):
+    the backtracking directive regex, the growing noqa tuple, RT302's prefix copy and
+    RT702's re-slicing each made it 15-100x. Only the rule concerned runs, so that its cost
+    is not hidden under the others'."""
+    make, select, small = GROWTH[shape]
+    _scan_seconds(make(small), select)  # warm: word lists, compiled patterns
+    t_small = max(FLOOR, _scan_seconds(make(small), select))
+    ratio = max(FLOOR, _scan_seconds(make(8 * small), select)) / t_small
+    assert ratio < 12, f"{shape}: 8x the text took {ratio:.1f}x the time"
+
+
+def test_noqa_repeated_keeps_one_code_per_line() -> None:
+    from repairtool import suppress
+    from repairtool.rules.base import registry
+
+    sup = suppress.parse("x repairtool: noqa RT101 " * 1000 + "\n", registry())
+    assert sup.lines == {1: ("RT101",)}
