@@ -17,7 +17,7 @@ from pathlib import Path
 
 from repairtool.document import Document
 from repairtool.engine import FileResult, check
-from repairtool.fixes import FixResult, fix_text
+from repairtool.fixes import FixResult, fix_text, keep_for
 from repairtool.model import Applicability, Finding
 from repairtool.source import SourceText, kind_for
 
@@ -77,7 +77,8 @@ def repair(result: FileResult, level: Applicability) -> Repaired:
         findings, last[0] = check(text, kind=kind, settings=settings, path=fs_path)
         return findings
 
-    fixed = fix_text(result.source.text, scan, level, findings=result.findings)
+    fixed = fix_text(result.source.text, scan, level, findings=result.findings,
+                     keep=keep_for(kind))
     return Repaired(result, fixed, last[0], fixed.remaining)
 
 

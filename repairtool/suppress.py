@@ -52,6 +52,14 @@ class Suppressions:
         return any(s <= finding.start < e and matches(code, c) for s, e, c in self.regions)
 
 
+def directives(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each directive's verb and codes, in order (what the text asks to suppress)."""
+    if "repairtool" not in text:
+        return []
+    return [(m.group("verb"), tuple(c.upper() for c in _CODE.findall(m.group("codes"))))
+            for m in _DIRECTIVE.finditer(text)]
+
+
 def parse(text: str, known: Iterable[str]) -> Suppressions:
     """Find every directive in ``text``; ``known`` is the set of rule codes."""
     known = list(known)

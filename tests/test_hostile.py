@@ -776,3 +776,61 @@ def test_noqa_repeated_keeps_one_code_per_line() -> None:
 
     sup = suppress.parse("x repairtool: noqa RT101 " * 1000 + "\n", registry())
     assert sup.lines == {1: ("RT101",)}
+
+
+# --- 3. fixes that never change structure ----------------------------------------------------
+
+@pytest.mark.parametrize(("doc", "kept"), [
+    ("Intro.\n\n\u200b```\ncode said，then.\n", "\u200b```"),  # would open a fence
+    ("Intro.\n\n\u200b    indented said，then.\n", "\u200b    "),  # an indented code block
+    ("\uff03 Heading said，then.\n", "\uff03 "),  # a heading
+    ("\uff1e quote said，then.\n", "\uff1e "),  # a blockquote
+    ("See \uff40code\uff40 here，ok.\n", "\uff40code\uff40"),  # a code span
+    ("Link \uff3bt\uff3d\uff08http://x.org\uff09 ok，then.\n", "\uff3bt\uff3d"),  # half a link
+    ("Go \uff1chttp://x.org\uff1e now，then.\n", "\uff1chttp"),  # half an autolink
+])
+def test_markdown_safe_fix_keeps_structure(tmp_path: Path, doc: str, kept: str) -> None:
+    from repairtool.markup import structure
+
+    f = tmp_path / "a.md"
+    f.write_text(doc, encoding="utf-8")
+    r = run_cli("scan", "--fix", "--exit-zero", "a.md", cwd=tmp_path)
+    no_crash(r)
+    fixed = f.read_text(encoding="utf-8")
+    assert kept in fixed, fixed
+    assert structure(fixed) == structure(doc)
+    assert "，" not in fixed  # the prose repair beside it is still made
+
+
+def test_fix_on_a_suppression_line_keeps_what_it_suppresses(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    doc = "Said，then. repairtool\uff1anoqa RT301\n"
+    f.write_text(doc, encoding="utf-8")
+    r = run_cli("scan", "--fix", "--exit-zero", "a.txt", cwd=tmp_path)
+    no_crash(r)
+    fixed = f.read_text(encoding="utf-8")
+    assert "repairtool\uff1anoqa" in fixed  # fixing the colon would switch RT301 off
+    assert fixed.startswith("Said, then.")
+
+
+SINGLE_LINE_TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh" '
+    'datatype="plaintext" segtype="sentence" adminlang="en" creationtool="t" '
+    'creationtoolversion="1" o-tmf="t"/><body>\n'
+    '<tu tuid="1"><tuv xml:lang="zh"><seg>他说，然后</seg></tuv><tuv xml:lang="en"><seg>He '
+    'said，then.</seg></tuv></tu><tu tuid="2"><tuv xml:lang="zh"><seg>她说，好</seg></tuv>'
+    '<tuv xml:lang="en"><seg>She said，ok.</seg></tuv></tu>\n</body></tmx>\n')
+
+
+def test_single_line_tmx_unit_caret_and_fix_on_the_target(tmp_path: Path) -> None:
+    (tmp_path / "one.tmx").write_text(SINGLE_LINE_TMX, encoding="utf-8")
+    r = run_cli("scan", "--select", "RT301", "one.tmx", cwd=tmp_path)
+    line = SINGLE_LINE_TMX.splitlines()[2]
+    cols = [line.index("He said，") + 8, line.index("She said，") + 9]
+    assert [x.split(":")[2] for x in r.stdout.splitlines() if "RT301" in x] == list(
+        map(str, cols))
+    r = run_cli("scan", "--fix", "--select", "RT301", "one.tmx", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    fixed = (tmp_path / "one.tmx").read_text(encoding="utf-8")
+    assert fixed == SINGLE_LINE_TMX.replace("said，then", "said, then").replace(
+        "said，ok", "said, ok")

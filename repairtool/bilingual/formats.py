@@ -290,15 +290,20 @@ def _tag_name(tag: str) -> str:
     return f"{m.group(1)}{m.group(2)}#{m.group(3) or ''}"
 
 
-def element_span(text: str, starts: list[int], line: int, local: str
+def element_span(text: str, starts: list[int], line: int, local: str, nth: int = 1
                  ) -> tuple[int, int, int, int] | None:
-    """Offsets of the start tag and content of the element ``local`` that starts on ``line``.
+    """Offsets of the start tag and content of the ``nth`` element ``local`` that starts on
+    ``line`` (a single-line TMX unit holds the source and the target ``<seg>`` on one line).
 
     Returns ``(tag_start, content_start, content_end, element_end)``.
     """
     begin = starts[line - 1] if 0 < line <= len(starts) else 0
-    m = re.compile(r"<(?:[\w.-]+:)?" + re.escape(local) + r"(?=[\s/>])[^>]*?(/?)>").search(
-        text, begin)
+    pattern = re.compile(r"<(?:[\w.-]+:)?" + re.escape(local) + r"(?=[\s/>])[^>]*?(/?)>")
+    m = pattern.search(text, begin)
+    for _ in range(nth - 1):
+        if not m:
+            return None
+        m = pattern.search(text, m.end())
     if not m:
         return None
     if m.group(1):
@@ -487,8 +492,16 @@ def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
                                       resolve_entities=False, no_network=True, load_dtd=False,
                                       huge_tree=False, remove_comments=True)
             n = 0
+            # Which <seg> of its line each one is (1-based): on a single-line unit the
+            # target's is not the first; a whole file on one line counts on and on.
+            seg_line, seg_count = 0, 0
             for event, elem in context:
                 if event == "start":
+                    if elem.tag == "seg":
+                        if elem.sourceline != seg_line:
+                            seg_line, seg_count = elem.sourceline, 0
+                        seg_count += 1
+                        meta.setdefault("_nth", {})[elem] = seg_count
                     if elem.tag == "header":
                         src_lang = elem.get("srclang")
                         meta["source_lang"] = src_lang
@@ -497,6 +510,7 @@ def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
                     continue
                 n += 1
                 unit = _tmx_unit(elem, src_lang, reader, n, meta)
+                meta["_nth"] = {}
                 elem.clear(keep_tail=False)
                 while elem.getprevious() is not None:
                     del elem.getparent()[0]
@@ -523,7 +537,7 @@ def _tmx_unit(tu: Any, src_lang: str | None, reader: _LineReader, n: int,
                 extra={"line": tgt[1].sourceline})
     unit.source_tags = tuple(_elem_tags(src[1]))
     window, base, starts = reader.window(tgt[1].sourceline)
-    span = element_span(window, starts, 1, "seg")
+    span = element_span(window, starts, 1, "seg", meta.get("_nth", {}).get(tgt[1], 1))
     if span is not None:
         decoded, fs, fe, tags = xml_content(window, span[1], span[2])
         unit.anchor = base + span[1]

@@ -161,11 +161,11 @@ class Handler:
 
     def _fix(self, text: str) -> str | None:
         from repairtool.engine import check
-        from repairtool.fixes import fix_text
+        from repairtool.fixes import fix_text, keep_for
 
         job = self.job
         result = fix_text(text, lambda t: check(t, kind=job.kind, settings=job.settings)[0],
-                          job.level)
+                          job.level, keep=keep_for(job.kind))
         if result.text == text:
             return None
         self.stats.changed += 1
