@@ -227,6 +227,8 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
     except (InputError, ConfigError) as exc:
         result.error = str(exc)
         result.binary = isinstance(exc, BinaryFileError)
+    except RecursionError:  # JSON and TOML readers recurse once per level of nesting
+        result.error = "nested too deeply to read"
     return result
 
 

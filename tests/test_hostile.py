@@ -834,3 +834,25 @@ def test_single_line_tmx_unit_caret_and_fix_on_the_target(tmp_path: Path) -> Non
     fixed = (tmp_path / "one.tmx").read_text(encoding="utf-8")
     assert fixed == SINGLE_LINE_TMX.replace("said，then", "said, then").replace(
         "said，ok", "said, ok")
+
+
+@pytest.mark.parametrize(("name", "body", "args"), [
+    ("locales/en/a.json", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", []),
+    ("p.jsonl", '{"source": "x", "target": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+     ["--bilingual", "jsonl"]),
+    ("d.xlf", '<?xml version="1.0"?><xliff version="1.2">' + "<g>" * 100_000
+     + "</g>" * 100_000 + "</xliff>", []),
+])
+def test_deeply_nested_bilingual_files(tmp_path: Path, name: str, body: str,
+                                       args: list[str]) -> None:
+    f = tmp_path / name
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(body, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTEFACT, encoding="utf-8")
+    others = [] if args else ["a.txt"]  # --bilingual reads every file as pairs
+    r = run_cli("scan", *args, name, *others, cwd=tmp_path)
+    no_crash(r)
+    assert r.returncode == 2
+    [line] = errors(r.stderr)
+    assert line.startswith(f"{name}: error: ")
+    assert not others or "a.txt:1:5" in r.stdout
