@@ -93,7 +93,11 @@ def check_xml(data: bytes | str | io.BufferedIOBase, name: str = "") -> Root:
     p = _parser()
     try:
         if isinstance(data, (bytes, str)):
-            p.Parse(data, True)
+            # In blocks: the root element usually starts early, and the rest (a whole
+            # file) is then never converted or looked at.
+            for i in range(0, len(data), _BLOCK):
+                p.Parse(data[i:i + _BLOCK], False)
+            p.Parse(data[:0], True)
         else:
             while block := data.read(_BLOCK):
                 p.Parse(block, False)
