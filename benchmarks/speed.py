@@ -214,6 +214,36 @@ def adversarial(tmp: Path) -> None:
         print(f"{name}: {wall:.1f} s ({len(text) / MB / wall:.1f} MB/s), "
               f"peak RSS {rss / 1024:.0f} MB")
         os.unlink(path)
+    growth(tmp)
+
+
+#: The shapes of issue 11 part 5 that once grew faster than the input: each is timed at
+#: 1, 2, 4 and 8 MB; "x2" is the time ratio of each size to the one before (2.0 = linear).
+GROWTH_SHAPES = {
+    "noqa + spaces + 1": lambda n: "x repairtool: noqa" + " " * n + "1\n",
+    "'repairtool: noqa RT101 ' repeated": lambda n: "repairtool: noqa RT101 " * (n // 23),
+    "'......a' repeated (RT302)": lambda n: "......a" * (n // 7),
+    "'&' + 'amp;' x N (RT702)": lambda n: "&" + "amp;" * (n // 4),
+    "zero-width space between letters (RT704)": lambda n: "a\u200b" * (n // 4),
+    "zero-width space run": lambda n: "\u200b" * (n // 3),
+    "newline-only text": lambda n: "\n" * n,
+}
+
+
+def growth(tmp: Path, sizes: tuple[int, ...] = (1, 2, 4, 8)) -> None:
+    """Time and peak memory of each shape at growing sizes, and the ratio per doubling."""
+    for name, make in GROWTH_SHAPES.items():
+        row, last = [], None
+        for mb in sizes:
+            path = tmp / "shape.txt"
+            path.write_text(make(mb * MB), encoding="utf-8")
+            wall, rss, _ = timed(repairtool("scan", "--format", "json", "--exit-zero",
+                                            "--isolated", str(path)), 1)
+            ratio = f" x{wall / last:.1f}" if last else ""
+            row.append(f"{mb} MB {wall:.1f} s {rss / 1024:.0f} MB{ratio}")
+            last = wall
+            os.unlink(path)
+        print(f"{name}: " + "; ".join(row), flush=True)
 
 
 if __name__ == "__main__":

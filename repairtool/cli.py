@@ -100,7 +100,11 @@ def rule_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def build_overrides(select: Sequence[str], extend_select: Sequence[str], ignore: Sequence[str],
                     language: str | None, lexicons: Sequence[Path], exclude: Sequence[str],
                     encoding: str | None, **extra: Any) -> dict[str, Any]:
-    """Command-line options as settings overrides (``None`` leaves the config's value)."""
+    """Command-line options as settings overrides (``None`` leaves the config's value).
+
+    A bad value is a :class:`ConfigError` naming the option, before any file is read.
+    """
+    check_option_values(encoding, lexicons, extra.get("extra") or {})
     out: dict[str, Any] = {
         "select": _codes(select) or None, "extend_select": _codes(extend_select) or None,
         "ignore": _codes(ignore) or None, "language": language,
@@ -109,6 +113,24 @@ def build_overrides(select: Sequence[str], extend_select: Sequence[str], ignore:
     }
     out.update(extra)
     return out
+
+
+def check_option_values(encoding: str | None, lexicons: Sequence[Path],
+                        extra: dict[str, Any]) -> None:
+    """``--encoding`` must be a text codec; ``--lexicon`` and ``--glossary`` files must exist."""
+    from repairtool.source import InputError, check_encoding
+
+    if encoding is not None:
+        try:
+            check_encoding(encoding)
+        except InputError as exc:
+            raise ConfigError(f"--encoding: {exc}") from None
+    named = [("--lexicon", p) for p in lexicons]
+    named += [(f"--{k.replace('_', '-')}", Path(extra[k])) for k in ("glossary", "source_file")
+              if extra.get(k)]
+    for option, path in named:
+        if not path.is_file():
+            raise ConfigError(f"{option} {path}: no such file")
 
 
 def base_settings(config_file: Path | None) -> Settings | None:
@@ -165,12 +187,14 @@ def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of what --fix would do; write nothing.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 if a file changed.")
+@click.option("--force", is_flag=True,
+              help="With --fix: also rewrite read-only files, and hard-linked files in place.")
 @bilingual_options
 def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: str | None,
          exit_zero: bool, baseline_file: Path | None, update_baseline: bool, color: str,
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
          fix: bool, unsafe_fixes: bool, show_diff: bool, exit_non_zero_on_fix: bool,
-         **opts: Any) -> None:
+         force: bool, **opts: Any) -> None:
     """Scan files, folders or - (stdin) for machine-translation artefacts."""
     if not paths:
         raise click.UsageError("give at least one path (or - for stdin)")
@@ -189,7 +213,7 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
         sys.exit(EXIT_ERROR)
     record = baseline_file is not None and known is None
     run = Run(fmt, use_colour(color), known, record)
-    fixer = Fixer(show_diff, unsafe_fixes) if fix or show_diff else None
+    fixer = Fixer(show_diff, unsafe_fixes, force) if fix or show_diff else None
     if fixer is None and baseline_file is None:
         overrides["run_hidden"] = False  # a rule none of whose findings would show is skipped
     run.summary_to_stderr = fixer is not None
@@ -210,10 +234,10 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
 class Fixer:
     """``scan --fix`` / ``--diff``: repairs each scanned file, then writes it or prints a diff."""
 
-    def __init__(self, diff: bool, unsafe: bool) -> None:
+    def __init__(self, diff: bool, unsafe: bool, force: bool = False) -> None:
         from repairtool.model import Applicability
 
-        self.diff = diff
+        self.diff, self.force = diff, force
         self.level = Applicability.UNSAFE if unsafe else Applicability.SAFE
         self.fixed = self.files_changed = 0
         self.errors = False
@@ -242,7 +266,7 @@ class Fixer:
                 sys.stdout.buffer.write(new if rep.changed else rep.old_bytes())
                 sys.stdout.flush()
             elif rep.changed:
-                repair.write_atomic(result.fs_path, new, result.source)
+                repair.write_atomic(result.fs_path, new, result.source, self.force)
         except repair.WriteError as exc:
             result.error = str(exc)
             return True
@@ -269,7 +293,7 @@ class Fixer:
                     name))
             elif done.changed:
                 repair.write_atomic(result.fs_path, result.source.encode(done.text),
-                                    result.source)
+                                    result.source, self.force)
         except (WriteBackError, repair.WriteError) as exc:
             result.error = str(exc)
             return True

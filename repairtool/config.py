@@ -14,6 +14,7 @@ from typing import Any
 
 from repairtool.model import Severity
 from repairtool.rules.base import matches, registry
+from repairtool.source import InputError, check_encoding
 
 CONFIG_FILES = (".repairtool.toml", "pyproject.toml")
 
@@ -109,11 +110,19 @@ def _find_config(folder: Path) -> Path | None:
     for d in (folder, *folder.parents):
         for name in CONFIG_FILES:
             candidate = d / name
-            if candidate.is_file():
+            if _is_file(candidate):
                 if name == "pyproject.toml" and not _has_tool_table(candidate):
                     continue
                 return candidate
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()`` that is False, not an exception, in a folder we may not read."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -134,9 +143,23 @@ def load_settings(config: Path | None) -> Settings:
         raise ConfigError(f"{config}: cannot read config: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(f"{config}: invalid TOML: nested too deeply") from None
     if config.name == "pyproject.toml":
-        data = data.get("tool", {}).get("repairtool", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{config}: tool must be a table, not {_toml_type(tool)}")
+        data = tool.get("repairtool", {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{config}: tool.repairtool must be a table, "
+                              f"not {_toml_type(data)}")
     return from_mapping(data, config)
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
+             list: "an array", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
 
 
 _KEYS = {"select", "extend-select", "ignore", "per-file-ignores", "language", "exclude",
@@ -164,8 +187,11 @@ def from_mapping(data: Mapping[str, Any], config: Path) -> Settings:
     if not isinstance(pfi, dict) or not all(_is_str_list(v) for v in pfi.values()):
         raise fail("per-file-ignores must map glob patterns to lists of codes")
     sev = data.get("severity", {})
-    if not isinstance(sev, dict):
+    if not isinstance(sev, dict) or not all(isinstance(v, str) for v in sev.values()):
         raise fail("severity must map rule codes to error, warning or info")
+    for key in ("fail-on", "min-severity", "language", "encoding", "glossary"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(f"{key} must be a string, not {_toml_type(data[key])}")
     try:
         severities = tuple((check_selectors([k], fail)[0], Severity.parse(str(v)))
                            for k, v in sev.items())
@@ -173,22 +199,36 @@ def from_mapping(data: Mapping[str, Any], config: Path) -> Settings:
         min_sev = Severity.parse(data.get("min-severity", "warning"))
     except ValueError as exc:
         raise fail(str(exc)) from None
-    for key in ("language", "encoding"):
-        if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be a string")
     for key in ("exclude", "lexicons"):
         if not _is_str_list(data.get(key, [])):
             raise fail(f"{key} must be a list of strings")
+    if "encoding" in data:
+        _check_encoding(data["encoding"], fail)
+    lexicons = tuple(root / p for p in data.get("lexicons", []))
+    for lex in lexicons:
+        if not _is_file(lex):
+            raise fail(f"lexicons: {lex}: no such file")
+    extra: dict[str, Any] = {}
+    if "glossary" in data:
+        glossary = root / data["glossary"]
+        if not _is_file(glossary):
+            raise fail(f"glossary: {glossary}: no such file")
+        extra["glossary"] = str(glossary)
     return Settings(
         select=codes("select"), extend_select=codes("extend-select"), ignore=codes("ignore"),
         per_file_ignores=tuple((k, tuple(check_selectors(v, fail))) for k, v in pfi.items()),
         language=data.get("language", "en"), exclude=tuple(data.get("exclude", [])),
-        lexicons=tuple(root / p for p in data.get("lexicons", [])),
-        severity=severities, fail_on=fail_on, min_severity=min(min_sev, fail_on),
-        encoding=data.get("encoding"), root=root, source=config,
-        extra={"glossary": str(root / data["glossary"])} if isinstance(
-            data.get("glossary"), str) else {},
+        lexicons=lexicons, severity=severities, fail_on=fail_on,
+        min_severity=min(min_sev, fail_on), encoding=data.get("encoding"), root=root,
+        source=config, extra=extra,
     )
+
+
+def _check_encoding(name: str, fail: Any) -> None:
+    try:
+        check_encoding(name)
+    except InputError as exc:
+        raise fail(f"encoding: {exc}") from None
 
 
 def _is_str_list(value: object) -> bool:
@@ -201,6 +241,8 @@ def check_selectors(values: Sequence[str], fail: Any) -> list[str]:
     out = []
     for v in values:
         v = v.strip().upper()
+        if not v:
+            raise fail("an empty rule code")
         if v != "ALL" and not any(c.startswith(v) for c in known):
             raise fail(f"unknown rule code or prefix {v!r}")
         out.append(v)

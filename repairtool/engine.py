@@ -20,7 +20,16 @@ from repairtool.document import MASK, Document
 from repairtool.fixes import guard
 from repairtool.model import Finding, assign_ids
 from repairtool.rules.base import Rule, registry
-from repairtool.source import BinaryFileError, InputError, SourceText, decode, kind_for, read_source
+from repairtool.source import (
+    BinaryFileError,
+    InputError,
+    SourceText,
+    decode,
+    kind_for,
+    open_regular,
+    read_source,
+    shown_name,
+)
 
 #: Folders never entered when a folder is scanned.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules",
@@ -183,15 +192,18 @@ def scan_paths(paths: Iterable[str], *, settings: Settings | None = None,
             try:
                 base = settings_for(p, settings, overrides, isolated)
             except ConfigError as exc:
-                yield FileResult(given, p, error=str(exc))
+                yield FileResult(shown_name(given), p, error=str(exc))
                 continue
-            for fs_path, display in walk(p, given, base):
+            for fs_path, display, problem in walk(p, given, base):
+                if problem is not None:  # a folder that cannot be read: say so, go on
+                    yield FileResult(display, fs_path, error=problem)
+                    continue
                 result = scan_file(fs_path, display, settings, overrides, isolated)
                 if result.error and result.binary:
                     result.error, result.skipped = None, True
                 yield result
         else:
-            yield scan_file(p, given, settings, overrides, isolated)
+            yield scan_file(p, shown_name(given), settings, overrides, isolated)
 
 
 def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
@@ -200,6 +212,7 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
     """Read, decode and scan one file; every failure becomes ``FileResult.error``."""
     result = FileResult(display, fs_path)
     try:
+        os.close(open_regular(fs_path)[0])  # FIFOs, devices: one error line, never a read
         result.settings = s = settings_for(fs_path, settings, overrides or {}, isolated)
         if _bilingual(fs_path, s):
             from repairtool.bilingual.scan import scan_bilingual
@@ -214,6 +227,8 @@ def scan_file(fs_path: Path, display: str, settings: Settings | None = None,
     except (InputError, ConfigError) as exc:
         result.error = str(exc)
         result.binary = isinstance(exc, BinaryFileError)
+    except RecursionError:  # JSON and TOML readers recurse once per level of nesting
+        result.error = "nested too deeply to read"
     return result
 
 
@@ -238,10 +253,21 @@ def _scan_stdin(stdin_filename: str | None, settings: Settings | None,
     return result
 
 
-def walk(folder: Path, display: str, settings: Settings) -> Iterator[tuple[Path, str]]:
-    """Text files below ``folder`` in a stable order, minus skipped, ignored and excluded."""
+def walk(folder: Path, display: str, settings: Settings
+         ) -> Iterator[tuple[Path, str, str | None]]:
+    """Text files below ``folder`` in a stable order, minus skipped, ignored and excluded,
+    as ``(path, display, None)``; a folder that cannot be listed comes as
+    ``(folder, display, reason)`` (an unreadable folder is never skipped silently)."""
     tracked = _git_visible(folder)
-    for dirpath, dirnames, filenames in os.walk(folder):
+    unreadable: list[OSError] = []
+    stem = display.rstrip("/\\")
+
+    def shown(path: Path) -> str:
+        rel = path.relative_to(folder).as_posix()
+        return shown_name(stem if rel == "." else stem + "/" + rel)
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append):
+        yield from _unreadable(unreadable, shown)
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
                              and not settings.is_excluded(os.path.join(dirpath, d)))
         for name in sorted(filenames):
@@ -250,8 +276,18 @@ def walk(folder: Path, display: str, settings: Settings) -> Iterator[tuple[Path,
                 continue
             if tracked is not None and fs_path.absolute() not in tracked:
                 continue
-            rel = fs_path.relative_to(folder).as_posix()
-            yield fs_path, display.rstrip("/\\") + "/" + rel
+            yield fs_path, shown(fs_path), None
+    yield from _unreadable(unreadable, shown)
+
+
+def _unreadable(errors: list[OSError], shown: Any) -> Iterator[tuple[Path, str, str | None]]:
+    """The folders ``os.walk`` could not list, as error entries (and forget them)."""
+    for exc in errors:
+        where = Path(exc.filename) if exc.filename else Path(".")
+        reason = "permission denied" if isinstance(exc, PermissionError) else (
+            exc.strerror or str(exc))
+        yield where, shown(where), f"cannot read folder: {reason}"
+    errors.clear()
 
 
 def _git_visible(folder: Path) -> set[Path] | None:

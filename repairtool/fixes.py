@@ -100,12 +100,17 @@ def apply_once(text: str, chosen: Sequence[tuple[Finding, Fix]]
     return apply_edits(text, edits), taken
 
 
+Keep = Callable[[str, str], bool]
+
+
 def fix_text(text: str, scan: Callable[[str], list[Finding]], level: Applicability,
-             findings: list[Finding] | None = None) -> FixResult:
+             findings: list[Finding] | None = None, keep: Keep | None = None) -> FixResult:
     """Scan, apply the allowed fixes, and repeat until nothing changes (bounded).
 
     ``findings``, when given, are those of ``scan(text)`` already computed (saves a scan).
     Every pass re-scans once; the loop stops as soon as a pass changes nothing.
+    ``keep(old, new)``, when given, must hold for every applied fix (Markdown: the block
+    structure is unchanged); a fix that breaks it is demoted below ``level`` and not applied.
     """
     result = FixResult(text)
     current = findings if findings is not None else scan(text)
@@ -116,6 +121,8 @@ def fix_text(text: str, scan: Callable[[str], list[Finding]], level: Applicabili
         if not chosen:
             return result
         new, taken = apply_once(result.text, chosen)
+        if keep is not None and new != result.text and not keep(result.text, new):
+            new, taken = _keeping(result.text, taken, level, keep)
         result.passes += 1
         if new == result.text:
             return result
@@ -127,6 +134,55 @@ def fix_text(text: str, scan: Callable[[str], list[Finding]], level: Applicabili
     result.remaining = current
     result.converged = not choose(current, level)
     return result
+
+
+def _keeping(text: str, taken: list[tuple[Finding, Fix]], level: Applicability, keep: Keep
+             ) -> tuple[str, list[tuple[Finding, Fix]]]:
+    """The fixes of ``taken`` that keep ``keep`` true each alone, applied together (or, if
+    together they still break it, the first of them only). The others are demoted below
+    ``level`` in their findings, so the report no longer offers them at that level."""
+    good: list[tuple[Finding, Fix]] = []
+    lower = Applicability(max(Applicability.SUGGESTION, level - 1))
+    for f, fx in taken:
+        if keep(text, apply_edits(text, fx.edits)):
+            good.append((f, fx))
+        else:
+            f.fixes = [Fix(g.title, g.edits, lower) if g is fx else g for g in f.fixes]
+    new = apply_edits(text, [e for _, fx in good for e in fx.edits])
+    if good and not keep(text, new):
+        good = good[:1]
+        new = apply_edits(text, good[0][1].edits)
+    return new, good
+
+
+def suppression_keep(old: str, new: str) -> bool:
+    """A repair never changes what the text's suppression directives suppress (a full-width
+    colon or digit fixed inside `repairtool：noqa RT1０1` would switch a rule off)."""
+    from repairtool.suppress import directives
+
+    return directives(old) == directives(new)
+
+
+def keep_for(kind: str) -> Keep:
+    """What every repair of a text of ``kind`` must keep."""
+    if kind == "markdown":
+        return lambda old, new: suppression_keep(old, new) and markdown_keep(old, new)
+    return suppression_keep
+
+
+#: Characters that open or close code spans, autolinks, HTML and links in Markdown: a fix
+#: that adds or removes one leaves half a construct, which the next edit would complete.
+_MARKDOWN_PAIRS = ("`", "<", ">", "[", "]", "](")
+
+
+def markdown_keep(old: str, new: str) -> bool:
+    """A Markdown repair keeps the block structure, the code spans and links, and adds or
+    removes none of the characters that pair up into them."""
+    from repairtool.markup import structure
+
+    if any(old.count(c) != new.count(c) for c in _MARKDOWN_PAIRS):
+        return False
+    return structure(old) == structure(new)
 
 
 def _lines_of(text: str, taken: Iterable[tuple[Finding, Fix]]) -> set[int]:

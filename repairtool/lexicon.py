@@ -685,7 +685,10 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read lexicon: {exc}") from None
-    entries = parse_lexicon(text, path)
+    try:
+        entries = parse_lexicon(text, path)
+    except RecursionError:  # the TOML/JSON readers recurse once per level of nesting
+        raise ConfigError(f"{path}:1: invalid lexicon: nested too deeply") from None
     _write_disk_cache(path, mtime_ns, size, entries)
     return Lexicon(entries)
 

@@ -66,6 +66,33 @@ def markdown_hidden_spans(text: str) -> list[tuple[int, int]]:
 
 
 
+#: Inline tokens whose presence (and content) is structure: code spans, links, images, HTML.
+_STRUCTURAL_INLINE = frozenset({"code_inline", "link_open", "link_close", "image",
+                                "html_inline"})
+
+
+def structure(text: str) -> tuple[tuple[object, ...], ...]:
+    """The block structure and the inline code spans, links, images and HTML of ``text``.
+
+    Two texts with equal structures render to the same blocks with the same code spans and
+    links: a safe fix must keep it equal (deleting a zero-width space before a fence
+    would open a code block that swallows the rest; a full-width `＃` made `#` would make a
+    heading). Emphasis and plain text are not structure.
+    """
+    out: list[tuple[object, ...]] = []
+    for tok in _parser().parse(_LONE_CR.sub(" ", text)):
+        if tok.type != "inline":
+            out.append((tok.type, tok.tag, tok.markup, tuple(tok.map or ()), tok.info))
+            if tok.type in ("fence", "code_block", "html_block"):
+                out.append((tok.content,))
+            continue
+        for child in tok.children or []:
+            if child.type in _STRUCTURAL_INLINE:
+                out.append((child.type, child.markup, child.content,
+                            str(child.attrs.get("href", child.attrs.get("src", "")))))
+    return tuple(out)
+
+
 def _inline_hidden(src: str, children: list[Token], pos: int, end: int
                    ) -> Iterator[tuple[int, int]]:
     """Locate, in order, the non-prose inline elements of one prose block."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from repairtool.document import Document
 from repairtool.engine import FileResult, check
-from repairtool.fixes import FixResult, fix_text
+from repairtool.fixes import FixResult, fix_text, keep_for
 from repairtool.model import Applicability, Finding
 from repairtool.source import SourceText, kind_for
 
@@ -77,25 +77,45 @@ def repair(result: FileResult, level: Applicability) -> Repaired:
         findings, last[0] = check(text, kind=kind, settings=settings, path=fs_path)
         return findings
 
-    fixed = fix_text(result.source.text, scan, level, findings=result.findings)
+    fixed = fix_text(result.source.text, scan, level, findings=result.findings,
+                     keep=keep_for(kind))
     return Repaired(result, fixed, last[0], fixed.remaining)
 
 
-def write_atomic(path: Path, data: bytes, source: SourceText) -> None:
+#: Suffix of our temporary files: ``.<name>.<pid>.<random>.repairtool``.
+TMP_SUFFIX = ".repairtool"
+
+
+def write_atomic(path: Path, data: bytes, source: SourceText, force: bool = False) -> None:
     """Replace ``path`` by ``data`` atomically, if it is still the file ``source`` was read from.
 
-    The bytes go to a temporary file in the same folder (so the rename is atomic), with the
-    original's permission bits; the file on disk is checked once more right before the rename.
-    A symbolic link is followed: its target is rewritten and the link stays a link.
+    The bytes go to a temporary file in the same folder (so the rename is atomic) with the
+    original's permission bits, owner and group; the file on disk is checked once more
+    right before the rename (inode, size, mtime and content). A symbolic link is followed:
+    its target is rewritten and the link stays a link. A read-only file, or one with other
+    hard links (a rename would cut them), is refused unless ``force``; with ``force`` a
+    hard-linked file is written in place, through its links. Temporaries a killed run left
+    beside the file are removed first. Every failure, a full disk included, is a
+    :class:`WriteError` and leaves the original untouched.
     """
     path = Path(os.path.realpath(path))
     try:
         st = os.stat(path)
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror or exc}") from None
+    if not st.st_mode & 0o222 and not force:
+        raise WriteError("read-only file; not rewritten (use --force to fix it anyway)")
+    clean_stale(path)
+    if st.st_nlink > 1:
+        if not force:
+            raise WriteError(f"the file has {st.st_nlink} hard links and replacing it would "
+                             "cut them; not rewritten (use --force to write through them)")
+        _write_in_place(path, data, source)
+        return
     folder = path.absolute().parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".repairtool", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX,
+                                   dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write in {folder}: {exc.strerror or exc}") from None
     try:
@@ -104,22 +124,88 @@ def write_atomic(path: Path, data: bytes, source: SourceText) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, st.st_mode & 0o7777)
-        _check_unchanged(path, source)
+        _keep_owner(tmp, st)
+        _check_unchanged(path, source, st)
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk, a quota, an I/O error: the original stays
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise WriteError(f"cannot write: {exc.strerror or exc}; the file is unchanged"
+                         ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
-def _check_unchanged(path: Path, source: SourceText) -> None:
-    """Refuse to overwrite a file that changed since it was read (size, mtime or content)."""
+def _keep_owner(tmp: str, st: os.stat_result) -> None:
+    """Give the temporary the original's owner and group (a rename would otherwise hand
+    the file to whoever runs the fix); refuse when the owner cannot be kept."""
+    if (st.st_uid, st.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    try:
+        os.chown(tmp, st.st_uid, st.st_gid)
+    except PermissionError:
+        if st.st_uid != os.geteuid():
+            raise WriteError("the file belongs to another user and replacing it would change "
+                             "its owner; not rewritten") from None
+        with contextlib.suppress(OSError):  # the group is kept where the user may keep it
+            os.chown(tmp, -1, st.st_gid)
+
+
+def _write_in_place(path: Path, data: bytes, source: SourceText) -> None:
+    """Overwrite a hard-linked file through its inode (every link sees the repair)."""
+    try:
+        with open(path, "r+b") as fh:
+            _check_unchanged(path, source, os.fstat(fh.fileno()))
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from None
+
+
+def clean_stale(path: Path) -> list[Path]:
+    """Remove the temporaries of ``path`` that a killed run left (their process is gone)."""
+    removed: list[Path] = []
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed
+    prefix = f".{path.name}."
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(TMP_SUFFIX)):
+            continue
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another run is writing this file right now
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
+            removed.append(path.parent / name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _check_unchanged(path: Path, source: SourceText, before: os.stat_result) -> None:
+    """Refuse to overwrite a file that changed since it was read (inode, size, mtime or
+    content): a user's edit made while we fixed is never lost."""
     try:
         st = os.stat(path)
         current = path.read_bytes()
     except OSError as exc:
         raise WriteError(f"cannot re-read before writing: {exc.strerror or exc}") from None
-    if (st.st_mtime_ns, st.st_size) != (source.mtime_ns, source.size):
+    if (st.st_mtime_ns, st.st_size) != (source.mtime_ns, source.size) or (
+            st.st_ino, st.st_dev) != (before.st_ino, before.st_dev):
         raise WriteError("file changed on disk since it was read; not overwritten "
                          "(run again to fix the new content)")
     if current != source.encode(source.text):

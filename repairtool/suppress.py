@@ -20,9 +20,11 @@ from repairtool.document import line_starts
 from repairtool.model import Finding
 from repairtool.rules.base import matches
 
+# Possessive quantifiers throughout: a run of blanks is taken one way only (with
+# `[ \t]*,?[ \t]*` a directive followed by many spaces backtracked in cubic time).
 _DIRECTIVE = regex.compile(
-    r"repairtool:[ \t]*(?P<verb>noqa|disable-next-line|disable|enable)\b"
-    r"(?P<codes>(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]*\b)*)"
+    r"repairtool:[ \t]*+(?P<verb>noqa|disable-next-line|disable|enable)\b"
+    r"(?P<codes>(?:[ \t]*+(?:,[ \t]*+)?[A-Za-z]++[0-9]*+\b)*+)"
 )
 _CODE = regex.compile(r"[A-Za-z]+[0-9]*")
 
@@ -50,6 +52,14 @@ class Suppressions:
         return any(s <= finding.start < e and matches(code, c) for s, e, c in self.regions)
 
 
+def directives(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each directive's verb and codes, in order (what the text asks to suppress)."""
+    if "repairtool" not in text:
+        return []
+    return [(m.group("verb"), tuple(c.upper() for c in _CODE.findall(m.group("codes"))))
+            for m in _DIRECTIVE.finditer(text)]
+
+
 def parse(text: str, known: Iterable[str]) -> Suppressions:
     """Find every directive in ``text``; ``known`` is the set of rule codes."""
     known = list(known)
@@ -58,13 +68,19 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
         return sup
     starts = line_starts(text)
     open_regions: dict[str, int] = {}
+    # Codes per line as ordered sets: a line repeating `noqa RT101` a million times keeps
+    # one code, not a tuple that grows (and is searched) with every directive.
+    per_line: dict[int, dict[str, None]] = {}
+    is_known: dict[str, bool] = {}
     for m in _DIRECTIVE.finditer(text):
         sup.spans.append(m.span())
         codes: list[str] = []
         named = _CODE.findall(m.group("codes"))
         for c in _CODE.finditer(m.group("codes")):
             code = c.group().upper()
-            if code != "ALL" and not any(k.startswith(code) for k in known):
+            if code not in is_known:
+                is_known[code] = code == "ALL" or any(k.startswith(code) for k in known)
+            if not is_known[code]:
                 at = m.start("codes") + c.start()
                 sup.unknown.append((at, at + len(code), code))
             else:
@@ -73,9 +89,9 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
         line = bisect.bisect_right(starts, m.start())
         verb = m.group("verb")
         if verb == "noqa":
-            sup.lines[line] = sup.lines.get(line, ()) + selected
+            per_line.setdefault(line, {}).update(dict.fromkeys(selected))
         elif verb == "disable-next-line":
-            sup.lines[line + 1] = sup.lines.get(line + 1, ()) + selected
+            per_line.setdefault(line + 1, {}).update(dict.fromkeys(selected))
         elif verb == "disable":
             for code in selected:
                 open_regions.setdefault(code, m.start())
@@ -84,5 +100,6 @@ def parse(text: str, known: Iterable[str]) -> Suppressions:
                 if code in open_regions:
                     sup.regions.append((open_regions.pop(code), m.end(), (code,)))
     sup.regions.extend((start, len(text), (code,)) for code, start in open_regions.items())
+    sup.lines = {line: tuple(codes) for line, codes in per_line.items()}
     return sup
 

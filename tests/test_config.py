@@ -29,6 +29,7 @@ def test_nearest_config_wins_walking_up(tmp_path: Path) -> None:
 
 
 def test_settings_are_read_and_validated(tmp_path: Path) -> None:
+    (tmp_path / "terms.toml").write_text("", encoding="utf-8")  # a lexicon must exist
     cfg = write(tmp_path / ".repairtool.toml", """
 select = ["RT3"]
 ignore = ["RT301"]

@@ -290,15 +290,20 @@ def _tag_name(tag: str) -> str:
     return f"{m.group(1)}{m.group(2)}#{m.group(3) or ''}"
 
 
-def element_span(text: str, starts: list[int], line: int, local: str
+def element_span(text: str, starts: list[int], line: int, local: str, nth: int = 1
                  ) -> tuple[int, int, int, int] | None:
-    """Offsets of the start tag and content of the element ``local`` that starts on ``line``.
+    """Offsets of the start tag and content of the ``nth`` element ``local`` that starts on
+    ``line`` (a single-line TMX unit holds the source and the target ``<seg>`` on one line).
 
     Returns ``(tag_start, content_start, content_end, element_end)``.
     """
     begin = starts[line - 1] if 0 < line <= len(starts) else 0
-    m = re.compile(r"<(?:[\w.-]+:)?" + re.escape(local) + r"(?=[\s/>])[^>]*?(/?)>").search(
-        text, begin)
+    pattern = re.compile(r"<(?:[\w.-]+:)?" + re.escape(local) + r"(?=[\s/>])[^>]*?(/?)>")
+    m = pattern.search(text, begin)
+    for _ in range(nth - 1):
+        if not m:
+            return None
+        m = pattern.search(text, m.end())
     if not m:
         return None
     if m.group(1):
@@ -346,8 +351,8 @@ def read_xliff(path: str, text: str) -> BilingualFile:
     from repairtool.bilingual.safexml import check_xml
 
     data = _xml_bytes(text)
-    check_xml(text.encode("utf-8"))
-    version2 = re.search(r"<xliff[^>]*\bversion=[\"']2", text[:4096]) is not None
+    root = check_xml(text)  # the decoded text: what the parser below will see
+    version2 = root.attributes.get("version", "").startswith("2")
     try:
         if version2:
             from translate.storage.xliff2 import Xliff2File as Store
@@ -456,6 +461,18 @@ class _LineReader:
         return "".join(t for _, t in self.buffer), base, [o - base for o, _ in self.buffer]
 
 
+def _text_codec(head: bytes) -> str:
+    """The codec that reads a file starting with ``head``: UTF-16 by its BOM, else UTF-8
+    (a UTF-8 BOM skipped); offsets are code points of the text without the BOM, as
+    :func:`repairtool.source.read_source` gives them."""
+    import codecs
+
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(
+            codecs.BOM_UTF32_LE):
+        return "utf-16"
+    return "utf-8-sig"
+
+
 def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
     """Stream the units of a TMX file: bounded memory whatever the file size."""
     from lxml import etree
@@ -463,18 +480,28 @@ def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
     from repairtool.bilingual.safexml import check_xml
 
     with open(path, "rb") as fh:
-        check_xml(fh.read(1 << 20))
+        head = fh.read(4)
+        fh.seek(0)
+        check_xml(fh)  # the whole prolog, however long, up to the root element
     meta = meta if meta is not None else {}
     src_lang: str | None = None
     try:
-        with open(path, encoding="utf-8-sig", newline="") as text_fh:
+        with open(path, encoding=_text_codec(head), newline="") as text_fh:
             reader = _LineReader(text_fh)
             context = etree.iterparse(str(path), events=("start", "end"),
                                       resolve_entities=False, no_network=True, load_dtd=False,
                                       huge_tree=False, remove_comments=True)
             n = 0
+            # Which <seg> of its line each one is (1-based): on a single-line unit the
+            # target's is not the first; a whole file on one line counts on and on.
+            seg_line, seg_count = 0, 0
             for event, elem in context:
                 if event == "start":
+                    if elem.tag == "seg":
+                        if elem.sourceline != seg_line:
+                            seg_line, seg_count = elem.sourceline, 0
+                        seg_count += 1
+                        meta.setdefault("_nth", {})[elem] = seg_count
                     if elem.tag == "header":
                         src_lang = elem.get("srclang")
                         meta["source_lang"] = src_lang
@@ -483,6 +510,7 @@ def iter_tmx(path: Path, meta: dict[str, Any] | None = None) -> Iterator[Unit]:
                     continue
                 n += 1
                 unit = _tmx_unit(elem, src_lang, reader, n, meta)
+                meta["_nth"] = {}
                 elem.clear(keep_tail=False)
                 while elem.getprevious() is not None:
                     del elem.getparent()[0]
@@ -509,7 +537,7 @@ def _tmx_unit(tu: Any, src_lang: str | None, reader: _LineReader, n: int,
                 extra={"line": tgt[1].sourceline})
     unit.source_tags = tuple(_elem_tags(src[1]))
     window, base, starts = reader.window(tgt[1].sourceline)
-    span = element_span(window, starts, 1, "seg")
+    span = element_span(window, starts, 1, "seg", meta.get("_nth", {}).get(tgt[1], 1))
     if span is not None:
         decoded, fs, fe, tags = xml_content(window, span[1], span[2])
         unit.anchor = base + span[1]
@@ -628,7 +656,7 @@ def read_android(path: str, text: str) -> BilingualFile:
 
     from repairtool.bilingual.safexml import check_xml
 
-    check_xml(text.encode("utf-8"))
+    check_xml(text)
     try:
         store = AndroidResourceFile.parsestring(_xml_bytes(text))
     except Exception as exc:

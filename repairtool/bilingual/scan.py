@@ -207,14 +207,20 @@ def load_glossary(path: Path) -> list[tuple[str, list[str]]]:
     if path.suffix.lower() == ".tbx":
         return _load_tbx(path)
     out = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for i, row in enumerate(csv.reader(fh)):
-            row = [c.strip() for c in row if c.strip()]
-            if len(row) < 2:
-                continue
-            if i == 0 and row[0].lower() in ("source", "term", "src"):
-                continue
-            out.append((row[0].casefold(), [t.casefold() for t in row[1:]]))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for i, row in enumerate(csv.reader(fh)):
+                row = [c.strip() for c in row if c.strip()]
+                if len(row) < 2:
+                    continue
+                if i == 0 and row[0].lower() in ("source", "term", "src"):
+                    continue
+                out.append((row[0].casefold(), [t.casefold() for t in row[1:]]))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"glossary {path}: not UTF-8 (invalid byte at offset {exc.start}"
+                         " of a block); save the CSV as UTF-8") from None
+    except (OSError, csv.Error) as exc:
+        raise InputError(f"glossary {path}: cannot read: {exc}") from None
     return out
 
 
@@ -224,7 +230,10 @@ def _load_tbx(path: Path) -> list[tuple[str, list[str]]]:
     from repairtool.bilingual.safexml import check_xml
 
     data = path.read_bytes()
-    check_xml(data)
+    try:
+        check_xml(data)
+    except InputError as exc:  # name the term base, not the file being scanned
+        raise InputError(f"glossary {path}: {exc}") from None
     try:
         store = tbxfile.parsestring(data)
     except Exception as exc:  # the term base is malformed

@@ -198,12 +198,18 @@ def decode_stored(fmt: str, raw: str) -> str | None:
     return None
 
 
+#: Passes of scan-and-fix before a bilingual file is taken as settled.
+MAX_PASSES = 10
+
+
 def fix_file(path: str | Path, settings: object = None, level: str = "safe", *,
              mark: bool = True, write: bool = True,
              scanned: tuple[list[Any], str] | None = None) -> WriteBackResult:
-    """Scan a bilingual file, apply the fixes of ``level`` (non-overlapping, one pass) and
-    write them back with :func:`write_back`. ``scanned`` (findings and the file text of a
-    scan already made) spares the scan."""
+    """Scan a bilingual file, apply the fixes of ``level`` and write them back with
+    :func:`write_back`, then scan the result again and repeat until no fix is left (as
+    ``--fix`` does for plain text): one run reaches the fixed point, so a second ``--fix``
+    changes nothing and ``--diff`` shows all that ``--fix`` writes. ``scanned`` (findings
+    and the file text of a scan already made) spares the first scan."""
     from repairtool.bilingual.scan import scan_bilingual
     from repairtool.config import Settings
     from repairtool.fixes import apply_once, choose
@@ -215,10 +221,28 @@ def fix_file(path: str | Path, settings: object = None, level: str = "safe", *,
         findings, doc, _bf = scan_bilingual(p, s)
         scanned = (findings, doc.text)
     findings, text = scanned
-    chosen = choose(findings, Applicability.parse(level))
-    _new, taken = apply_once(text, chosen)
-    edits = [e for _f, fx in taken for e in fx.edits]
-    if not edits:
-        return WriteBackResult(text, [])
-    return write_back(p, text, edits, mark=mark, bilingual=s.extra.get("bilingual"),
-                      write=write)
+    original = read_source(p)
+    changed: dict[str, None] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        # Later passes read the text so far from a copy with the same name (the format is
+        # chosen by name) and the file's own encoding.
+        q = Path(tmp) / (p.absolute().parent.name or "root") / p.name
+        q.parent.mkdir()
+        current = p
+        for _ in range(MAX_PASSES):
+            _new, taken = apply_once(text, choose(findings, Applicability.parse(level)))
+            edits = [e for _f, fx in taken for e in fx.edits]
+            if not edits:
+                break
+            done = write_back(current, text, edits, mark=mark,
+                              bilingual=s.extra.get("bilingual"), write=False)
+            if done.text == text:
+                break
+            text = done.text
+            changed.update(dict.fromkeys(done.changed))
+            q.write_bytes(original.encode(text))
+            current = q
+            findings = scan_bilingual(q, s)[0]
+    if write and changed:
+        p.write_bytes(original.encode(text))
+    return WriteBackResult(text, list(changed))

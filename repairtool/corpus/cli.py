@@ -17,7 +17,7 @@ import click
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 
 
-def parse_size(value: str) -> int:
+def parse_size(value: str, what: str = "the chunk size") -> int:
     """``8MB``, ``64k``, ``1G`` or a number of bytes."""
     m = _SIZE.match(value)
     if not m:
@@ -25,7 +25,7 @@ def parse_size(value: str) -> int:
     factor = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2).lower()]
     size = int(float(m.group(1)) * factor)
     if size < 1:
-        raise click.BadParameter("the chunk size must be at least 1 byte")
+        raise click.BadParameter(f"{what} must be at least 1 byte")
     return size
 
 
@@ -55,6 +55,9 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           "8MB; auto: about 32 chunks a worker, 1-64 MB."),
         click.option("--progress/--no-progress", default=True,
                      help="Show progress on stderr."),
+        click.option("--max-record-size", default="64MB", show_default=True,
+                     help="Longest record (JSONL line or Parquet text) read; a longer one is "
+                          "a bad record, never read whole."),
     ]
     f = rule_options(f)
     for opt in reversed(opts):
@@ -128,6 +131,10 @@ def _run(command: str, opts: dict[str, Any]) -> None:
     jobs, engine, scheduler = opts.pop("jobs"), opts.pop("engine"), opts.pop("scheduler")
     size_opt = opts.pop("chunk_size")
     chunk_size = None if size_opt == "auto" else parse_size(size_opt)
+    try:
+        max_record = parse_size(opts.pop("max_record_size"), "--max-record-size")
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, param_hint="--max-record-size") from None
     show = opts.pop("progress")
     config_file, isolated = opts.pop("config_file"), opts.pop("isolated")
     opts.pop("stdin_filename")
@@ -136,9 +143,11 @@ def _run(command: str, opts: dict[str, Any]) -> None:
     try:
         overrides = build_overrides(**opts)
         settings = settings_for(None, base_settings(config_file), overrides, isolated)
-        job = Job(command, str(output.absolute()), settings=settings, **job_opts)
-        p = runner.prepare(job, inputs, chunk_size, jobs)
+        job = Job(command, str(output.absolute()), settings=settings, max_record=max_record,
+                  **job_opts)
+        runner.discover(inputs, output)  # bad inputs refused before the folder is touched
         with runner.locked(job):
+            p = runner.prepare(job, inputs, chunk_size, jobs)
             if runner.is_complete(job):
                 click.echo(f"repairtool corpus: {output} is already complete", err=True)
                 summary = runner.summarise(job, p)
@@ -147,7 +156,17 @@ def _run(command: str, opts: dict[str, Any]) -> None:
     except (CorpusError, ConfigError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except OSError as exc:  # a full disk, a quota: the chunk's temporaries are gone
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"repairtool: cannot write{where}: {exc.strerror or exc}; free space and run "
+                   "the same command again to resume", err=True)
+        sys.exit(EXIT_ERROR)
     click.echo(render_summary(summary, output))
+    problems = [(s["path"], m) for s in summary["shards"] for m in s.get("problems", [])]
+    for path, message in problems:
+        click.echo(f"{path}: error: {message}", err=True)
+    if problems:
+        sys.exit(EXIT_ERROR)
 
 
 def _execute(job: Any, p: Any, jobs: int, engine: str, scheduler: str | None, show: bool,

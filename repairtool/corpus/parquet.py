@@ -111,10 +111,14 @@ def _groups(h: Handler, pf: pq.ParquetFile, errors: IO[str], full: bool
         ids = table.column(id_field).to_pylist() if id_field and table is not None else [None] * n
         for i in range(n):
             st.lines += 1
-            if problem or texts[i] is None or not isinstance(texts[i], str):
+            too_long = isinstance(texts[i], str) and len(texts[i]) > job.max_record
+            if problem or texts[i] is None or not isinstance(texts[i], str) or too_long:
                 st.bad += 1
                 what = problem or ("null" if texts[i] is None else "not a string")
                 msg = what if problem else f"field {job.text_field!r} is {what}"
+                if too_long and not problem:
+                    msg = (f"field {job.text_field!r} of {len(texts[i])} characters is over "
+                           f"the size limit of {job.max_record} (--max-record-size)")
                 errors.write(json.dumps(_error(shard, msg, row=row + i + 1)) + "\n")
                 texts[i] = None
             elif ids[i] is None:

@@ -30,6 +30,8 @@ def parse(line: bytes, text_field: str) -> tuple[dict[str, Any], str]:
         raise BadRecord(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
     except ValueError as exc:
         raise BadRecord(f"invalid JSON: {exc}") from None
+    except RecursionError:  # the decoder recurses once per level of nesting
+        raise BadRecord("invalid JSON: nested too deeply") from None
     if not isinstance(obj, dict):
         raise BadRecord(f"not a JSON object but {_json_type(obj)}")
     if text_field not in obj:

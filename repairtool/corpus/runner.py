@@ -20,7 +20,7 @@ from typing import Any
 
 from repairtool import __version__
 from repairtool.corpus.shards import Chunk, CorpusError, Shard, discover, plan
-from repairtool.corpus.tasks import Job, ignore_sigint, run_task
+from repairtool.corpus.tasks import STATE_DIR, Job, run_task, worker_init
 from repairtool.rules.base import registry
 
 #: Bounds of the automatic chunk size: big enough to amortise a task (a few ms of
@@ -59,7 +59,7 @@ def identity(job: Job, shards: Sequence[Shard]) -> dict[str, Any]:
         "min_severity": str(s.min_severity),
         "severity": [[p, str(v)] for p, v in s.severity],
         "level": str(job.level) if job.command == "fix" else None,
-        "criteria": [c.label() for c in job.criteria],
+        "criteria": [c.label() for c in job.criteria], "max_record": job.max_record,
         "shards": [{"path": os.path.abspath(sh.path), "size": sh.size, "mtime_ns": sh.mtime_ns}
                    for sh in shards],
     }
@@ -79,36 +79,73 @@ def prepare(job: Job, inputs: Sequence[str], chunk_size: int | None, workers: in
     ident = identity(job, shards)
     state = job.state / "job.json"
     if state.is_file():
-        saved = json.loads(state.read_text(encoding="utf-8"))
-        if saved["identity"] != ident:
+        saved = read_state(state)
+        if saved.get("identity") != ident:
             raise CorpusError(f"{out} holds a different run (other command, options, rules or "
                               "inputs); use a new --output folder")
-        chunks = [Chunk(**c) for c in saved["chunks"]]
+        try:
+            chunks = [Chunk(**c) for c in saved["chunks"]]
+        except (KeyError, TypeError) as exc:
+            raise _corrupt(state, exc) from None
         done = {}
         for c in chunks:
             marker = job.done_marker(c)
             if marker.is_file():
-                done[c.name] = json.loads(marker.read_text(encoding="utf-8"))
+                done[c.name] = read_state(marker, "chunk marker")
         return Plan(shards, chunks, done, resumed=True)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(p.name != STATE_DIR for p in out.iterdir()):
         raise CorpusError(f"{out} is not empty and holds no run of repairtool corpus; "
                           "use a new --output folder")
     chunks = plan(shards, chunk_size, threads=workers)
     job.state.mkdir(parents=True, exist_ok=True)
     data = {"identity": ident, "chunk_size": chunk_size, "chunks": [c.to_dict() for c in chunks],
             "complete": False}
-    tmp = state.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(tmp, state)
+    write_state(state, data)
     return Plan(shards, chunks)
+
+
+def read_state(path: Path, what: str = "plan file") -> dict[str, Any]:
+    """A JSON state file, or one line that names it and says what to do."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _corrupt(path, exc, what) from None
+    if not isinstance(data, dict):
+        raise _corrupt(path, "not a JSON object", what)
+    return data
+
+
+def _corrupt(path: Path, exc: object, what: str = "plan file") -> CorpusError:
+    fix = ("delete it to run that chunk again" if what == "chunk marker"
+           else f"delete {path.parent} to start the run again, or use a new --output folder")
+    return CorpusError(f"{path}: corrupt {what} ({exc}); {fix}")
+
+
+def write_state(path: Path, data: dict[str, Any]) -> None:
+    """Write a state file atomically: a kill leaves the old file or the new, never half."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=1))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 @contextlib.contextmanager
 def locked(job: Job) -> Iterator[None]:
-    """Hold the output folder for this run; a second run on it at the same time is refused."""
+    """Hold the output folder for this run; a second run on it at the same time is refused.
+
+    Taken before the plan is read or written, so two runs started at once into a new
+    folder cannot both plan it.
+    """
     import fcntl
 
-    with open(job.state / "lock", "w") as f:
+    try:
+        job.state.mkdir(parents=True, exist_ok=True)
+        f = open(job.state / "lock", "w")  # noqa: SIM115 - held for the block below
+    except OSError as exc:
+        raise CorpusError(f"cannot use {job.out_dir}: {exc.strerror or exc}") from None
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -118,7 +155,7 @@ def locked(job: Job) -> Iterator[None]:
 
 def is_complete(job: Job) -> bool:
     state = job.state / "job.json"
-    return state.is_file() and json.loads(state.read_text(encoding="utf-8")).get("complete")
+    return state.is_file() and bool(read_state(state).get("complete"))
 
 
 Report = Callable[[dict[str, Any]], None]
@@ -148,7 +185,8 @@ def _run_pool(tasks: list[Any], jobs: int, report: Report, tick: Callable[[], No
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["repairtool.corpus.tasks", "repairtool.engine",
                                 "repairtool.rules"])
-    with ctx.Pool(min(jobs, len(tasks)), initializer=ignore_sigint) as pool:
+    with ctx.Pool(min(jobs, len(tasks)), initializer=worker_init, initargs=(os.getpid(),)
+                  ) as pool:
         it = pool.imap_unordered(run_task, tasks, chunksize=1)
         remaining = len(tasks)
         while remaining:
@@ -208,9 +246,9 @@ def finish(job: Job, p: Plan, threads: int = 1) -> dict[str, Any]:
     tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, out / "summary.json")
     state = job.state / "job.json"
-    data = json.loads(state.read_text(encoding="utf-8"))
+    data = read_state(state)
     data["complete"] = True
-    state.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    write_state(state, data)
     shutil.rmtree(job.state / "parts", ignore_errors=True)
     return summary
 
@@ -234,19 +272,28 @@ def _merge_shard(job: Job, s: Shard, chunks: list[Chunk], kind: str, final: Path
     finds the final file in place of the part.
     """
     parts = [job.part(kind, c, _part_suffix(job, s, kind)) for c in chunks]
+    # A shard found unreadable when planned (a damaged Parquet footer) wrote no parts.
+    parts = [p for p, c in zip(parts, chunks, strict=True) if not c.problem or p.exists()]
+    if not parts:
+        return
     final.parent.mkdir(parents=True, exist_ok=True)
     if len(parts) == 1 and not (final.suffix == ".parquet" and kind == "results"):
         if parts[0].exists() or not final.exists():
             os.replace(parts[0], final)
         return
     tmp = final.with_name(final.name + ".tmp")
-    if final.suffix == ".parquet":
-        _concat_parquet(parts, tmp, rebatch=kind == "results")
-    else:
-        with open(tmp, "wb") as dst:
-            for part in parts:
-                _append(part, dst)
-    os.replace(tmp, final)
+    try:
+        if final.suffix == ".parquet":
+            _concat_parquet(parts, tmp, rebatch=kind == "results")
+        else:
+            with open(tmp, "wb") as dst:
+                for part in parts:
+                    _append(part, dst)
+        os.replace(tmp, final)
+    except BaseException:  # a full disk: the half-merged copy must not stay on it
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _append(part: Path, dst: Any) -> None:
@@ -336,8 +383,10 @@ def summarise(job: Job, p: Plan) -> dict[str, Any]:
     counters: dict[str, Counter[str]] = {k: Counter() for k in
                                           ("findings", "documents_with", "fixes", "rejected_by")}
     per_shard: dict[int, Counter[str]] = {}
+    problems: dict[int, list[str]] = {}
     for c in p.chunks:
         meta = p.done[c.name]
+        problems.setdefault(c.shard, []).extend(meta.get("problems", []))
         for k, v in meta.items():
             if k in counters:
                 counters[k].update(v)
@@ -357,7 +406,7 @@ def summarise(job: Job, p: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {
         "command": job.command, "signature": signature(job),
         "documents": docs, "characters": chars, "bad_records": total["bad"],
-        "blank_lines": total["blank"],
+        "blank_lines": total["blank"], "bad_shards": total["bad_shards"],
     }
     if job.command != "fix":
         out["findings"] = sum(counters["findings"].values())
@@ -370,7 +419,8 @@ def summarise(job: Job, p: Plan) -> dict[str, Any]:
         out["rejected_by"] = dict(sorted(counters["rejected_by"].items()))
     out["shards"] = [{"index": s.index, "path": s.rel, "format": s.fmt,
                       "documents": per_shard.get(s.index, Counter())["documents"],
-                      "bad_records": per_shard.get(s.index, Counter())["bad"]}
+                      "bad_records": per_shard.get(s.index, Counter())["bad"],
+                      **({"problems": problems[s.index]} if problems.get(s.index) else {})}
                      for s in p.shards]
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,6 +26,15 @@ _BLOCK = 1 << 20
 #: of n decompresses k/n of the shard before its own range; zlib runs ~70x faster than the
 #: scan, so 16 chunks cost about (16 - 1) / 2 / 70 = 11% more CPU, and more would cost more.
 GZ_MAX_CHUNKS = 16
+#: Largest record (a JSONL line, or a text value) read whole; a longer one is a bad record.
+MAX_RECORD = 64 << 20
+#: Most decompressed bytes per compressed byte before a gzip shard is called a bomb (text
+#: compresses 3-10x, very repetitive text ~100x; deflate's ceiling is ~1032x) ...
+MAX_RATIO = 200
+#: ... once it has given at least this much (small shards may be anything).
+RATIO_FLOOR = 64 << 20
+#: Errors a shard can raise while it is read: truncated, corrupt or not gzip at all.
+READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)
 
 
 class CorpusError(Exception):
@@ -55,6 +65,9 @@ class Chunk:
     start: int
     end: int
     weight: int
+    #: Why the shard is bad (``""``: it is not): a truncated or corrupt file is read up to
+    #: ``end``, where the damage starts; this is written once to errors.jsonl.
+    problem: str = ""
 
     @property
     def name(self) -> str:
@@ -119,23 +132,29 @@ def _walk(folder: Path) -> Iterator[tuple[str, str]]:
                 yield str(fs), fs.relative_to(folder).as_posix()
 
 
-def plan(shards: Sequence[Shard], chunk_size: int, threads: int = 1) -> list[Chunk]:
+def plan(shards: Sequence[Shard], chunk_size: int, threads: int = 1,
+         max_ratio: int = MAX_RATIO) -> list[Chunk]:
     """Cut every shard into chunks of about ``chunk_size`` (decompressed) bytes.
 
-    Gzip shards are measured by ``threads`` threads at once (zlib releases the GIL).
+    Gzip shards are measured by ``threads`` threads at once (zlib releases the GIL). A shard
+    that cannot be measured gets one chunk that carries the problem (see :class:`Chunk`).
     """
     from concurrent.futures import ThreadPoolExecutor
 
     gz = [s for s in shards if s.fmt == "jsonl.gz"]
     with ThreadPoolExecutor(max(1, threads)) as pool:
-        gz_sizes = dict(zip([s.index for s in gz], pool.map(lambda s: _gz_size(s.path), gz),
+        gz_sizes = dict(zip([s.index for s in gz],
+                            pool.map(lambda s: _gz_size(s.path, s.size, max_ratio), gz),
                             strict=True))
     chunks: list[Chunk] = []
     for s in shards:
         if s.fmt == "parquet":
             chunks.extend(_plan_parquet(s, chunk_size))
             continue
-        total = s.size if s.fmt == "jsonl" else gz_sizes[s.index]
+        total, problem = (s.size, "") if s.fmt == "jsonl" else gz_sizes[s.index]
+        if problem:
+            chunks.append(Chunk(s.index, 0, 0, total, total, problem))
+            continue
         n = max(1, -(-total // chunk_size))
         if s.fmt == "jsonl.gz":
             n = min(n, GZ_MAX_CHUNKS)
@@ -145,19 +164,44 @@ def plan(shards: Sequence[Shard], chunk_size: int, threads: int = 1) -> list[Chu
     return chunks
 
 
-def _gz_size(path: str) -> int:
-    """Decompressed size of a gzip file (one streaming pass; the trailer is mod 2**32)."""
+def _gz_size(path: str, size: int, max_ratio: int) -> tuple[int, str]:
+    """Decompressed size of a gzip file (one streaming pass; the trailer is mod 2**32), and
+    what is wrong with it: a truncated or corrupt stream (the size is then where the good
+    bytes end), or a decompression bomb (size 0: nothing of it is read)."""
     total = 0
-    with gzip.open(path, "rb") as f:
-        while block := f.read(_BLOCK):
-            total += len(block)
-    return total
+    cap = max(RATIO_FLOOR, max_ratio * size)
+    try:
+        with gzip.open(path, "rb") as f:
+            while block := f.read(_BLOCK):
+                total += len(block)
+                if total > cap:
+                    return 0, (f"bad shard: decompresses to over {max_ratio} times its size "
+                               "(a decompression bomb?); not read")
+    except READ_ERRORS as exc:
+        where = f"read up to byte {total} of its content" if total else "nothing of it read"
+        return total, f"bad shard: {read_error(exc)}; {where}"
+    return total, ""
+
+
+def read_error(exc: BaseException) -> str:
+    """One line for a damaged shard."""
+    if isinstance(exc, EOFError):
+        return "truncated (the compressed stream ends early)"
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"not gzip or trailing garbage ({exc})"
+    if isinstance(exc, zlib.error):
+        return f"corrupt compressed data ({exc})"
+    return f"cannot be read ({type(exc).__name__}: {exc})"
 
 
 def _plan_parquet(s: Shard, chunk_size: int) -> list[Chunk]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    meta = pq.ParquetFile(s.path).metadata
+    try:
+        meta = pq.ParquetFile(s.path).metadata
+    except (pa.ArrowException, OSError) as exc:
+        return [Chunk(s.index, 0, 0, 0, 0, f"bad shard: not a readable Parquet file ({exc})")]
     out: list[Chunk] = []
     start, weight = 0, 0
     for rg in range(meta.num_row_groups):
@@ -175,17 +219,44 @@ def open_stream(shard: Shard) -> BinaryIO:
     return open(shard.path, "rb", buffering=_BLOCK)
 
 
-def iter_lines(shard: Shard, chunk: Chunk) -> Iterator[tuple[int, bytes]]:
-    """``(offset, line)`` for every line whose first byte lies in the chunk (newline kept)."""
+class TooLong(bytes):
+    """The start of a line longer than the record limit (the rest was skipped unread)."""
+
+    length: int = 0
+
+
+def iter_lines(shard: Shard, chunk: Chunk, limit: int = MAX_RECORD
+               ) -> Iterator[tuple[int, bytes]]:
+    """``(offset, line)`` for every line whose first byte lies in the chunk (newline kept).
+
+    A line longer than ``limit`` is never held whole: it comes as a :class:`TooLong` with
+    its first bytes, the rest skipped block by block.
+    """
     with open_stream(shard) as f:
         pos = chunk.start
         if pos > 0:
             f.seek(pos - 1)
             if f.read(1) != b"\n":
-                pos += len(f.readline())
+                pos += _skip_line(f)
         while pos < chunk.end:
-            line = f.readline()
+            line = f.readline(limit + 1)
             if not line:
                 break
+            if len(line) > limit and not line.endswith(b"\n"):
+                long = TooLong(line[:2000])
+                long.length = len(line) + _skip_line(f)
+                yield pos, long
+                pos += long.length
+                continue
             yield pos, line
             pos += len(line)
+
+
+def _skip_line(f: BinaryIO) -> int:
+    """Read to the end of the current line in blocks; the number of bytes skipped."""
+    n = 0
+    while True:
+        block = f.readline(_BLOCK)
+        n += len(block)
+        if not block or block.endswith(b"\n"):
+            return n

@@ -19,7 +19,7 @@ from typing import IO, Any
 from repairtool.config import Settings
 from repairtool.corpus import records
 from repairtool.corpus.records import BadRecord
-from repairtool.corpus.shards import Chunk, Shard, iter_lines
+from repairtool.corpus.shards import MAX_RECORD, READ_ERRORS, Chunk, Shard, TooLong, iter_lines
 from repairtool.model import Applicability, Finding
 from repairtool.rules.base import matches
 
@@ -77,6 +77,8 @@ class Job:
     output_format: str = "jsonl"
     level: Applicability = Applicability.SAFE
     criteria: tuple[Criterion, ...] = ()
+    #: Largest record (JSONL line or Parquet text value) read; a longer one is a bad record.
+    max_record: int = MAX_RECORD
 
     @property
     def state(self) -> Path:
@@ -98,6 +100,9 @@ class Stats:
     characters: int = 0
     bad: int = 0
     blank: int = 0
+    bad_shards: int = 0
+    #: What was wrong with the shard, for the command line (summed as a list, not counted).
+    problems: list[str] = field(default_factory=list)
     findings: Counter[str] = field(default_factory=Counter)
     documents_with: Counter[str] = field(default_factory=Counter)
     changed: int = 0
@@ -156,11 +161,11 @@ class Handler:
 
     def _fix(self, text: str) -> str | None:
         from repairtool.engine import check
-        from repairtool.fixes import fix_text
+        from repairtool.fixes import fix_text, keep_for
 
         job = self.job
         result = fix_text(text, lambda t: check(t, kind=job.kind, settings=job.settings)[0],
-                          job.level)
+                          job.level, keep=keep_for(job.kind))
         if result.text == text:
             return None
         self.stats.changed += 1
@@ -203,6 +208,14 @@ class Parts:
     def commit(self) -> None:
         for tmp, final in self.files.values():
             os.replace(tmp, final)
+
+    def discard(self) -> None:
+        """Remove the temporaries of a chunk that failed (a full disk must not stay full)."""
+        import contextlib
+
+        for tmp, _ in self.files.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 class ResultsWriter:
@@ -249,17 +262,38 @@ class ResultsWriter:
 
 def run_chunk(job: Job, shard: Shard, chunk: Chunk) -> dict[str, Any]:
     """Process one chunk, write its parts and done marker, and return the marker's content."""
-    stats = Stats()
     parts = Parts(job, chunk)
+    try:
+        return _run_chunk(job, shard, chunk, parts)
+    except BaseException:
+        parts.discard()
+        raise
+
+
+def _run_chunk(job: Job, shard: Shard, chunk: Chunk, parts: Parts) -> dict[str, Any]:
+    stats = Stats()
     handler = Handler(job, shard, chunk, stats)
     with open(parts.path("errors", ".jsonl"), "w", encoding="utf-8",
               errors="backslashreplace") as errors:
-        if shard.fmt == "parquet":
-            from repairtool.corpus import parquet
+        if chunk.problem:  # found when planning: said once, the good part still read
+            stats.bad_shards = 1
+            stats.problems.append(chunk.problem)
+            errors.write(json.dumps(_error(shard, chunk.problem), ensure_ascii=False) + "\n")
+        try:
+            if shard.fmt == "parquet":
+                if not chunk.problem:
+                    from repairtool.corpus import parquet
 
-            parquet.run(handler, parts, errors)
-        else:
-            _run_jsonl(handler, parts, errors)
+                    parquet.run(handler, parts, errors)
+            else:
+                _run_jsonl(handler, parts, errors)
+        except _damage() as exc:  # damage met while reading: the chunk ends there
+            from repairtool.corpus.shards import read_error
+
+            stats.bad_shards = 1
+            what = f"bad shard: {read_error(exc)}; the rest of chunk {chunk.name} was not read"
+            stats.problems.append(what)
+            errors.write(json.dumps(_error(shard, what), ensure_ascii=False) + "\n")
     parts.commit()
     meta = {"chunk": chunk.name, "weight": chunk.weight, **stats.to_dict()}
     marker = job.done_marker(chunk)
@@ -270,11 +304,42 @@ def run_chunk(job: Job, shard: Shard, chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
+def _damage() -> tuple[type[BaseException], ...]:
+    """What a damaged shard raises while read (pyarrow's errors only if it is loaded)."""
+    import sys
+
+    pa = sys.modules.get("pyarrow")
+    return (*READ_ERRORS, pa.ArrowException) if pa is not None else READ_ERRORS
+
+
 def ignore_sigint() -> None:
     """Pool workers leave Ctrl-C to the parent, which stops the pool and reports."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_init(parent: int) -> None:
+    """Set up a pool worker: Ctrl-C is the parent's, and the worker ends when the parent
+    is gone (a ``kill -9`` of the main process gives it no chance to stop its pool)."""
+    import threading
+
+    ignore_sigint()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="repairtool-parent-watch").start()
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    import time
+
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)  # no one will read our results: stop now, leave no parts
+        except PermissionError:
+            pass
 
 
 def run_task(task: tuple[Job, Shard, Chunk]) -> dict[str, Any]:
@@ -343,8 +408,15 @@ def _jsonl_documents(h: Handler, errors: IO[str], passthrough: IO[bytes] | None
                      ) -> Iterator[tuple[Any, str, bytes]]:
     """Good documents of the chunk; bad and blank lines are counted (and copied if asked)."""
     st, shard, id_field = h.stats, h.shard, h.job.id_field
-    for offset, line in iter_lines(shard, h.chunk):
+    for offset, line in iter_lines(shard, h.chunk, h.job.max_record):
         st.lines += 1
+        if isinstance(line, TooLong):
+            st.bad += 1
+            errors.write(json.dumps(_error(
+                shard, f"record of {line.length} bytes is over the size limit of "
+                f"{h.job.max_record} bytes (--max-record-size)", records.raw_excerpt(line),
+                line=st.lines, offset=offset), ensure_ascii=False) + "\n")
+            continue
         if not line.strip():
             st.blank += 1
             if passthrough is not None:

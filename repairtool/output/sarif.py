@@ -77,6 +77,14 @@ def sarif_stream(pretty: bool) -> JsonStream:
 
 
 def _uri(path: str) -> str:
+    """A relative URI reference: the name's bytes percent-encoded. A byte that is not UTF-8
+    comes as a ``\\xff`` escape (see ``repairtool.source.shown_name``) and becomes ``%FF``,
+    as in any URI."""
+    if "\\x" in path:
+        parts = re.split(r"\\x([0-9a-f]{2})", path)
+        raw = b"".join(bytes([int(p, 16)]) if i % 2 else p.encode("utf-8")
+                       for i, p in enumerate(parts))
+        return quote(raw, safe="/")
     return quote(path.replace("\\", "/"), safe="/")
 
 

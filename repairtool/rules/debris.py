@@ -186,9 +186,10 @@ def _space_after(view: str, m: re.Match[str]) -> bool:
 
 def _decode(found: str, one_level: bool) -> str | None:
     """The text an entity stands for, or ``None`` for an unknown entity."""
-    name = found[1:-1]
-    while name.startswith("amp;"):
-        name = name[4:]
+    name, k = found[1:-1], 0
+    while name.startswith("amp;", k):  # an index, not a new slice per level (quadratic)
+        k += 4
+    name = name[k:]
     if not name.startswith("#") and f"{name};" not in html5_entities:
         return None
     if one_level:

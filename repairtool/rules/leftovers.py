@@ -146,11 +146,14 @@ class CjkEllipsis(Rule):
 
 def _is_leader(view: str, start: int, end: int) -> bool:
     """Dots between a space and a page number, or dots alone on their line."""
-    line_start = view.rfind("\n", 0, start) + 1
-    before = view[line_start:start]
-    if not before.strip():
-        return True
-    return bool(before[-1:].isspace() and _LEADER_AFTER.match(view, end))
+    # Only the blanks just before the dots are looked at, never the whole line before
+    # them (copying that prefix per finding was quadratic on a long line).
+    i = start
+    while i > 0 and view[i - 1].isspace() and view[i - 1] != "\n":
+        i -= 1
+    if i == 0 or view[i - 1] == "\n":
+        return True  # nothing but blanks before the dots on their line
+    return bool(i < start and _LEADER_AFTER.match(view, end))
 
 
 # --- RT303 stray CJK ---------------------------------------------------------------------
