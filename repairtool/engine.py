@@ -26,9 +26,6 @@ from repairtool.source import BinaryFileError, InputError, SourceText, decode, k
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules",
                        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
-#: Files picked up from folders (named files are read whatever their name).
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd",
-                           ".po", ".pot", ".xlf", ".xliff", ".tmx"})  # + bilingual files
 
 META_RULE = "RT001"
 
@@ -240,18 +237,21 @@ def _scan_stdin(stdin_filename: str | None, settings: Settings | None,
 
 def walk(folder: Path, display: str, settings: Settings) -> Iterator[tuple[Path, str]]:
     """Text files below ``folder`` in a stable order, minus skipped, ignored and excluded."""
+    from repairtool.bilingual.kinds import is_scanned
+
     tracked = _git_visible(folder)
+    bilingual = settings.extra.get("bilingual")
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
                              and not settings.is_excluded(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             fs_path = Path(dirpath) / name
-            if fs_path.suffix.lower() not in TEXT_SUFFIXES or settings.is_excluded(str(fs_path)):
+            if not is_scanned(fs_path, bilingual) or settings.is_excluded(str(fs_path)):
                 continue
             if tracked is not None and fs_path.absolute() not in tracked:
                 continue
             rel = fs_path.relative_to(folder).as_posix()
-            yield fs_path, display.rstrip("/\\") + "/" + rel
+            yield fs_path, rel if display == "." else display.rstrip("/\\") + "/" + rel
 
 
 def _git_visible(folder: Path) -> set[Path] | None:
