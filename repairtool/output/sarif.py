@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -34,14 +36,30 @@ def doc_section(rule: type[Rule], title: str) -> str:
     return ""
 
 
+#: Where ``helpUri`` points: the rule's section of the project's rule reference.
+HELP_BASE = "https://github.com/repairtool/repairtool/blob/main/README.md#rules"
+_SHORT_MAX = 120
+
+
+def short_description(what: str) -> str:
+    """The first sentence of ``what``, one line of at most 120 characters (GitHub shows it
+    as the alert's title)."""
+    first = " ".join(what.split("\n\n")[0].split())
+    m = re.match(r"(.+?[.!?])(?:\s|$)", first)
+    text = m.group(1) if m else first
+    if len(text) > _SHORT_MAX:
+        text = text[:_SHORT_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
 def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     what = doc_section(rule, "What it does") or rule.name
-    short = what.split("\n\n")[0].replace("\n", " ")
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": short},
+        "shortDescription": {"text": short_description(what)},
         "fullDescription": {"text": what},
+        "helpUri": f"{HELP_BASE}-{rule.code.lower()}",
         "help": {"text": rule.doc(), "markdown": rule.doc()},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"category": rule.category, "fixable": rule.fixable,
@@ -77,7 +95,28 @@ def sarif_stream(pretty: bool) -> JsonStream:
 
 
 def _uri(path: str) -> str:
+    """An absolute path as a ``file://`` URI; a relative one relative to the root of the
+    git repository around the working folder (what code-scanning tools resolve against)."""
+    p = Path(path)
+    if p.is_absolute():
+        return p.as_uri()
+    root = _repo_root(str(Path.cwd()))
+    if root is not None:
+        try:
+            return quote((Path.cwd().resolve() / p).relative_to(root).as_posix(), safe="/")
+        except ValueError:  # a path that leaves the repository (../x.txt)
+            pass
     return quote(path.replace("\\", "/"), safe="/")
+
+
+@lru_cache(maxsize=16)
+def _repo_root(start: str) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``.git`` (resolved), else ``None``."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def _region(result: FileResult, start: int, end: int) -> dict[str, int]:
