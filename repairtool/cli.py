@@ -542,7 +542,7 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     quit_early = False
     if policy:
         session.decide_by_policy(policy)
-    elif any(i.finding.id not in session.decisions for i in session.items):
+    elif any(i.key not in session.decisions for i in session.items):
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             if not decisions_in:
                 click.echo("repairtool: review needs a terminal; use --accept or --decisions",
@@ -561,11 +561,15 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
         if decisions_out:
             rv.save_decisions(session, decisions_out, sig)
         body = rv.make_patch(session, patch.patch_header(sig))
-        if patch_file:
+        empty = not session.outputs()
+        if empty and (patch_file or not apply_now):
+            # git apply refuses a patch with no change in it: write none, and say so.
+            click.echo("repairtool: no edit was accepted: no patch written", err=True)
+        elif patch_file:
             patch_file.write_bytes(body)
         if apply_now:
             rv.apply_in_place(session)
-        if not patch_file and not apply_now:
+        if not patch_file and not apply_now and not empty:
             sys.stdout.flush()
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
