@@ -222,7 +222,7 @@ def open_report(output_file: Path | None) -> Any:
     if output_file is None:
         return None
     try:
-        return open(output_file, "w", encoding="utf-8")  # noqa: SIM115 -- closed at exit
+        return open(output_file, "w", encoding="utf-8")  # closed by Run.finish
     except OSError as exc:
         click.echo(f"repairtool: {output_file}: cannot write the report: "
                    f"{exc.strerror or exc}", err=True)
