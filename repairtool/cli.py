@@ -151,6 +151,8 @@ def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Term base (CSV or TBX) for RT808."),
         click.option("--source-file", type=click.Path(path_type=Path),
                      help="Source-language file for a target-only format (strings.xml, …)."),
+        click.option("--include-unfinished", "unfinished", flag_value="yes", default=None,
+                     help="Also check .pot templates, untranslated and fuzzy entries."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -160,7 +162,7 @@ def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
     """Move the bilingual options out of ``opts`` into an ``extra`` settings override."""
     keys = ("bilingual", "source_field", "target_field", "source_lang", "target_lang",
-            "glossary", "source_file")
+            "glossary", "source_file", "unfinished")
     extra = {k: str(v) if isinstance(v, Path) else v for k in keys
              if (v := opts.pop(k, None)) is not None}
     return {**opts, "extra": extra or None}

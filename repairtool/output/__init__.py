@@ -55,7 +55,8 @@ class Summary:
             return f"no file could be read ({plural(self.files, 'file')} given)."
         parts = [plural(self.findings, "finding")]
         if self.findings:
-            parts.append(", ".join(plural(n, s) for s, n in sorted(self.by_severity.items())))
+            parts.append(", ".join(f"{n} info" if s == "info" else plural(n, s)
+                                   for s, n in sorted(self.by_severity.items())))
         if self.fixable:
             parts.append(f"{self.fixable} fixable with --fix")
         if self.unsafe_fixable:
