@@ -597,8 +597,9 @@ class UngroupedDigits(BilingualRule):
     Finds numbers of four or more digits written without thousands separators in an English
     target (`10000`, `2691`) when a Chinese, Japanese or Korean source has the same digits:
     the translation copied the Chinese way of writing them. A source in a Latin script that
-    writes the number so (`2600 Magazine`) is the source's own convention: not reported. Years (1000–2100 as four digits) and numbers after `No.`,
-    `code`, `ID`, `tel`, `flight`, `model` and the like are not reported.
+    writes the number so (`2600 Magazine`) is the source's own convention: not reported.
+    Years (1000–2100 as four digits) and numbers after `No.`, `code`, `ID`, `tel`,
+    `flight`, `model` and the like are not reported either.
 
     ## Why it matters
     English groups thousands with commas; `30000 people` reads as machine output and is easy to
