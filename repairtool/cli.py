@@ -622,6 +622,38 @@ def rule_cmd(code: str) -> None:
 # --- score (bilingual branch) -------------------------------------------------------------
 
 
+def language_pair_code(ctx: click.Context, param: click.Parameter, value: str | None
+                       ) -> tuple[str, str] | None:
+    """``-l zh-en`` (as sacrebleu's ``-l``): two known language codes."""
+    if value is None:
+        return None
+    from repairtool.bilingual.langs import normalise
+
+    src, sep, tgt = value.partition("-")
+    pair = (normalise(src), normalise(tgt)) if sep else (None, None)
+    if pair[0] is None or pair[1] is None:
+        raise click.BadParameter(f"{value!r} is not a language pair SRC-TGT of known codes "
+                                 "(such as zh-en)")
+    return pair[0], pair[1]
+
+
+def score_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """sacrebleu's own options: the tokeniser, case folding, the language pair."""
+    from repairtool.scoring import TOKENIZERS
+
+    opts = [
+        click.option("--tokenize", type=click.Choice(TOKENIZERS),
+                     help="BLEU's tokeniser (default: from the target language, as "
+                          "sacrebleu: zh, ja-mecab, ko-mecab, else 13a)."),
+        click.option("--lowercase", is_flag=True, help="Case-insensitive scores."),
+        click.option("-l", "--language-pair", callback=language_pair_code,
+                     help="Source and target language, as sacrebleu's -l (zh-en)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
 @main.command("score")
 @click.option("--hyp", "hyp_file", required=True, type=click.Path(path_type=Path),
               help="The translation: one segment a line, or a bilingual file's targets.")
@@ -632,15 +664,27 @@ def rule_cmd(code: str) -> None:
 @click.option("--repair", type=click.Choice(["safe", "unsafe"]),
               help="Also score after applying the fixes of this level.")
 @click.option("--format", "fmt", default="human", type=click.Choice(["human", "json"]))
+@score_options
 @rule_options
 def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst: int,
               repair: str | None, fmt: str, config_file: Path | None, isolated: bool,
-              stdin_filename: str | None, **opts: Any) -> None:
-    """Score a translation against references (BLEU, chrF, chrF++, TER with sacrebleu)."""
+              stdin_filename: str | None, tokenize: str | None, lowercase: bool,
+              language_pair: tuple[str, str] | None, **opts: Any) -> None:
+    """Score a translation against references (BLEU, chrF, chrF++, TER with sacrebleu).
+
+    BLEU's tokeniser follows the target language (-l zh-en, or --language) as sacrebleu
+    chooses it; --repair changes the hypothesis only, never the references."""
     from repairtool import scoring
     from repairtool.engine import scan_text, settings_for
     from repairtool.source import InputError
 
+    target = language_pair[1] if language_pair else opts.get("language")
+    if language_pair and not opts.get("language"):
+        opts["language"] = language_pair[1]  # the rules check the hypothesis's language
+    options = scoring.Options(tokenize, lowercase, target)
+    tok, warning = options.tokenizer()
+    if warning:
+        click.echo(f"repairtool: warning: {warning}", err=True)
     try:
         settings = settings_for(hyp_file, base_settings(config_file), build_overrides(**opts),
                                 isolated)
@@ -650,11 +694,20 @@ def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst
     except (scoring.ScoreError, ConfigError, InputError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    for name, ref in zip(ref_files, refs, strict=True):
+        if scoring.looks_tokenised(ref) and tok != "none":
+            click.echo(f"repairtool: warning: {name} looks tokenised (spaces before "
+                       "punctuation); sacrebleu expects plain text, so scores will be low",
+                       err=True)
+    if repair:
+        click.echo(f"repairtool: --repair {repair} changes the hypothesis only; the "
+                   "references are scored as given", err=True)
 
     def scan(text: str) -> list[Finding]:
         return scan_text(text, settings=settings)
 
-    report = scoring.score(hyp, refs, scan=scan, worst=worst if segments else 0, repair=repair)
+    report = scoring.score(hyp, refs, scan=scan, worst=worst if segments else 0, repair=repair,
+                           options=options)
     if fmt == "json":
         import json
 
