@@ -181,6 +181,9 @@ def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Print the findings only: no summary line."),
         click.option("-o", "--output-file", type=click.Path(path_type=Path),
                      help="Write the report to FILE instead of stdout."),
+        click.option("--add-noqa", is_flag=True,
+                     help="Add a `repairtool: noqa CODE` directive to every line with "
+                          "findings (text and Markdown files), then exit."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -256,7 +259,7 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
          fix: bool, unsafe_fixes: bool, show_diff: bool, exit_non_zero_on_fix: bool,
          force_exclude: bool, statistics: bool, show_fixes: bool, quiet: bool,
-         output_file: Path | None, **opts: Any) -> None:
+         output_file: Path | None, add_noqa: bool, **opts: Any) -> None:
     """Scan files, folders or - (stdin) for machine-translation artefacts (the current
     folder when no path is given)."""
     check_partners(fix=fix, diff=show_diff, unsafe_fixes=unsafe_fixes,
@@ -278,6 +281,11 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     except (ConfigError, baseline.BaselineError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    if add_noqa:
+        if fix or show_diff or "-" in paths:
+            raise click.UsageError("--add-noqa writes the files itself: not with --fix, "
+                                   "--diff or -")
+        sys.exit(run_add_noqa(paths, base, overrides, isolated))
     record = baseline_file is not None and known is None
     out = open_report(output_file)
     # `--fix -` writes the fixed text to stdout: the report goes to stderr (as ruff's).
@@ -302,6 +310,35 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
         click.echo(f"repairtool: baseline {baseline_file} records {n} findings", err=True)
         run.failed = False
     sys.exit(run.finish(exit_zero))
+
+
+def run_add_noqa(paths: Sequence[str], base: Settings | None, overrides: dict[str, Any],
+                 isolated: bool) -> int:
+    """``--add-noqa``: suppress today's shown findings line by line; the exit code."""
+    from repairtool.noqa import add_noqa
+    from repairtool.repair import WriteError
+
+    added = files = 0
+    failed = False
+    for result in scan_paths(paths, settings=base, overrides=overrides, isolated=isolated):
+        if result.error:
+            if not result.skipped:
+                click.echo(f"{result.path}: error: {result.error}", err=True)
+                failed = True
+            continue
+        s = result.settings or Settings()
+        result.findings = [f for f in result.findings if f.severity >= s.min_severity]
+        try:
+            n = add_noqa(result)
+        except WriteError as exc:
+            click.echo(f"{result.path}: error: {exc}", err=True)
+            failed = True
+            continue
+        added += n
+        files += bool(n)
+    click.echo(f"repairtool: added {added} noqa directive{'s' if added != 1 else ''} in "
+               f"{files} file{'s' if files != 1 else ''}", err=True)
+    return EXIT_ERROR if failed else EXIT_CLEAN
 
 
 class Fixer:

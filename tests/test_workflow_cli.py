@@ -194,3 +194,23 @@ def test_hook_file_pattern_is_the_folder_scan_table() -> None:
         pattern = re.compile(hook["files"])
         for name in HOOK_NAMES:
             assert bool(pattern.search(name)) == is_scanned(name), (hook["id"], name)
+
+
+def test_add_noqa_suppresses_todays_findings_line_by_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(DAMAGED + "Clean line.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# T\n\nThe ministry said，prices rose.\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "app" / "de.po", tmp_path / "de.po")
+    po_before = (tmp_path / "de.po").read_bytes()
+    r = run_cli("scan", "--isolated", "--add-noqa", "a.txt", "b.md", "de.po", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "added 3 noqa directives in 2 files" in r.stderr
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8").splitlines() == [
+        "The analysts askedWhy prices rose。  repairtool: noqa RT202, RT301",
+        "The new ** said.  repairtool: noqa RT101", "Clean line."]
+    assert (tmp_path / "b.md").read_text(encoding="utf-8").endswith(
+        "prices rose. <!-- repairtool: noqa RT301 -->\n")
+    assert (tmp_path / "de.po").read_bytes() == po_before  # a comment in a translation ships
+    again = run_cli("scan", "--isolated", "a.txt", "b.md", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout
+    twice = run_cli("scan", "--isolated", "--add-noqa", "a.txt", cwd=tmp_path)
+    assert "added 0 noqa directives" in twice.stderr
