@@ -214,3 +214,32 @@ def test_add_noqa_suppresses_todays_findings_line_by_line(tmp_path: Path) -> Non
     assert again.returncode == 0, again.stdout
     twice = run_cli("scan", "--isolated", "--add-noqa", "a.txt", cwd=tmp_path)
     assert "added 0 noqa directives" in twice.stderr
+
+
+def test_corpus_text_field_that_matches_no_record_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"body": "The ministry said，prices rose."}\n',
+                                      encoding="utf-8")
+    r = run_cli("corpus", "scan", "a.jsonl", "-o", "out", "--no-progress", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "does --text-field 'text' name a field of them?" in r.stderr
+    ok = run_cli("corpus", "scan", "a.jsonl", "-o", "out2", "--no-progress", "--text-field",
+                 "body", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_corpus_scheduler_needs_the_dask_engine(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"text": "Fine."}\n', encoding="utf-8")
+    r = run_cli("corpus", "scan", "a.jsonl", "-o", "out", "--scheduler", "tcp://127.0.0.1:1",
+                cwd=tmp_path)
+    assert r.returncode == 2 and "--scheduler needs --engine dask" in r.stderr
+
+
+@pytest.mark.slow
+def test_corpus_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    (tmp_path / "a.jsonl").write_text('{"text": "Fine."}\n', encoding="utf-8")
+    r = run_cli("corpus", "scan", "a.jsonl", "-o", "out", "--engine", "dask", "--scheduler",
+                "tcp://127.0.0.1:1", "--no-progress", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -126,6 +126,8 @@ def _run(command: str, opts: dict[str, Any]) -> None:
 
     inputs, output = opts.pop("inputs"), opts.pop("output")
     jobs, engine, scheduler = opts.pop("jobs"), opts.pop("engine"), opts.pop("scheduler")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     size_opt = opts.pop("chunk_size")
     chunk_size = None if size_opt == "auto" else parse_size(size_opt)
     show = opts.pop("progress")
@@ -147,7 +149,19 @@ def _run(command: str, opts: dict[str, Any]) -> None:
     except (CorpusError, ConfigError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except (OSError, TimeoutError) as exc:  # distributed's connect failures
+        if engine != "dask":
+            raise
+        where = f"at {scheduler}" if scheduler else "(local cluster)"
+        click.echo(f"repairtool: cannot reach the Dask scheduler {where}: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     click.echo(render_summary(summary, output))
+    if not summary["documents"] and summary["bad_records"]:
+        # Every record was bad: most likely --text-field names no field of these records.
+        click.echo(f"repairtool: no record could be read ({summary['bad_records']:,} bad "
+                   f"records): does --text-field {job_opts.get('text_field', 'text')!r} name "
+                   f"a field of them? See {output / 'errors.jsonl'}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _execute(job: Any, p: Any, jobs: int, engine: str, scheduler: str | None, show: bool,
