@@ -28,7 +28,7 @@ WEBLATE_CHECKS: dict[str, str] = {
     "printf": "RT804", "variables": "RT804", "emails": "RT804",
     "inconsistent": "RT806", "glossary": "RT808",
     "begin-newline": "RT810", "end-newline": "RT810", "escaped-newline": "RT810",
-    "newline-count": "RT810", "newlines": "RT810", "escapes": "RT810",
+    "newline-count": "RT816", "newlines": "RT816", "escapes": "RT810",
     "accelerators": "RT811", "accelerator": "RT811",
     "plurals": "RT813", "nplurals": "RT813",
     "begin-space": "RT814", "end-space": "RT814", "startwhitespace": "RT814",
@@ -71,9 +71,9 @@ class FlaggedRule(BilingualRule):
 class NewlineMismatch(FlaggedRule):
     r"""
     ## What it does
-    Compares the line breaks and tabs of source and target: a target that does not begin or
-    end with `\n` where its source does (or the other way round), and a different number of
-    `\n` or `\t` inside.
+    Compares the line breaks at the ends of source and target: a target that does not begin
+    or end with `\n` where its source does, or the other way round (RT816 compares the
+    breaks inside).
 
     ## Why it matters
     `msgfmt -c` refuses a PO file whose `msgid` and `msgstr` do not both begin or end with
@@ -86,8 +86,8 @@ class NewlineMismatch(FlaggedRule):
     `msgstr "Datei konnte nicht geöffnet werden.\n"`
 
     ## Fix safety
-    Safe for a missing or extra line break at the very start or end (the entry is marked for
-    review where the format can say so); a different count inside has no fix.
+    Safe: the source's line break is added, or the extra one removed (the entry is marked
+    for review where the format can say so).
     """
 
     code = "RT810"
@@ -114,8 +114,39 @@ class NewlineMismatch(FlaggedRule):
                                   Applicability.SAFE)
                 msg = f"the source {side}s with a line break (\\n) and the target does not"
             yield self.finding(pos, pos, msg, [fix])
+
+
+class LineBreakCount(FlaggedRule):
+    r"""
+    ## What it does
+    Compares the number of line breaks (`
+`) and tabs (`	`) inside source and target (not
+    at the ends: RT810 checks those).
+
+    ## Why it matters
+    A lost tab misaligns a column of `--help` output; a lost line break joins two lines of a
+    dialog. Translators also rewrap long help texts on purpose, so this is information to
+    read, not an error.
+
+    ## Example
+    `msgid "Name:	value
+Size:	value"` / `msgstr "Name: Wert Größe: Wert"`
+
+    ## Use instead
+    `msgstr "Name:	Wert
+Größe:	Wert"`
+
+    ## Fix safety
+    No fix: where a break belongs in the translation is the translator's call.
+    """
+
+    code = "RT816"
+    name = "line-break-count"
+    severity = Severity.INFO
+
+    def unit(self, unit: Unit, at: int, ctx: Any) -> Iterator[Finding]:
         for ch, name in (("\n", "line breaks (\\n)"), ("\t", "tabs (\\t)")):
-            s_n, t_n = src.strip("\n").count(ch), tgt.strip("\n").count(ch)
+            s_n, t_n = unit.source.strip("\n").count(ch), unit.target.strip("\n").count(ch)
             if s_n != t_n:
                 yield self.on_target(at, unit, f"the source has {s_n} {name} inside, "
                                                f"the target {t_n}")
