@@ -163,10 +163,11 @@ def wanted(f: Finding, unit: Unit, at: int) -> bool:
     (for the target language's monolingual rules) not a pattern the source holds in the
     same form -- a keyword list ``a;b;c;`` or "2600 Magazine" copied from the source is
     the source's convention, not damage the translation made."""
-    from repairtool.rules.bilingual_checks import ignored_by_flags
+    if unit.extra.get("flags"):
+        from repairtool.rules.bilingual_checks import ignored_by_flags
 
-    if ignored_by_flags(f.rule, unit):
-        return False
+        if ignored_by_flags(f.rule, unit):
+            return False
     if f.rule.category == "bilingual" or not unit.source:
         return True
     a, b = f.start - at, f.end - at
