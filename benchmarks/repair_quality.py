@@ -9,8 +9,17 @@
    are scored with chrF++ (chrF plus word bigrams, so glued and doubled words count; plain
    chrF ignores spaces) against the undamaged sentence. "undone" is the share of the lost
    chrF the repair wins back; "exact" the share of sentences restored exactly.
+3. Close the gap: on the same MLQE-PE triples, (a) the first candidate of every finding
+   (what ``review --accept all`` and rdjsonl apply, suggestions included) and (b) only the
+   unsafe fixes, and (c) the unsafe level (safe and unsafe fixes, as ``--fix
+   --unsafe-fixes``) are applied to the machine translation; printed are the share of the
+   character edit distance (Levenshtein, code points) to the post-edit that the edits close,
+   over all segments and over the changed ones, how many changed segments got closer or
+   further, and chrF before/after. Neither the unsafe fixes alone nor the unsafe level may
+   make chrF worse (verdict WORSE, exit 1).
+   ``--show N`` prints N changed segments of each (before, after, post-edit) to read.
 
-Usage: ``python benchmarks/repair_quality.py [--per-kind N] [--limit N]``. It reads
+Usage: ``python benchmarks/repair_quality.py [--per-kind N] [--limit N] [--show N]``. It reads
 ``../shared/corpora`` relative to the repository root; exit 1 when a split got worse.
 """
 
@@ -20,6 +29,7 @@ import argparse
 import csv
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,10 +131,96 @@ def helps(per_kind: int) -> None:
     print(f"\nchrF++: {chrf.get_signature()}\n")
 
 
+def levenshtein(a: str, b: str) -> int:
+    """Character edit distance (insert, delete, substitute; one row at a time)."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def first_candidates(text: str, only: Applicability | None = None) -> str:
+    """``text`` with the first candidate of every finding applied (with ``only``: the first
+    candidate of exactly that applicability), earlier findings winning where edits overlap,
+    one pass -- what ``review --accept all`` does."""
+    from repairtool.fixes import apply_edits
+
+    findings = scan_text(text, settings=SETTINGS)
+    taken: list = []
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        fixes = [fx for fx in f.fixes if only is None or fx.applicability is only]
+        if not fixes:
+            continue
+        edits = fixes[0].edits
+        if any((e.start < t.end and t.start < e.end) or e.start == t.start
+               for e in edits for t in taken):
+            continue
+        taken.extend(edits)
+    return apply_edits(text, taken) if taken else text
+
+
+def closes_gap(limit: int | None, show: int) -> bool:
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    modes: dict[str, Callable[[str], str]] = {
+        "first candidate": first_candidates,
+        "unsafe only": lambda t: first_candidates(t, Applicability.UNSAFE),
+        "unsafe level": lambda t: repair(t, Applicability.UNSAFE),  # --fix --unsafe-fixes
+    }
+    judged = ("unsafe only", "unsafe level")
+    print("## Close the gap: edits applied to MLQE-PE machine translation, distance to the "
+          "human post-edit\n")
+    print(f"{'split':<16}{'mode':<17}{'segs':>6}{'changed':>8}{'closer':>7}{'further':>8}"
+          f"{'closed all':>11}{'closed chg':>11}{'chrF before':>12}{'chrF after':>11}  verdict")
+    ok = True
+    samples: dict[str, list[tuple[str, str, str]]] = {m: [] for m in modes}
+    for pair in PAIRS:
+        for split in SPLITS:
+            path = CORPORA / "mlqe-pe" / f"{pair}.{split}.tsv"
+            if not path.is_file():
+                continue
+            mt, pe = read_mlqe(path, limit)
+            c0 = chrf.corpus_score(mt, [pe]).score
+            total = sum(levenshtein(m, p) for m, p in zip(mt, pe, strict=True))
+            for mode, apply in modes.items():
+                out = [apply(m) for m in mt]
+                changed = [i for i, (a, b) in enumerate(zip(mt, out, strict=True)) if a != b]
+                before = sum(levenshtein(mt[i], pe[i]) for i in changed)
+                after = sum(levenshtein(out[i], pe[i]) for i in changed)
+                closer = sum(levenshtein(out[i], pe[i]) < levenshtein(mt[i], pe[i])
+                             for i in changed)
+                further = sum(levenshtein(out[i], pe[i]) > levenshtein(mt[i], pe[i])
+                              for i in changed)
+                c1 = chrf.corpus_score(out, [pe]).score if changed else c0
+                good = mode not in judged or c1 >= c0
+                ok &= good
+                share = 100 * (before - after) / total if total else 0.0
+                share_chg = 100 * (before - after) / before if before else 0.0
+                print(f"{pair + '.' + split:<16}{mode:<17}{len(mt):>6}{len(changed):>8}"
+                      f"{closer:>7}{further:>8}{share:>10.3f}%{share_chg:>10.1f}%"
+                      f"{c0:>12.3f}{c1:>11.3f}  {'ok' if good else 'WORSE'}")
+                samples[mode].extend((mt[i], out[i], pe[i]) for i in changed)
+    print(f"\nchrF: {chrf.get_signature()}; distances in code points\n")
+    for mode, rows in samples.items():
+        for before_s, after_s, post in rows[:show]:
+            print(f"[{mode}]\n  MT:   {before_s}\n  out:  {after_s}\n  post: {post}")
+    return ok
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--per-kind", type=int, default=1000, help="damaged sentences per kind")
     ap.add_argument("--limit", type=int, help="read at most N segments of each MLQE-PE split")
+    ap.add_argument("--show", type=int, default=0,
+                    help="print N changed segments of each close-the-gap mode")
+    ap.add_argument("--only-gap", action="store_true",
+                    help="run only the close-the-gap measure")
     args = ap.parse_args()
     if not CORPORA.is_dir():
         print(f"repair_quality: the corpora are not at {CORPORA} "
@@ -134,11 +230,15 @@ def main() -> int:
     started = time.perf_counter()
     print(f"rules: {','.join(SETTINGS.enabled_codes())} "
           f"(of {len(registry())} registered)\n")
-    ok = never_hurt(args.limit)
-    helps(args.per_kind)
+    ok = True
+    if not args.only_gap:
+        ok = never_hurt(args.limit)
+        helps(args.per_kind)
+    ok &= closes_gap(args.limit, args.show)
     print(f"({time.perf_counter() - started:.0f} s)")
     if not ok:
-        print("repair_quality: safe fixes made a split worse", file=sys.stderr)
+        print("repair_quality: safe fixes or the unsafe level made a split worse",
+              file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -34,6 +34,22 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(check_selectors(raw, fail))
 
 
+def language_code(ctx: click.Context, param: click.Parameter, value: str | None
+                  ) -> str | None:
+    """``--language`` / ``--source-lang`` / ``--target-lang``: a known language code
+    (``en-GB`` and ``en_US`` are English); anything else is a usage error, not a run in
+    which no rule checks the text."""
+    if value is None:
+        return None
+    from repairtool.bilingual.langs import normalise
+
+    code = normalise(value)
+    if code is None:
+        raise click.BadParameter(f"unknown language code {value!r} (use an ISO 639 code "
+                                 "such as en, en-GB, zh or zh-CN)")
+    return code
+
+
 def tune_gc() -> None:
     """The scan makes millions of short-lived objects and no reference cycles: collect
     rarely, and never walk the objects the imports left behind (a few % of the run)."""
@@ -82,7 +98,8 @@ def rule_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--select", multiple=True, help="Only these rule codes or prefixes."),
         click.option("--extend-select", multiple=True, help="Add rules to the selection."),
         click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes."),
-        click.option("--language", help="Language of the text (default: en)."),
+        click.option("--language", callback=language_code,
+                     help="Language of the text (default: en)."),
         click.option("--lexicon", "lexicons", multiple=True, type=click.Path(path_type=Path),
                      help="An extra calque lexicon file (repeatable)."),
         click.option("--exclude", multiple=True, help="Glob of files or folders to skip."),
@@ -148,12 +165,16 @@ def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Read files as source/target pairs in this format."),
         click.option("--source-field", help="JSONL field of the source (default: source)."),
         click.option("--target-field", help="JSONL field of the target (default: target)."),
-        click.option("--source-lang", help="Source language when the file does not say."),
-        click.option("--target-lang", help="Target language when the file does not say."),
+        click.option("--source-lang", callback=language_code,
+                     help="Source language when the file does not say."),
+        click.option("--target-lang", callback=language_code,
+                     help="Target language when the file does not say."),
         click.option("--glossary", type=click.Path(path_type=Path),
                      help="Term base (CSV or TBX) for RT808."),
         click.option("--source-file", type=click.Path(path_type=Path),
                      help="Source-language file for a target-only format (strings.xml, …)."),
+        click.option("--include-unfinished", "unfinished", flag_value="yes", default=None,
+                     help="Also check .pot templates, untranslated and fuzzy entries."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -163,10 +184,76 @@ def bilingual_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
     """Move the bilingual options out of ``opts`` into an ``extra`` settings override."""
     keys = ("bilingual", "source_field", "target_field", "source_lang", "target_lang",
-            "glossary", "source_file")
+            "glossary", "source_file", "unfinished")
     extra = {k: str(v) if isinstance(v, Path) else v for k in keys
              if (v := opts.pop(k, None)) is not None}
     return {**opts, "extra": extra or None}
+
+
+def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """What ruff users expect of the report: statistics, fixes shown, quiet, a file."""
+    opts = [
+        click.option("--force-exclude", is_flag=True,
+                     help="Apply the config's exclude to files named on the command line "
+                          "too (what the pre-commit hooks use)."),
+        click.option("--statistics", is_flag=True, help="Count the findings of each rule."),
+        click.option("--show-fixes", is_flag=True,
+                     help="With --fix: list each fix applied (rule, line, title)."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="Print the findings only: no summary line."),
+        click.option("-o", "--output-file", type=click.Path(path_type=Path),
+                     help="Write the report to FILE instead of stdout."),
+        click.option("--add-noqa", is_flag=True,
+                     help="Add a `repairtool: noqa CODE` directive to every line with "
+                          "findings (text and Markdown files), then exit."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def check_partners(*, fix: bool, diff: bool, unsafe_fixes: bool, baseline: bool,
+                   update_baseline: bool, exit_non_zero_on_fix: bool, show_fixes: bool
+                   ) -> None:
+    """Options that do nothing without their partner: an error when the run would mislead,
+    a warning when it would only ignore the option."""
+    if update_baseline and not baseline:
+        raise click.UsageError("--update-baseline needs --baseline FILE")
+    lone = [(unsafe_fixes, "--unsafe-fixes", "--fix or --diff"),
+            (exit_non_zero_on_fix, "--exit-non-zero-on-fix", "--fix"),
+            (show_fixes, "--show-fixes", "--fix")]
+    for given, name, partner in lone:
+        if given and not (fix or (diff and partner.endswith("--diff"))):
+            click.echo(f"repairtool: warning: {name} does nothing without {partner}",
+                       err=True)
+
+
+def drop_excluded(paths: Sequence[str], base: Settings | None, overrides: dict[str, Any],
+                  isolated: bool) -> tuple[str, ...]:
+    """``--force-exclude``: the named files that their config does not exclude."""
+    from repairtool.engine import settings_for
+
+    kept = []
+    for given in paths:
+        if given == "-":
+            kept.append(given)
+            continue
+        p = Path(given)
+        if not settings_for(p, base, overrides, isolated).is_excluded(str(p)):
+            kept.append(given)
+    return tuple(kept)
+
+
+def open_report(output_file: Path | None) -> Any:
+    """The ``--output-file`` stream (``None``: stdout)."""
+    if output_file is None:
+        return None
+    try:
+        return open(output_file, "w", encoding="utf-8")  # closed by Run.finish
+    except OSError as exc:
+        click.echo(f"repairtool: {output_file}: cannot write the report: "
+                   f"{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command()
@@ -189,18 +276,25 @@ def bilingual_extra(opts: dict[str, Any]) -> dict[str, Any]:
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 if a file changed.")
 @click.option("--force", is_flag=True,
               help="With --fix: also rewrite read-only files, and hard-linked files in place.")
+@report_options
 @bilingual_options
 def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: str | None,
          exit_zero: bool, baseline_file: Path | None, update_baseline: bool, color: str,
          config_file: Path | None, isolated: bool, stdin_filename: str | None,
          fix: bool, unsafe_fixes: bool, show_diff: bool, exit_non_zero_on_fix: bool,
-         force: bool, **opts: Any) -> None:
-    """Scan files, folders or - (stdin) for machine-translation artefacts."""
-    if not paths:
-        raise click.UsageError("give at least one path (or - for stdin)")
+         force: bool, force_exclude: bool, statistics: bool, show_fixes: bool, quiet: bool,
+         output_file: Path | None, add_noqa: bool, **opts: Any) -> None:
+    """Scan files, folders or - (stdin) for machine-translation artefacts (the current
+    folder when no path is given)."""
+    check_partners(fix=fix, diff=show_diff, unsafe_fixes=unsafe_fixes,
+                   baseline=baseline_file is not None, update_baseline=update_baseline,
+                   exit_non_zero_on_fix=exit_non_zero_on_fix, show_fixes=show_fixes)
+    paths = paths or (".",)
     tune_gc()
     try:
         overrides = build_overrides(**bilingual_extra(opts))
+        if force_exclude:
+            paths = drop_excluded(paths, base_settings(config_file), overrides, isolated)
         if fail_on:
             overrides["fail_on"] = Severity.parse(fail_on)
         if min_severity:
@@ -211,9 +305,18 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     except (ConfigError, baseline.BaselineError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    if add_noqa:
+        if fix or show_diff or "-" in paths:
+            raise click.UsageError("--add-noqa writes the files itself: not with --fix, "
+                                   "--diff or -")
+        sys.exit(run_add_noqa(paths, base, overrides, isolated))
     record = baseline_file is not None and known is None
-    run = Run(fmt, use_colour(color), known, record)
-    fixer = Fixer(show_diff, unsafe_fixes, force) if fix or show_diff else None
+    out = open_report(output_file)
+    # `--fix -` writes the fixed text to stdout: the report goes to stderr (as ruff's).
+    fixed_to_stdout = fix and not show_diff and "-" in paths
+    run = Run(fmt, use_colour(color) and out is None, known, record,
+              out=out or (sys.stderr if fixed_to_stdout else None), quiet=quiet)
+    fixer = Fixer(show_diff, unsafe_fixes, force, show_fixes) if fix or show_diff else None
     if fixer is None and baseline_file is None:
         overrides["run_hidden"] = False  # a rule none of whose findings would show is skipped
     run.summary_to_stderr = fixer is not None
@@ -221,6 +324,8 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
                              stdin_filename=stdin_filename):
         if fixer is None or fixer.apply(result):
             run.add(result)
+    if statistics:
+        run.print_statistics()
     if fixer is not None:
         sys.exit(fixer.finish(run, exit_zero, exit_non_zero_on_fix))
     if record:
@@ -231,16 +336,47 @@ def scan(paths: tuple[str, ...], fmt: str, fail_on: str | None, min_severity: st
     sys.exit(run.finish(exit_zero))
 
 
+def run_add_noqa(paths: Sequence[str], base: Settings | None, overrides: dict[str, Any],
+                 isolated: bool) -> int:
+    """``--add-noqa``: suppress today's shown findings line by line; the exit code."""
+    from repairtool.noqa import add_noqa
+    from repairtool.repair import WriteError
+
+    added = files = 0
+    failed = False
+    for result in scan_paths(paths, settings=base, overrides=overrides, isolated=isolated):
+        if result.error:
+            if not result.skipped:
+                click.echo(f"{result.path}: error: {result.error}", err=True)
+                failed = True
+            continue
+        s = result.settings or Settings()
+        result.findings = [f for f in result.findings if f.severity >= s.min_severity]
+        try:
+            n = add_noqa(result)
+        except WriteError as exc:
+            click.echo(f"{result.path}: error: {exc}", err=True)
+            failed = True
+            continue
+        added += n
+        files += bool(n)
+    click.echo(f"repairtool: added {added} noqa directive{'s' if added != 1 else ''} in "
+               f"{files} file{'s' if files != 1 else ''}", err=True)
+    return EXIT_ERROR if failed else EXIT_CLEAN
+
+
 class Fixer:
     """``scan --fix`` / ``--diff``: repairs each scanned file, then writes it or prints a diff."""
 
-    def __init__(self, diff: bool, unsafe: bool, force: bool = False) -> None:
+    def __init__(self, diff: bool, unsafe: bool, force: bool = False,
+                 show: bool = False) -> None:
         from repairtool.model import Applicability
 
         self.diff, self.force = diff, force
         self.level = Applicability.UNSAFE if unsafe else Applicability.SAFE
         self.fixed = self.files_changed = 0
         self.errors = False
+        self.show = show
 
     def apply(self, result: FileResult) -> bool:
         """Repair ``result``; whether its remaining findings should be reported."""
@@ -273,8 +409,12 @@ class Fixer:
         if rep.changed:
             self.files_changed += 1
             self.fixed += len(rep.fixed.applied)
+            if self.show:
+                for finding, fx in rep.fixed.applied:
+                    click.echo(f"{result.path}: fixed {finding.rule.code} {fx.title}", err=True)
         result.findings, result.document = rep.findings, rep.document
-        return not self.diff and result.fs_path is not None
+        # Stdin's remaining findings are reported (on stderr) and count for the exit code.
+        return not self.diff
 
     def _apply_bilingual(self, result: FileResult) -> bool:
         """Fix a PO/XLIFF/TMX/... file through its own format (entries marked for review)."""
@@ -327,10 +467,13 @@ class Fixer:
 class Run:
     """Collects results as they stream in and prints them in the chosen format."""
 
-    def __init__(self, fmt: str, colour: bool, known: Any, record: bool = False) -> None:
+    def __init__(self, fmt: str, colour: bool, known: Any, record: bool = False,
+                 out: Any = None, quiet: bool = False) -> None:
         from repairtool.output import Summary, json_stream
 
         self.fmt, self.colour, self.known, self.record = fmt, colour, known, record
+        #: Where the report goes (``None``: stdout); ``quiet``: no summary line.
+        self.out, self.quiet = out, quiet
         self.summary = Summary()
         # JSON and SARIF are written a file at a time, so memory does not grow with the
         # files; indented for a person at a terminal, compact (several times faster) into
@@ -369,13 +512,13 @@ class Run:
         self.summary.add(result, shown)
         if self.fmt == "human":
             click.echo(output.render_human(result, shown, self.colour), nl=False,
-                       color=self.colour)
+                       color=self.colour, file=self.out)
         elif self.fmt == "github":
-            click.echo(output.render_github(result, shown), nl=False)
+            click.echo(output.render_github(result, shown), nl=False, file=self.out)
         elif self.fmt == "rdjsonl":
             from repairtool.output.rdjson import render_rdjsonl
 
-            click.echo(render_rdjsonl(result, shown), nl=False)
+            click.echo(render_rdjsonl(result, shown), nl=False, file=self.out)
         elif self.fmt == "sarif":
             from repairtool.output.sarif import results_of
 
@@ -386,17 +529,31 @@ class Run:
     def _write(self, items: list[dict[str, Any]]) -> None:
         """Stream ``items`` into the JSON or SARIF document (opened on the first call)."""
         if not self.started:
-            click.echo(self.stream.start(), nl=False)
+            click.echo(self.stream.start(), nl=False, file=self.out)
             self.started = True
         if items:
-            click.echo(self.stream.items(items), nl=False)
+            click.echo(self.stream.items(items), nl=False, file=self.out)
+
+    def print_statistics(self) -> None:
+        """``--statistics``: findings per rule, after the findings (stderr when stdout
+        carries a document or fixed text)."""
+        text = self.summary.statistics()
+        if self.stream is not None or self.summary_to_stderr:
+            click.echo(text, nl=False, err=True)
+        else:
+            click.echo(text, nl=False, file=self.out)
 
     def finish(self, exit_zero: bool) -> int:
         if self.stream is not None:
             self._write([])
-            click.echo(self.stream.end(), nl=False)
-        elif self.fmt == "human":
-            click.echo(self.summary.line(), err=self.summary_to_stderr)
+            click.echo(self.stream.end(), nl=False, file=self.out)
+        elif self.fmt == "human" and not self.quiet:
+            if self.summary_to_stderr or self.out is None:
+                click.echo(self.summary.line(), err=self.summary_to_stderr)
+            else:
+                click.echo(self.summary.line(), file=self.out)
+        if self.out is not None and self.out not in (sys.stdout, sys.stderr):
+            self.out.close()
         if self.summary.errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if self.failed and not exit_zero else EXIT_CLEAN
@@ -449,7 +606,7 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     quit_early = False
     if policy:
         session.decide_by_policy(policy)
-    elif any(i.finding.id not in session.decisions for i in session.items):
+    elif any(i.key not in session.decisions for i in session.items):
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             if not decisions_in:
                 click.echo("repairtool: review needs a terminal; use --accept or --decisions",
@@ -468,11 +625,15 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
         if decisions_out:
             rv.save_decisions(session, decisions_out, sig)
         body = rv.make_patch(session, patch.patch_header(sig))
-        if patch_file:
+        empty = not session.outputs()
+        if empty and (patch_file or not apply_now):
+            # git apply refuses a patch with no change in it: write none, and say so.
+            click.echo("repairtool: no edit was accepted: no patch written", err=True)
+        elif patch_file:
             patch_file.write_bytes(body)
         if apply_now:
             rv.apply_in_place(session)
-        if not patch_file and not apply_now:
+        if not patch_file and not apply_now and not empty:
             sys.stdout.flush()
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
@@ -523,6 +684,38 @@ def rule_cmd(code: str) -> None:
 # --- score (bilingual branch) -------------------------------------------------------------
 
 
+def language_pair_code(ctx: click.Context, param: click.Parameter, value: str | None
+                       ) -> tuple[str, str] | None:
+    """``-l zh-en`` (as sacrebleu's ``-l``): two known language codes."""
+    if value is None:
+        return None
+    from repairtool.bilingual.langs import normalise
+
+    src, sep, tgt = value.partition("-")
+    pair = (normalise(src), normalise(tgt)) if sep else (None, None)
+    if pair[0] is None or pair[1] is None:
+        raise click.BadParameter(f"{value!r} is not a language pair SRC-TGT of known codes "
+                                 "(such as zh-en)")
+    return pair[0], pair[1]
+
+
+def score_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """sacrebleu's own options: the tokeniser, case folding, the language pair."""
+    from repairtool.scoring import TOKENIZERS
+
+    opts = [
+        click.option("--tokenize", type=click.Choice(TOKENIZERS),
+                     help="BLEU's tokeniser (default: from the target language, as "
+                          "sacrebleu: zh, ja-mecab, ko-mecab, else 13a)."),
+        click.option("--lowercase", is_flag=True, help="Case-insensitive scores."),
+        click.option("-l", "--language-pair", callback=language_pair_code,
+                     help="Source and target language, as sacrebleu's -l (zh-en)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
 @main.command("score")
 @click.option("--hyp", "hyp_file", required=True, type=click.Path(path_type=Path),
               help="The translation: one segment a line, or a bilingual file's targets.")
@@ -533,15 +726,27 @@ def rule_cmd(code: str) -> None:
 @click.option("--repair", type=click.Choice(["safe", "unsafe"]),
               help="Also score after applying the fixes of this level.")
 @click.option("--format", "fmt", default="human", type=click.Choice(["human", "json"]))
+@score_options
 @rule_options
 def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst: int,
               repair: str | None, fmt: str, config_file: Path | None, isolated: bool,
-              stdin_filename: str | None, **opts: Any) -> None:
-    """Score a translation against references (BLEU, chrF, chrF++, TER with sacrebleu)."""
+              stdin_filename: str | None, tokenize: str | None, lowercase: bool,
+              language_pair: tuple[str, str] | None, **opts: Any) -> None:
+    """Score a translation against references (BLEU, chrF, chrF++, TER with sacrebleu).
+
+    BLEU's tokeniser follows the target language (-l zh-en, or --language) as sacrebleu
+    chooses it; --repair changes the hypothesis only, never the references."""
     from repairtool import scoring
     from repairtool.engine import scan_text, settings_for
     from repairtool.source import InputError
 
+    target = language_pair[1] if language_pair else opts.get("language")
+    if language_pair and not opts.get("language"):
+        opts["language"] = language_pair[1]  # the rules check the hypothesis's language
+    options = scoring.Options(tokenize, lowercase, target)
+    tok, warning = options.tokenizer()
+    if warning:
+        click.echo(f"repairtool: warning: {warning}", err=True)
     try:
         settings = settings_for(hyp_file, base_settings(config_file), build_overrides(**opts),
                                 isolated)
@@ -551,11 +756,20 @@ def score_cmd(hyp_file: Path, ref_files: tuple[Path, ...], segments: bool, worst
     except (scoring.ScoreError, ConfigError, InputError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    for name, ref in zip(ref_files, refs, strict=True):
+        if scoring.looks_tokenised(ref) and tok != "none":
+            click.echo(f"repairtool: warning: {name} looks tokenised (spaces before "
+                       "punctuation); sacrebleu expects plain text, so scores will be low",
+                       err=True)
+    if repair:
+        click.echo(f"repairtool: --repair {repair} changes the hypothesis only; the "
+                   "references are scored as given", err=True)
 
     def scan(text: str) -> list[Finding]:
         return scan_text(text, settings=settings)
 
-    report = scoring.score(hyp, refs, scan=scan, worst=worst if segments else 0, repair=repair)
+    report = scoring.score(hyp, refs, scan=scan, worst=worst if segments else 0, repair=repair,
+                           options=options)
     if fmt == "json":
         import json
 

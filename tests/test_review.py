@@ -74,7 +74,9 @@ def test_interactive_review_walkthrough(repo: Path) -> None:
     assert (repo / "a.txt").read_text(encoding="utf-8") == (
         "Line one the cat，and a dog.\nSecond The line ** here.\n")
     assert (repo / "b.txt").read_text(encoding="utf-8") == B_TXT
-    decisions = json.loads((repo / "dec.json").read_text(encoding="utf-8"))["decisions"]
+    files = json.loads((repo / "dec.json").read_text(encoding="utf-8"))["files"]
+    assert list(files) == ["a.txt"]  # decisions name their file; b.txt's were skipped
+    decisions = files["a.txt"]
     assert sorted(map(json.dumps, decisions.values())) == sorted(map(json.dumps, [
         "accept", "reject", {"candidate": 2}, {"replace": "The"}, "reject"]))
     # Replaying the saved decisions on the same text gives the same patch, no terminal.
@@ -165,3 +167,33 @@ def test_overlapping_accepted_edits_first_in_file_wins(repo: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert b"4 accepted, 0 rejected, 0 undecided, 2 dropped (overlap)" in proc.stderr
     assert (repo / "c.txt").read_text(encoding="utf-8") == "x yz and x yz\n"
+
+
+def test_identical_files_are_decided_one_by_one(repo: Path) -> None:
+    """Ids are per file: a decision on a.txt neither decides nor skips its copy."""
+    (repo / "copy.txt").write_text(A_TXT, encoding="utf-8")
+    child = spawn(repo, "--patch", "out.patch", "--save-decisions", "dec.json",
+                  "a.txt", "copy.txt")
+    key(child, "s", "[1/10] a.txt:1:10  RT992")      # skip the rest of a.txt
+    key(child, "a", "[6/10] copy.txt:1:10  RT992")   # the copy is still asked
+    key(child, "q", "[7/10] copy.txt:1:17  RT301")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "1 accepted, 0 rejected, 9 undecided" in child.before
+    files = json.loads((repo / "dec.json").read_text(encoding="utf-8"))["files"]
+    assert files == {"copy.txt": {next(iter(files["copy.txt"])): "accept"}}
+    git(["apply", "out.patch"], repo)
+    assert (repo / "a.txt").read_text(encoding="utf-8") == A_TXT
+    assert (repo / "copy.txt").read_text(encoding="utf-8").startswith("Line one the cat")
+
+
+def test_an_empty_review_writes_no_patch_and_says_so(repo: Path) -> None:
+    (repo / "clean.txt").write_text("Nothing to repair here.\n", encoding="utf-8")
+    proc = cli(["review", *SELECT, "--accept", "all", "--patch", "out.patch", "clean.txt"],
+               repo, demo=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "no edit was accepted: no patch written" in proc.stderr.decode()
+    assert not (repo / "out.patch").exists()
+    to_stdout = cli(["review", *SELECT, "--accept", "all", "clean.txt"], repo, demo=True)
+    assert to_stdout.stdout == b""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .helpers import ROOT
 
 HYP = ["The ministry said，prices would rise.", "He went to the the market yesterday.",
        "Income of 30 million yuan was reported.", "It is a good day"]
@@ -18,8 +21,10 @@ REF2 = ["Prices would rise, the ministry said.", "Yesterday he went to the marke
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # This checkout first on the path: cwd is a temporary folder, so PYTHONPATH=. would not do.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "repairtool", "score", "--isolated", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+                          capture_output=True, text=True, cwd=cwd, timeout=120, env=env)
 
 
 @pytest.fixture
@@ -114,3 +119,67 @@ def test_cli_start_does_not_import_sacrebleu() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+ZH_HYP = ["价格上涨了，政府说。", "他昨天去了市场。", "今天天气很好。"]
+ZH_REF = ["政府说价格上涨了。", "他昨天去市场了。", "今天天气很好。"]
+
+
+@pytest.fixture
+def zh_files(tmp_path: Path) -> Path:
+    (tmp_path / "hyp.txt").write_text("\n".join(ZH_HYP) + "\n", encoding="utf-8")
+    (tmp_path / "ref.txt").write_text("\n".join(ZH_REF) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("lang_args", [["--language", "zh"], ["-l", "en-zh"],
+                                       ["-l", "en-zh_CN"]])
+def test_tokeniser_follows_the_target_language_as_sacrebleu(zh_files: Path,
+                                                            lang_args: list[str]) -> None:
+    from sacrebleu.metrics import BLEU
+
+    res = cli("--hyp", "hyp.txt", "--ref", "ref.txt", "--format", "json", *lang_args,
+              cwd=zh_files)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)["bleu"]
+    want = BLEU(tokenize="zh").corpus_score(ZH_HYP, [ZH_REF])
+    assert got["score"] == pytest.approx(want.score)
+    assert "tok:zh" in got["signature"]
+    assert want.score > 50  # 13a would see one "word" a sentence and give 0
+
+
+def test_tokenize_and_lowercase_options(files: Path) -> None:
+    from sacrebleu.metrics import BLEU, CHRF
+
+    res = cli("--hyp", "hyp.txt", "--ref", "ref.txt", "--format", "json", "--tokenize",
+              "intl", "--lowercase", cwd=files)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert got["bleu"]["score"] == pytest.approx(
+        BLEU(tokenize="intl", lowercase=True).corpus_score(HYP, [REF]).score)
+    assert "tok:intl" in got["bleu"]["signature"] and "case:lc" in got["bleu"]["signature"]
+    assert got["chrf"]["score"] == pytest.approx(
+        CHRF(lowercase=True).corpus_score(HYP, [REF]).score)
+
+
+@pytest.mark.parametrize("bad", [["-l", "english-xx"], ["-l", "zh"], ["--tokenize", "spm"]])
+def test_bad_score_options_are_one_line_errors(files: Path, bad: list[str]) -> None:
+    res = cli("--hyp", "hyp.txt", "--ref", "ref.txt", *bad, cwd=files)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_repair_says_it_repairs_the_hypothesis_only(files: Path) -> None:
+    res = cli("--hyp", "hyp.txt", "--ref", "ref.txt", "--repair", "safe", cwd=files)
+    assert res.returncode == 0, res.stderr
+    assert "changes the hypothesis only" in res.stderr
+
+
+def test_tokenised_references_are_warned_about(files: Path) -> None:
+    (files / "tok.txt").write_text(
+        "The ministry said prices would rise .\nHe went to the market , yesterday .\n"
+        "Income of 300 million yuan was reported .\nIt is n't a fine day .\n",
+        encoding="utf-8")
+    res = cli("--hyp", "hyp.txt", "--ref", "tok.txt", cwd=files)
+    assert "tok.txt looks tokenised" in res.stderr
+    plain = cli("--hyp", "hyp.txt", "--ref", "ref.txt", cwd=files)
+    assert "tokenised" not in plain.stderr

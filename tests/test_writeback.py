@@ -29,7 +29,8 @@ def copy(tmp: Path, name: str) -> Path:
 
 
 def fixes_of(path: Path, level: Applicability = Applicability.UNSAFE) -> list[Edit]:
-    findings, _doc, _ = scan_bilingual(path, Settings())
+    # The entry checks RT81x (a newline msgfmt -c refuses) are tested in their own tables.
+    findings, _doc, _ = scan_bilingual(path, Settings(ignore=("RT81",)))
     return [e for f in findings for fx in f.fixes[:1] if fx.applicability >= level
             for e in fx.edits]
 

@@ -135,12 +135,19 @@ def read_po(path: str, text: str) -> BilingualFile:
         else:
             units.append(_po_unit(key, entry.msgid, entry.msgstr, strings.get(None),
                                   (begin, end), None, fuzzy, entry.linenum))
-        if entry.msgctxt:
-            for unit in units[-(len(entry.msgstr_plural) or 1):]:
+        for unit in units[-(len(entry.msgstr_plural) or 1):]:
+            if entry.msgctxt:
                 unit.extra["context"] = entry.msgctxt
+            # Format and Weblate flags (c-format, no-python-format, ignore-end-stop, …)
+            # and comments, read by the RT8 checks.
+            unit.extra["flags"] = tuple(entry.flags)
+            unit.extra["comment"] = "\n".join(c for c in (entry.comment, entry.tcomment) if c)
+            if entry.msgid_plural:
+                unit.extra["forms"] = len(entry.msgstr_plural)
     lang = po.metadata.get("Language") or None
+    m = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
     return BilingualFile(path, "po", units, text, source_lang=None, target_lang=lang,
-                         meta={"wrapwidth": 0})
+                         meta={"wrapwidth": 0, "nplurals": int(m.group(1)) if m else None})
 
 
 def _po_error(msg: str) -> str:

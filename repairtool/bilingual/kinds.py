@@ -5,12 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from repairtool.source import MARKDOWN_SUFFIXES
+
 PO_SUFFIXES = frozenset({".po", ".pot"})
 XLIFF_SUFFIXES = frozenset({".xlf", ".xliff"})
 TMX_SUFFIXES = frozenset({".tmx"})
 OTHER_SUFFIXES = frozenset({".strings", ".srt", ".vtt"})
-#: Bilingual files picked up when a folder is scanned.
-FOLDER_SUFFIXES = PO_SUFFIXES | XLIFF_SUFFIXES | TMX_SUFFIXES
+#: Monolingual text files (Markdown and MDX are parsed as Markdown).
+TEXT_SUFFIXES = frozenset({".txt", ".text"}) | MARKDOWN_SUFFIXES
+
+
+def is_scanned(path: str | Path, bilingual: str | None = None) -> bool:
+    """Whether a folder scan reads ``path``: text, Markdown, or a file :func:`format_for`
+    reads as bilingual -- the same table that decides how a named file is read. With
+    ``--bilingual tsv|jsonl`` a folder scan also reads the ``.tsv``/``.jsonl`` files."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    return suffix in TEXT_SUFFIXES or format_for(p) is not None or \
+        (bilingual is not None and suffix == "." + bilingual)
 
 
 def is_bilingual_path(path: str | Path, bilingual: str | None = None) -> bool:

@@ -40,6 +40,8 @@ class Context:
     target_lang: str
     monolingual: bool = False
     glossary: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: Plural forms the file's header declares (PO ``Plural-Forms``), when it does.
+    nplurals: int | None = None
 
 
 def scan_bilingual(path: Path, settings: Settings, display: str | None = None,
@@ -101,6 +103,37 @@ def _guess(texts: list[str]) -> str | None:
     return detect(sample.replace(MASK, " "))
 
 
+#: Entries whose "translation" is the translators' names and addresses, by convention
+#: (GNOME ``translator-credits``, KDE ``Your names``/``Your emails``, Qt and others).
+CREDITS_IDS = frozenset({"translator-credits", "translator_credits", "translators",
+                         "translator credits", "your names", "your emails",
+                         "name of translators", "email of translators"})
+
+
+def is_credits(unit: Unit) -> bool:
+    context = str(unit.extra.get("context") or "").strip().lower()
+    return unit.source.strip().lower() in CREDITS_IDS or context in CREDITS_IDS
+
+
+def checked_units(bf: BilingualFile, opts: Mapping[str, Any]) -> list[Unit]:
+    """The units the rules read. Unless ``unfinished`` (``--include-unfinished``) is set, a
+    template (``.pot``) is not checked, nor untranslated or fuzzy entries: a first scan of a
+    translation repository would be mostly noise about work not yet done (msgfmt does not
+    ship fuzzy entries either). Credits entries are never checked."""
+    unfinished = bool(opts.get("unfinished"))
+    if not unfinished and Path(bf.path).suffix.lower() == ".pot":
+        return []
+    out = []
+    for unit in bf.units:
+        if is_credits(unit):
+            continue
+        if not unfinished and (unit.fuzzy or (not unit.target.strip()
+                                               and unit.source.strip())):
+            continue
+        out.append(unit)
+    return out
+
+
 def check_units(bf: BilingualFile, settings: Settings, opts: Mapping[str, Any],
                 glossary: list[tuple[str, list[str]]], path: str | None = None
                 ) -> list[Finding]:
@@ -111,17 +144,37 @@ def check_units(bf: BilingualFile, settings: Settings, opts: Mapping[str, Any],
     parts: list[str] = []
     placed: list[tuple[Unit, int]] = []
     pos = 0
-    for unit in bf.units:
+    for unit in checked_units(bf, opts):
         placed.append((unit, pos))
         parts.append(unit.target)
         pos += len(unit.target) + len(SEPARATOR)
         parts.append(SEPARATOR)
     joined = "".join(parts)
-    ctx = Context(placed, src_lang, tgt_lang, bf.monolingual, glossary)
+    ctx = Context(placed, src_lang, tgt_lang, bf.monolingual, glossary,
+                  nplurals=bf.meta.get("nplurals"))
     findings, _doc = check(joined, kind="text", settings=settings, path=path,
                            language=tgt_lang, options={"bilingual": ctx})
     mapper = OffsetMap(placed, bf.format)
-    return [mapper.finding(f) for f in findings]
+    return [mapper.finding(f) for f in findings if wanted(f, *mapper.unit_at(f.start))]
+
+
+def wanted(f: Finding, unit: Unit, at: int) -> bool:
+    """Whether a finding on ``unit`` stands: not switched off by the entry's flags, and
+    (for the target language's monolingual rules) not a pattern the source holds in the
+    same form -- a keyword list ``a;b;c;`` or "2600 Magazine" copied from the source is
+    the source's convention, not damage the translation made."""
+    if unit.extra.get("flags"):
+        from repairtool.rules.bilingual_checks import ignored_by_flags
+
+        if ignored_by_flags(f.rule, unit):
+            return False
+    if f.rule.category == "bilingual" or not unit.source:
+        return True
+    a, b = f.start - at, f.end - at
+    # A span of one character or none is judged with its neighbours (``;T`` of ``a;Text``).
+    span = unit.target[max(0, a - 1):b + 1] if b - a <= 1 else unit.target[a:b]
+    # A full-width or CJK pattern in a Chinese source is what the English must not copy.
+    return not (span.strip() and span in unit.source and all(ord(c) < 0x2E80 for c in span))
 
 
 class OffsetMap:

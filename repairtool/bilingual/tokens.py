@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 _PLACEHOLDER = re.compile(
-    r"%\((?P<pyname>\w+)\)[-+#0]*\d*(?:\.\d+)?[sdifrxXoeEgGc]"   # %(name)s
+    r"%(?P<symfony>[A-Za-z_][\w.]+)%(?![\w%])"                     # Symfony %name%
+    r"|%\((?P<pyname>\w+)\)[-+#0]*\d*(?:\.\d+)?[sdifrxXoeEgGc]"   # %(name)s
     r"|%(?:\d+\$)?[-+#0]*\d*(?:\.\d+)?(?:hh|h|ll|l|L|z|j|t)?[sdifuxXoeEgGcp@]"  # %1$s %d %.2f
     r"|\{\{\s*(?P<mustache>[\w.-]+)\s*\}\}"                       # {{name}}
     r"|\{(?P<icu>[\w.-]+)\s*,\s*(?:plural|select|selectordinal|number|date|time)\b"  # ICU
@@ -30,11 +31,11 @@ class Token:
 def placeholders(text: str) -> list[Token]:
     out = []
     for m in _PLACEHOLDER.finditer(text):
-        name = next((g for g in ("pyname", "mustache", "icu", "brace", "dollar")
+        name = next((g for g in ("symfony", "pyname", "mustache", "icu", "brace", "dollar")
                      if m.group(g) is not None), None)
         if name == "icu":
             key = "{" + m.group("icu") + "}"
-        elif name in ("brace", "mustache", "dollar", "pyname"):
+        elif name in ("brace", "mustache", "dollar", "pyname", "symfony"):
             key = m.group()
         else:
             key = m.group()
@@ -42,6 +43,48 @@ def placeholders(text: str) -> list[Token]:
                 continue
         out.append(Token("placeholder", key, m.start(), m.end(), m.group()))
     return out
+
+
+def family(key: str) -> str:
+    """A placeholder's syntax family: ``python`` (``%(name)s``), ``symfony`` (``%name%``),
+    ``printf`` (``%s``, ``%1$d``), ``brace`` (``{name}``, ICU, ``{{name}}``) or
+    ``dollar`` (``${name}``)."""
+    if key.startswith("%("):
+        return "python"
+    if key.startswith("%") and key.endswith("%") and len(key) > 2:
+        return "symfony"
+    if key.startswith("%"):
+        return "printf"
+    if key.startswith("$"):
+        return "dollar"
+    return "brace"
+
+
+#: PO format flags and the placeholder families they declare (``no-X`` switches X off).
+FORMAT_FAMILIES = {
+    "c-format": {"printf"}, "objc-format": {"printf"}, "php-format": {"printf"},
+    "python-format": {"printf", "python"}, "python-brace-format": {"brace"},
+    "java-format": {"brace"}, "csharp-format": {"brace"}, "qt-format": {"printf"},
+    "kde-format": {"printf"}, "boost-format": {"printf"}, "perl-format": {"printf"},
+    "sh-format": {"dollar"}, "javascript-format": {"printf", "brace"},
+    "icu-message-format": {"brace"},
+}
+
+
+def allowed_families(flags: tuple[str, ...] | list[str]) -> set[str] | None:
+    """The placeholder families an entry's flags say its text uses (``None``: no format
+    flag, check every family); ``no-c-format`` and the like remove theirs."""
+    positive: set[str] = set()
+    negative: set[str] = set()
+    for flag in flags:
+        if flag.startswith("no-") and flag[3:] in FORMAT_FAMILIES:
+            negative |= FORMAT_FAMILIES[flag[3:]]
+        elif flag in FORMAT_FAMILIES:
+            positive |= FORMAT_FAMILIES[flag]
+    if not positive and not negative:
+        return None
+    base = positive or {"printf", "python", "symfony", "brace", "dollar"}
+    return base - negative
 
 
 def tags(text: str) -> list[Token]:

@@ -129,6 +129,8 @@ def _run(command: str, opts: dict[str, Any]) -> None:
 
     inputs, output = opts.pop("inputs"), opts.pop("output")
     jobs, engine, scheduler = opts.pop("jobs"), opts.pop("engine"), opts.pop("scheduler")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     size_opt = opts.pop("chunk_size")
     chunk_size = None if size_opt == "auto" else parse_size(size_opt)
     try:
@@ -156,12 +158,24 @@ def _run(command: str, opts: dict[str, Any]) -> None:
     except (CorpusError, ConfigError) as exc:
         click.echo(f"repairtool: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    except OSError as exc:  # a full disk, a quota: the chunk's temporaries are gone
-        where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"repairtool: cannot write{where}: {exc.strerror or exc}; free space and run "
-                   "the same command again to resume", err=True)
+    except (OSError, TimeoutError) as exc:
+        # distributed's connect failures carry no errno; a full disk does
+        if engine == "dask" and getattr(exc, "errno", None) is None:
+            where = f"at {scheduler}" if scheduler else "(local cluster)"
+            click.echo(f"repairtool: cannot reach the Dask scheduler {where}: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        # a full disk, a quota: the chunk's temporaries are gone
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        click.echo(f"repairtool: cannot write{where}: {getattr(exc, 'strerror', None) or exc}; "
+                   "free space and run the same command again to resume", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(render_summary(summary, output))
+    if not summary["documents"] and summary["bad_records"]:
+        # Every record was bad: most likely --text-field names no field of these records.
+        click.echo(f"repairtool: no record could be read ({summary['bad_records']:,} bad "
+                   f"records): does --text-field {job_opts.get('text_field', 'text')!r} name "
+                   f"a field of them? See {output / 'errors.jsonl'}", err=True)
+        sys.exit(EXIT_ERROR)
     problems = [(s["path"], m) for s in summary["shards"] for m in s.get("problems", [])]
     for path, message in problems:
         click.echo(f"{path}: error: {message}", err=True)

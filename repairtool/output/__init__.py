@@ -21,7 +21,9 @@ class Summary:
     errors: list[tuple[str, str]] = field(default_factory=list)
     by_rule: Counter[str] = field(default_factory=Counter)
     by_severity: Counter[str] = field(default_factory=Counter)
+    #: Findings the safe level (``--fix``) repairs, and those only ``--unsafe-fixes`` does.
     fixable: int = 0
+    unsafe_fixable: int = 0
 
     def add(self, result: FileResult, shown: Sequence[Finding]) -> None:
         self.files += 1
@@ -31,29 +33,54 @@ class Summary:
             self.findings += 1
             self.by_rule[f.rule.code] += 1
             self.by_severity[str(f.severity)] += 1
-            if any(fx.applicability >= Applicability.UNSAFE for fx in f.fixes):
+            if any(fx.applicability is Applicability.SAFE for fx in f.fixes):
                 self.fixable += 1
+            elif any(fx.applicability is Applicability.UNSAFE for fx in f.fixes):
+                self.unsafe_fixable += 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "files": self.files,
             "findings": self.findings,
             "fixable": self.fixable,
+            "unsafe_fixable": self.unsafe_fixable,
             "by_rule": dict(sorted(self.by_rule.items())),
             "by_severity": dict(sorted(self.by_severity.items())),
             "errors": [{"path": p, "message": m} for p, m in self.errors],
         }
 
     def line(self) -> str:
-        parts = [f"{self.findings} finding{'s' if self.findings != 1 else ''}"]
+        read = self.files - len(self.errors)
+        if self.files and not read:
+            return f"no file could be read ({plural(self.files, 'file')} given)."
+        parts = [plural(self.findings, "finding")]
         if self.findings:
-            parts.append(", ".join(f"{n} {s}" for s, n in sorted(self.by_severity.items())))
+            parts.append(", ".join(f"{n} info" if s == "info" else plural(n, s)
+                                   for s, n in sorted(self.by_severity.items())))
         if self.fixable:
-            parts.append(f"{self.fixable} fixable with --fix or --unsafe-fixes")
-        parts.append(f"{self.files} file{'s' if self.files != 1 else ''} checked")
+            parts.append(f"{self.fixable} fixable with --fix")
+        if self.unsafe_fixable:
+            parts.append(f"{self.unsafe_fixable} more with --fix --unsafe-fixes")
+        parts.append(f"{plural(read, 'file')} checked")
         if self.errors:
             parts.append(f"{len(self.errors)} could not be read")
         return "; ".join(parts) + "."
+
+    def statistics(self) -> str:
+        """``--statistics``: one line a rule, most frequent first (as ruff prints it)."""
+        from repairtool.rules.base import registry
+
+        rules = registry()
+        lines = []
+        for code, n in sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            name = rules[code].name if code in rules else ""
+            lines.append(f"{n:>6}  {code:<6} {name}")
+        return "\n".join(lines) + ("\n" if lines else "")
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 warning``, ``11 warnings``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def position(result: FileResult, f: Finding) -> tuple[int, int, int, int]:
@@ -179,12 +206,28 @@ def render_human(result: FileResult, shown: Sequence[Finding], colour: bool = Fa
         out.append(f"  {_printable(excerpt)}")
         carets = "^" * max(1, min(_width(excerpt[at:stop]), 60))
         out.append("  " + " " * _width(excerpt[:at]) + _paint(carets, "red", colour))
-        for i, fx in enumerate(f.fixes[:5]):
-            label = "fix" if fx.applicability is Applicability.SAFE else str(fx.applicability)
-            marker = "=" if i == 0 else "|"
-            out.append(_paint(f"  {marker} {label}: {fx.title}", "cyan", colour))
+        out.extend(_paint(line, "cyan", colour) for line in fix_lines(f.fixes))
         out.append("")
     return "\n".join(out) + ("\n" if out else "")
+
+
+MAX_FIXES = 5
+
+
+def fix_lines(fixes: Sequence[Any]) -> list[str]:
+    """The first :data:`MAX_FIXES` candidates, then every unsafe fix among the rest (an
+    unsafe removal is what ``--unsafe-fixes`` would apply: it must never be hidden), then
+    ``+N more`` for what is left out."""
+    shown = list(fixes[:MAX_FIXES])
+    shown += [fx for fx in fixes[MAX_FIXES:] if fx.applicability is Applicability.UNSAFE]
+    out = []
+    for i, fx in enumerate(shown):
+        label = "fix" if fx.applicability is Applicability.SAFE else str(fx.applicability)
+        marker = "=" if i == 0 else "|"
+        out.append(f"  {marker} {label}: {fx.title}")
+    if len(fixes) > len(shown):
+        out.append(f"  | +{len(fixes) - len(shown)} more (see --format json or review)")
+    return out
 
 
 def _excerpt(text: str, line: tuple[int, int], start: int, end: int, width: int = 100

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -34,14 +36,31 @@ def doc_section(rule: type[Rule], title: str) -> str:
     return ""
 
 
+#: Where ``helpUri`` points: the rule's section of the project's rule reference.
+# The project has no public home yet: the same placeholder host as the README's pre-commit example.
+HELP_BASE = "https://example.invalid/repairtool/README.md#rules"
+_SHORT_MAX = 120
+
+
+def short_description(what: str) -> str:
+    """The first sentence of ``what``, one line of at most 120 characters (GitHub shows it
+    as the alert's title)."""
+    first = " ".join(what.split("\n\n")[0].split())
+    m = re.match(r"(.+?[.!?])(?:\s|$)", first)
+    text = m.group(1) if m else first
+    if len(text) > _SHORT_MAX:
+        text = text[:_SHORT_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
 def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     what = doc_section(rule, "What it does") or rule.name
-    short = what.split("\n\n")[0].replace("\n", " ")
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": short},
+        "shortDescription": {"text": short_description(what)},
         "fullDescription": {"text": what},
+        "helpUri": f"{HELP_BASE}-{rule.code.lower()}",
         "help": {"text": rule.doc(), "markdown": rule.doc()},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"category": rule.category, "fixable": rule.fixable,
@@ -77,15 +96,37 @@ def sarif_stream(pretty: bool) -> JsonStream:
 
 
 def _uri(path: str) -> str:
-    """A relative URI reference: the name's bytes percent-encoded. A byte that is not UTF-8
-    comes as a ``\\xff`` escape (see ``repairtool.source.shown_name``) and becomes ``%FF``,
-    as in any URI."""
-    if "\\x" in path:
-        parts = re.split(r"\\x([0-9a-f]{2})", path)
-        raw = b"".join(bytes([int(p, 16)]) if i % 2 else p.encode("utf-8")
-                       for i, p in enumerate(parts))
-        return quote(raw, safe="/")
-    return quote(path.replace("\\", "/"), safe="/")
+    """An absolute path as a ``file://`` URI; a relative one relative to the root of the
+    git repository around the working folder (what code-scanning tools resolve against).
+    A byte that is not UTF-8 comes as a ``\\xff`` escape (see
+    ``repairtool.source.shown_name``) and becomes ``%FF``, as in any URI."""
+    p = Path(path)
+    if p.is_absolute():
+        return "file://" + quote(_raw(p.as_posix()), safe="/")
+    root = _repo_root(str(Path.cwd()))
+    if root is not None:
+        try:
+            return quote(_raw((Path.cwd().resolve() / p).relative_to(root).as_posix()), safe="/")
+        except ValueError:  # a path that leaves the repository (../x.txt)
+            pass
+    return quote(_raw(path).replace(b"\\", b"/"), safe="/")
+
+
+def _raw(name: str) -> bytes:
+    """The bytes of a shown name: its ``\\xff`` escapes back to the bytes they stand for."""
+    parts = re.split(r"\\x([0-9a-f]{2})", name)
+    return b"".join(bytes([int(p, 16)]) if i % 2 else p.encode("utf-8")
+                    for i, p in enumerate(parts))
+
+
+@lru_cache(maxsize=16)
+def _repo_root(start: str) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``.git`` (resolved), else ``None``."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def _region(result: FileResult, start: int, end: int) -> dict[str, int]:

@@ -312,8 +312,10 @@ class TokenMismatch(BilingualRule):
     Compares what a translation must carry over unchanged: printf placeholders (`%s`, `%d`,
     `%1$s`, `%(name)s`), brace placeholders (`{name}`, `{0}`, `{{name}}`, ICU
     `{count, plural, ...}`), inline markup tags (XLIFF/TMX inline elements and HTML tags),
-    URLs and e-mail addresses. Reports target tokens that are not in the source, and source
-    tokens the target lost.
+    Symfony `%name%`, URLs and e-mail addresses. Reports target tokens that are not in the
+    source, and every source token the target lost (in one finding). A PO entry's format
+    flags decide which syntax is a placeholder: with `#, c-format` a `{name}` is text, with
+    `#, python-brace-format` a `%s` is, and `no-c-format` switches printf checks off.
 
     ## Why it matters
     A changed placeholder crashes the program or shows the wrong value; a lost tag breaks the
@@ -346,9 +348,16 @@ class TokenMismatch(BilingualRule):
             yield from self._unit(unit, at)
 
     def _unit(self, unit: Unit, at: int) -> Iterator[Finding]:
-        src_t = _lazy("tokens").all_tokens(unit.source)
-        tgt_t = _lazy("tokens").all_tokens(unit.target)
-        missing, extra = _lazy("tokens").difference(src_t, tgt_t)
+        tokens = _lazy("tokens")
+        src_t = tokens.all_tokens(unit.source)
+        tgt_t = tokens.all_tokens(unit.target)
+        families = tokens.allowed_families(unit.extra.get("flags") or ())
+        if families is not None:  # `#, c-format`: a `{name}` is text, not a placeholder
+            def keep(t: Any) -> bool:
+                return t.kind != "placeholder" or tokens.family(t.key) in families
+
+            src_t, tgt_t = [t for t in src_t if keep(t)], [t for t in tgt_t if keep(t)]
+        missing, extra = tokens.difference(src_t, tgt_t)
         for t in extra:
             same_kind = [m for m in missing if m.kind == t.kind]
             fixes = []
@@ -358,10 +367,11 @@ class TokenMismatch(BilingualRule):
                                          Applicability.UNSAFE))
             yield self.finding(at + t.start, at + t.end,
                                f"{t.kind} {t.text!r} is not in the source", fixes)
-        for m in missing:
-            if any(e.kind == m.kind for e in extra):
-                continue
-            yield self.on_target(at, unit, f"{m.kind} {m.text!r} of the source is missing")
+        lost = [m for m in missing if not any(e.kind == m.kind for e in extra)]
+        if lost:  # every lost token, in one finding on the target
+            names = ", ".join(f"{m.kind} {m.text!r}" for m in lost)
+            verb = "is" if len(lost) == 1 else "are"
+            yield self.on_target(at, unit, f"{names} of the source {verb} missing")
         if unit.source_tags or unit.target_tags:
             want = sorted(t.lstrip("/") for t in unit.source_tags)
             have = sorted(t.lstrip("/") for t in unit.target_tags)
@@ -585,9 +595,11 @@ class UngroupedDigits(BilingualRule):
     """
     ## What it does
     Finds numbers of four or more digits written without thousands separators in an English
-    target (`10000`, `2691`) when the source has the same digits: the translation copied the
-    Chinese way of writing them. Years (1000–2100 as four digits) and numbers after `No.`,
-    `code`, `ID`, `tel`, `flight`, `model` and the like are not reported.
+    target (`10000`, `2691`) when a Chinese, Japanese or Korean source has the same digits:
+    the translation copied the Chinese way of writing them. A source in a Latin script that
+    writes the number so (`2600 Magazine`) is the source's own convention: not reported.
+    Years (1000–2100 as four digits) and numbers after `No.`, `code`, `ID`, `tel`,
+    `flight`, `model` and the like are not reported either.
 
     ## Why it matters
     English groups thousands with commas; `30000 people` reads as machine output and is easy to
@@ -615,8 +627,8 @@ class UngroupedDigits(BilingualRule):
             return
         for unit, at in ctx.placed:
             tgt = unit.target
-            if not any(c.isdigit() for c in tgt):
-                continue
+            if not any(c.isdigit() for c in tgt) or not _CJK.search(unit.source):
+                continue  # an English source writes "2600 Magazine" so itself
             for m in _UNGROUPED.finditer(tgt):
                 digits = m.group(1)
                 if digits.startswith("0") or digits not in unit.source:
