@@ -39,7 +39,7 @@ _MAX_CONTENT_RANK = 25_000
 
 #: Scanning patterns: stdlib ``re`` with a rare first character class is several times faster
 #: than matching whole words, so the words around each hit are read afterwards.
-_PUNCT_SCAN = lazy_re(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
+_PUNCT_SCAN = lazy_re(r"[.;:!?,][\"'”’)\]“‘]?[A-Za-z\u00c0-\u024f]")
 _CAMEL_SCAN = lazy_re(r"[A-Z](?<=[a-z][A-Z])[a-z]")
 _CAP_GLUE_SCAN = lazy_re(
     r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
@@ -98,13 +98,216 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
 
 
+_OPENERS = STARTERS | words.word_set_of("boundary_words.txt", "clause-openers")
+_HOST_SUFFIXES = words.word_set_of("boundary_words.txt", "domain-suffixes")
+_METADATA_KEYS = words.word_set_of("boundary_words.txt", "metadata-keys")
+#: Quotes and brackets that may stand between the mark and the word after it, and whether
+#: the space goes after them (closing) or before them (opening).
+_CLOSE_AFTER = "”’)]'\""
+_OPEN_AFTER = "“‘"
+_CLOSE_BEFORE = "”’)]'\""
+
+
+class _PunctJoin(NamedTuple):
+    """A mark glued to the next word, as offsets into the view."""
+
+    start: int  # where the word (or number) before the mark starts
+    mark_start: int
+    mark: str  # ".", "..", "?", ",", ...
+    gap: int  # where the missing space goes
+    right: int  # where the word after the mark starts
+    end: int
+    unsure: bool  # a quote after the mark that may open or close
+
+
+def _number_before(view: str, end: int) -> int:
+    """Start of the number (``24``, ``3-0``) that ends at ``end``, or ``end`` if none."""
+    i = end
+    lo = max(0, end - 20)
+    while i > lo and view[i - 1].isdigit():
+        i -= 1
+        if i >= 2 and view[i - 1] in "-–" and view[i - 2].isdigit():
+            i -= 1  # a score or a range: 3-0, 1990–1995
+    return i
+
+
+def _punct_join(view: str, p: int) -> _PunctJoin | None:
+    """The words around the punctuation at ``p`` (``..`` counts as one mark), across one
+    quote or bracket on either side of it (``war”.In``, ``concern.’Russia``)."""
+    start = p
+    if view[p] == "." and p and view[p - 1] == ".":
+        start = p - 1
+        if start and view[start - 1] == ".":
+            return None  # an ellipsis without a space: a style, not a lost space
+    b = start - 1 if start and view[start - 1] in _CLOSE_BEFORE else start
+    q, gap, sure = p + 1, p + 1, True
+    if view[q] in _CLOSE_AFTER or view[q] in _OPEN_AFTER:
+        closes, sure = (True, True) if view[q] in ")]" else (
+            (False, True) if view[q] in _OPEN_AFTER else _quote_role(view, q))
+        q += 1
+        gap = q if closes else p + 1
+    right = _WORD_AFTER.match(view, q, min(len(view), q + 61))
+    if not right:
+        return None
+    left = _WORD_BEFORE.match(view, max(0, b - 60), b)
+    ls = _number_before(view, left.start() if left else b)
+    if ls == b:
+        return None
+    chained = ls >= 2 and view[ls - 1] in ",;" and view[ls - 2].isalpha()
+    if not _before_ok(view, ls) and not chained:  # "said,the;rest": judge each link
+        return None
+    return _PunctJoin(ls, start, view[start:p + 1], gap, q, right.end(), not sure)
+
+
+def _quote_role(view: str, i: int) -> tuple[bool, bool]:
+    """Whether the quote at ``i`` (right after a mark) closes a quotation, and whether that
+    is certain: a curly quote closes one opened earlier on its line; a straight quote
+    closes after an odd number of them; a ``”`` with no ``“`` before it opens one
+    (``said,”The``), as may a ``’`` (it is taken as closing, not for certain)."""
+    ch = view[i]
+    lo = view.rfind("\n", max(0, i - 400), i) + 1
+    if ch == '"':
+        return view.count('"', lo, i) % 2 == 1, False
+    if ch == "'":
+        return True, False
+    opener = "“" if ch == "”" else "‘"
+    opened = view.count(opener, lo, i) > view.count(ch, lo, i)
+    if ch == "”":
+        return opened, opened
+    return True, opened
+
+
+def _bare_token(view: str, j: _PunctJoin) -> str:
+    """The token around the join without the join itself and the quotes or brackets that
+    may wrap prose, for the code test (``(see 6).That`` is prose, ``f(x).Bar`` code)."""
+    token = _token_around(view, j.start, j.end)
+    at = token.find(view[j.start:j.end])
+    rest = (token[:at].lstrip("(“‘\"'") + " " + token[at + j.end - j.start:]
+            .rstrip(")”’\"',;:.!?")) if at >= 0 else token
+    left = view[j.start:j.mark_start]
+    return rest + (left if not _left_number(left) else "")
+
+
+def _left_number(left: str) -> bool:
+    """``24th``, ``3-0``, ``6)``: a number, an ordinal or a score before the mark."""
+    core = left.rstrip(_CLOSE_BEFORE)
+    return bool(core) and core[0].isdigit()
+
+
+def _plausible(view: str, j: _PunctJoin) -> bool:
+    """Whether the join reads as two words of prose that lost a space, judged mostly from
+    the word before the mark."""
+    left = view[j.start:j.mark_start].rstrip(_CLOSE_BEFORE)
+    right, p = view[j.right:j.end], j.mark
+    if not right.isalpha() or (right.isupper() and len(right) > 1):
+        return False  # ASP.NET, CO.UK
+    if not (_capitalised(right) or right.islower()):
+        return False  # inner capitals: .NET-style names, camelCase
+    if len(right) == 1 and not (right in "IA" and _prose_follows(view, j.end)):
+        return False
+    if _left_number(left):
+        return _capitalised(right) and right in STARTERS and p in ".!?,;"
+    if len(left) < 2 and left != "I":
+        return False  # e.g., J.K., U.S.
+    if p == "..":  # "Wait..what", not "for..in" (a loop in prose) nor "a..z"
+        return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
+                and not words.is_function_word(left))
+    if p in ".!?":
+        return right[0].isupper() and _before_stop(left, right)
+    if p == ",":
+        return _before_comma(left, right)
+    if p == ";":
+        if left.islower() and right.islower():
+            return _lower_pair(left, right)
+        return words.is_known(left) or words.is_known(right)
+    return _before_colon(view, j.start, left, right)
+
+
+def _prose_follows(view: str, pos: int) -> bool:
+    """Whether a space and a lower-case letter follow ``pos`` (``rose.A new``)."""
+    return view[pos:pos + 1] == " " and view[pos + 1:pos + 2].islower()
+
+
+def _name(word: str) -> bool:
+    """A capitalised word that is no dictionary word (``Taiwan``), or an acronym."""
+    return word[0].isupper() and not words.is_word(word)
+
+
+def _before_stop(left: str, right: str) -> bool:
+    """``invasion.Over``, ``Taiwan.Facing``, ``DPP.That`` — not ``net.Socket`` nor
+    ``Pravda.Ru``."""
+    if left in _TITLES:
+        return True  # St.Peter
+    if right in _HOST_SUFFIXES and right not in STARTERS:
+        return False  # Pravda.Ru, Sina.Com
+    if len(right) == 2 and right not in _OPENERS and not words.is_word(right):
+        return False
+    if right in STARTERS:
+        return words.is_known(right) and (words.is_known(left) or left.islower()
+                                          or left.isupper())
+    if left.islower():
+        # its focus.Spend: a word of prose, then any capitalised word that is no part of
+        # an identifier (pathlib.Path: "pathlib" is no word)
+        return (len(left) >= 3 and words.is_word(left)
+                and (len(right) >= 3 or right in _OPENERS)
+                and (words.is_known(right) or len(right) >= 6)
+                and not words.is_identifier_tail(right))
+    # about Taiwan.Facing: a name, then a dictionary word (System.Text is a namespace)
+    return (_capitalised(left) and _name(left) and words.is_known(left)
+            and len(right) >= 4 and words.is_word(right))
+
+
+def _lower_pair(left: str, right: str) -> bool:
+    """said,the; header,otherwise — not lib,src or chmod,chown (tag lists, commands)
+    nor (and,or)."""
+    if words.is_function_word(left):
+        return False
+    return words.is_function_word(right) or (
+        len(left) >= 5 and len(right) >= 5 and words.is_word(left) and words.is_word(right))
+
+
+def _before_comma(left: str, right: str) -> bool:
+    """``said,the``, ``conflict,So`` — not ``Alloc,Match,Value`` (a list of names)."""
+    if right.islower():
+        return left.islower() and _lower_pair(left, right)
+    if left.islower():
+        return words.is_word(left) and (right in _OPENERS or words.is_known(right))
+    return right in STARTERS and words.is_known(left)
+
+
+def _before_colon(view: str, start: int, left: str, right: str) -> bool:
+    """``problem:Nobody``, ``Production:In`` — not ``category:Society`` nor a
+    ``Title:The ...`` metadata line."""
+    if len(left) < 3 or not words.is_known(left):
+        return False
+    if left.lower() in _METADATA_KEYS and _line_start(view, start):
+        return False
+    if right.islower():
+        return words.is_word(left) and words.is_function_word(right)
+    return right in _OPENERS
+
+
+def _line_start(view: str, pos: int) -> bool:
+    """Whether only spaces stand between the start of the line and ``pos``."""
+    i = pos
+    while i > 0 and view[i - 1] in " \t":
+        i -= 1
+    return i == 0 or view[i - 1] == "\n"
+
+
 class MissingSpaceAfterPunctuation(Rule):
     """
     ## What it does
     Finds sentence punctuation (`.` `;` `:` `!` `?` `,` `..`) with a word glued right after
-    it: `rose.The`, `Spain;Italy's budget`, `said,the`, `St.Peter`. File names
-    (`config.yaml`), domains, `Node.js`, `ASP.NET`, abbreviations (`e.g.`, `U.S.`), numbers
-    (`3.14`, `1,000`, `10:30`, `John 3:16`), versions and code are left alone.
+    it, decided mostly from the word before the mark: after a lower-case word of prose any
+    capitalised word (`the invasion.Over time`, `for days?Many`, `conflict,So`); after a
+    name or an acronym a word that opens sentences (`about Taiwan.Facing`, `the DPP.That`);
+    after a number or a closing bracket too (`the 24th.The`, `won 3-0,The`, `(see 6).That`),
+    also with a quote on either side of the mark (`the war”.In May`, `concern.’Russia`).
+    File names (`config.yaml`), domains and hosts (`example.com`, `Pravda.Ru`), `Node.js`,
+    `ASP.NET`, abbreviations and initials (`e.g.`, `U.S.`, `J.K.`), numbers (`3.14`,
+    `1,000`, `10:30`, `John 3:16`), `key:Value` metadata (`category:Society`), versions,
+    URLs, e-mail addresses and code are left alone.
 
     ## Why it matters
     The space was lost when the text was translated or scraped. Readers stumble, and search,
@@ -117,8 +320,11 @@ class MissingSpaceAfterPunctuation(Rule):
     `Prices rose. The ministry blamed Spain; Italy's budget was not discussed.`
 
     ## Fix safety
-    Safe: the fix only inserts the missing space. A double full stop (`rose..The`) could be
-    an ellipsis or a typo, so its fixes are suggestions.
+    Safe: the fix only inserts the missing space (after a closing quote or bracket that
+    follows the mark, before an opening one). Where a quote after the mark may open or
+    close (a straight quote, `said,”The` with no opening quote before it), the fix is
+    unsafe. A double full stop (`rose..The`) could be an ellipsis or a
+    typo, so its fixes are suggestions.
     """
 
     code = "RT201"
@@ -130,83 +336,36 @@ class MissingSpaceAfterPunctuation(Rule):
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
         for m in _PUNCT_SCAN.finditer(view):
-            join = self._join(view, m.start())
+            join = _punct_join(view, m.start())
             if join is not None:
                 finding = self._judge(view, join)
                 if finding is not None:
                     yield finding
 
-    @staticmethod
-    def _join(view: str, p: int) -> _Join | None:
-        """The words around the punctuation at ``p`` (``..`` counts as one mark)."""
-        start = p
-        if view[p] == "." and p and view[p - 1] == ".":
-            start = p - 1
-            if start and view[start - 1] == ".":
-                return None  # an ellipsis without a space: a style, not a lost space
-        left = _WORD_BEFORE.match(view, max(0, start - 60), start)
-        right = _WORD_AFTER.match(view, p + 1, min(len(view), p + 61))
-        if not left or not right:
-            return None
-        ls = left.start()
-        chained = ls >= 2 and view[ls - 1] in ",;" and view[ls - 2].isalpha()
-        if not _before_ok(view, ls) and not chained:  # "said,the;rest": judge each link
-            return None
-        return _Join(ls, start, p + 1, right.end())
-
-    def _judge(self, view: str, j: _Join) -> Finding | None:
-        left, p, right = view[j.start:j.mid_start], view[j.mid_start:j.mid_end], \
-            view[j.mid_end:j.end]
-        start, end = j.mid_start, j.mid_end
+    def _judge(self, view: str, j: _PunctJoin) -> Finding | None:
         nxt = view[j.end] if j.end < len(view) else " "
-        if nxt in ".:@/\\_(-" and j.end + 1 < len(view) and view[j.end + 1].isalnum():
+        if nxt in "([{<" or (nxt in ".:@/\\_-" and j.end + 1 < len(view)
+                              and view[j.end + 1].isalnum()):
             return None  # Node.js.org, a.b.c, x:y:z, paths, calls
-        if nxt.isdigit() or _codeish(_token_around(view, j.start, j.end), view, j.start):
+        if nxt.isdigit() or _codeish(_bare_token(view, j), view, j.start):
             return None
-        if not self._plausible(left, p, right):
+        if not _plausible(view, j):
             return None
+        p, right = j.mark, view[j.right:j.end]
         if p == "..":
-            fixes = [Fix.replace("Make it a full stop", start, end, ". ",
+            fixes = [Fix.replace("Make it a full stop", j.mark_start, j.gap, ". ",
                                  Applicability.SUGGESTION),
-                     Fix.replace("Make it an ellipsis", start, end, "... ",
+                     Fix.replace("Make it an ellipsis", j.mark_start, j.gap, "... ",
                                  Applicability.SUGGESTION)]
             if right[0].islower():
                 fixes.reverse()  # "Wait..what": an ellipsis; "rose..The": a full stop
-            return self.finding(start, end, f"no space after {p!r} before {right!r}", fixes)
-        fix = Fix.replace(f"Insert a space after {p!r}", end, end, " ", Applicability.SAFE)
-        return self.finding(start, end, f"no space after {p!r} before {right!r}", [fix])
-
-    @staticmethod
-    def _plausible(left: str, p: str, right: str) -> bool:
-        """Whether ``left p right`` reads as two words of prose that lost a space."""
-        if len(right) < 2 or not right.isalpha() or (len(left) < 2 and left != "I"):
-            return False
-        if (left.isupper() and len(left) > 1) or right.isupper():
-            return False  # U.S.A, ASP.NET, CO.UK
-        if not (_capitalised(right) or right.islower()):
-            return False  # inner capitals: .NET-style names, camelCase
-        if p in ".!?":
-            if not _capitalised(right):
-                return False  # config.yaml, example.com, Node.js
-            if left in _TITLES:
-                return True
-            # rose.The, but not pathlib.Path, net.Socket or stream.Readable (a module and its
-            # member): after a lower-case word only a word that opens sentences counts.
-            return right in STARTERS and words.is_known(right) and (
-                words.is_known(left) or left.islower())
-        if p in ",;":
-            if left.islower() and right.islower():
-                # said,the; header,otherwise — not lib,src or chmod,chown (tag lists, commands)
-                return words.is_function_word(right) or (
-                    len(left) >= 5 and len(right) >= 5 and words.is_word(left)
-                    and words.is_word(right))
-            return words.is_known(left) or words.is_known(right)
-        if p == ":":
-            return len(left) >= 3 and words.is_word(left) and (
-                _capitalised(right) or words.is_function_word(right))
-        # "..": "Wait..what", not "for..in" (a loop in prose) nor "a..z"
-        return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
-                and not words.is_function_word(left))
+            return self.finding(j.mark_start, j.gap, f"no space after {p!r} before {right!r}",
+                                fixes)
+        safe = Applicability.UNSAFE if j.unsure else Applicability.SAFE
+        fix = Fix.replace(f"Insert a space after {view[j.mark_start:j.gap]!r}", j.gap, j.gap,
+                          " ", safe)
+        return self.finding(j.mark_start, j.gap, f"no space after {p!r} before {right!r}",
+                            [fix])
 
 
 class CaseJoin(Rule):
@@ -348,27 +507,55 @@ class CaseJoin(Rule):
 
 #: How far around a candidate :func:`_repeated` looks for the same token.
 _REPEAT_WINDOW = 20_000
+#: How many other occurrences :func:`_repeated` reads before it judges by them.
+_REPEAT_READS = 8
 
 
 _SAFE_GLUE = words.word_set("safe-glue")
 
 
 def _repeated(view: str, token: str, start: int) -> bool:
-    """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word.
+    """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word, and
+    one of its occurrences reads as a name or an identifier.
 
-    A lost boundary is a one-off slip; a joined form the text uses again is a name it means
-    (an identifier, a product). Only asked of candidates that passed every other test, and
-    over a bounded window, so the scan stays linear.
+    A lost boundary is a slip; a joined form the text also uses as a name (in a list, a
+    table, a line of code: ``affectWhich, clear``) is one it means. The same slip made
+    twice in running prose (``askedWhy the plan … they askedWhy again``) is reported each
+    time. Only asked of candidates that passed every other test, and over a bounded window,
+    so the scan stays linear.
     """
     lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
+    n = len(token)
+    named = not _in_prose(view, start, n)
+    other = 0
     at = view.find(token, lo, hi)
     while at >= 0:
         whole = (at == 0 or not view[at - 1].isalnum()) and (
-            at + len(token) >= len(view) or not view[at + len(token)].isalnum())
+            at + n >= len(view) or not view[at + n].isalnum())
         if at != start and whole:
-            return True
+            if not _in_prose(view, at, n):
+                return True
+            if other >= _REPEAT_READS:
+                break  # so many prose uses: judged by them ("askedWhy " * 20_000 stays linear)
+            other += 1
         at = view.find(token, at + 1, hi)
-    return False
+    return other > 0 and named
+
+
+def _in_prose(view: str, at: int, n: int) -> bool:
+    """Whether the token ``view[at:at+n]`` runs on in a sentence: after a space, a quote or
+    a line start and before a space and a word or a sentence's end, on a line that is no
+    code and no table row."""
+    before = view[at - 1] if at else "\n"
+    after = view[at + n:at + n + 2]
+    if before not in " \n\"“(" or not (
+            (after[:1] == " " and after[1:2].isalpha())
+            or (after[:1] in (".", "!", "?") and after[1:2] in ("", " ", "\n"))):
+        return False
+    line_start = view.rfind("\n", max(0, at - 200), at) + 1
+    line_end = view.find("\n", at, at + 200)
+    line = view[line_start:line_end if line_end >= 0 else at + 200]
+    return "   " not in line and not is_code_line(view, at)
 
 
 def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
