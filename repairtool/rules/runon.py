@@ -10,6 +10,7 @@ what is a word.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -101,6 +102,8 @@ def _capitalised(word: str) -> bool:
 _OPENERS = STARTERS | words.word_set_of("boundary_words.txt", "clause-openers")
 _HOST_SUFFIXES = words.word_set_of("boundary_words.txt", "domain-suffixes")
 _METADATA_KEYS = words.word_set_of("boundary_words.txt", "metadata-keys")
+_FILE_EXTENSIONS = words.word_set_of("boundary_words.txt", "file-extensions")
+_MEMBER_NAMES = words.word_set_of("boundary_words.txt", "member-names")
 #: Quotes and brackets that may stand between the mark and the word after it, and whether
 #: the space goes after them (closing) or before them (opening).
 _CLOSE_AFTER = "”’)]'\""
@@ -126,8 +129,8 @@ def _number_before(view: str, end: int) -> int:
     lo = max(0, end - 20)
     while i > lo and view[i - 1].isdigit():
         i -= 1
-        if i >= 2 and view[i - 1] in "-–" and view[i - 2].isdigit():
-            i -= 1  # a score or a range: 3-0, 1990–1995
+        if i >= 2 and view[i - 1] in "-–:" and view[i - 2].isdigit():
+            i -= 1  # a score or a range: 3-0, 1:3, 1990–1995
     return i
 
 
@@ -188,6 +191,45 @@ def _bare_token(view: str, j: _PunctJoin) -> str:
     return rest + (left if not _left_number(left) else "")
 
 
+#: Marks that prose lines seldom carry but code lines do (as in ``_prose``), and a run of
+#: at least ten words of letters.
+_CODE_MARKS = lazy_re(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\||[=;]\s*$")
+_WORD_RUN = lazy_re(r"(?:[A-Za-z][a-z']*[,.]? +){10}")
+
+
+def _indented_prose(view: str, pos: int) -> bool:
+    """An indented line (a code block to ``is_code_line``) that is a long run of words
+    without code marks: a paragraph indented by a page's layout (``    CCTV News:Recently,
+    a news that six teachers…``)."""
+    lo = view.rfind("\n", max(0, pos - 200), pos) + 1
+    hi = view.find("\n", pos, pos + 200)
+    line = view[lo:hi if hi >= 0 else pos + 200]
+    return (line[:1] in (" ", "\t") and _CODE_MARKS.search(line) is None
+            and _WORD_RUN.search(line) is not None)
+
+
+def _module_member(view: str, j: _PunctJoin) -> bool:
+    """``net.Socket``, ``common.PORT``: after a lower-case word, a full stop and a word that
+    opens no sentence, where the text also writes that word with a full stop and another
+    letter (``net.Server``, ``common.PORT`` again): a module and its members, not prose.
+    Looked for within 20,000 characters, and only for joins that passed every other test."""
+    left, right = view[j.start:j.mark_start], view[j.right:j.end]
+    if j.mark != "." or not left.islower() or right in STARTERS:
+        return False
+    if right in _MEMBER_NAMES:
+        return True
+    lo, hi = max(0, j.start - _REPEAT_WINDOW), min(len(view), j.end + _REPEAT_WINDOW)
+    probe = left + "."
+    at = view.find(probe, lo, hi)
+    while at >= 0:
+        nxt = at + len(probe)
+        if at != j.start and nxt < len(view) and view[nxt].isalpha() and (
+                at == 0 or not view[at - 1].isalnum()):
+            return True
+        at = view.find(probe, at + 1, hi)
+    return False
+
+
 def _left_number(left: str) -> bool:
     """``24th``, ``3-0``, ``6)``: a number, an ordinal or a score before the mark."""
     core = left.rstrip(_CLOSE_BEFORE)
@@ -199,8 +241,11 @@ def _plausible(view: str, j: _PunctJoin) -> bool:
     the word before the mark."""
     left = view[j.start:j.mark_start].rstrip(_CLOSE_BEFORE)
     right, p = view[j.right:j.end], j.mark
-    if not right.isalpha() or (right.isupper() and len(right) > 1):
-        return False  # ASP.NET, CO.UK
+    if not right.isalpha():
+        return False
+    if right.isupper() and len(right) > 1:
+        # stagnation.NATO Secretary; ASP.NET, CO.UK, process.ENV stay silent
+        return p in ".!?" and _acronym_after_word(left, right) and _words_follow(view, j.end)
     if not (_capitalised(right) or right.islower()):
         return False  # inner capitals: .NET-style names, camelCase
     if len(right) == 1 and not (right in "IA" and _prose_follows(view, j.end)):
@@ -209,11 +254,15 @@ def _plausible(view: str, j: _PunctJoin) -> bool:
         return _capitalised(right) and right in STARTERS and p in ".!?,;"
     if len(left) < 2 and left != "I":
         return False  # e.g., J.K., U.S.
-    if p == "..":  # "Wait..what", not "for..in" (a loop in prose) nor "a..z"
+    if p == "..":  # "Wait..what", not "for..in" (a loop in prose), "a..z" nor a range
         return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
-                and not words.is_function_word(left))
+                and not words.is_function_word(left)
+                and (right[0].isupper() or words.is_function_word(right)))
     if p in ".!?":
-        return right[0].isupper() and _before_stop(left, right)
+        if right.islower():  # resigned.”wait: after a closing quote, not in a file name
+            return (j.gap > j.mark_start + len(p) and left.islower() and len(left) >= 3
+                    and words.is_word(left) and words.is_word(right))
+        return _before_stop(left, right)
     if p == ",":
         return _before_comma(left, right)
     if p == ";":
@@ -221,6 +270,11 @@ def _plausible(view: str, j: _PunctJoin) -> bool:
             return _lower_pair(left, right)
         return words.is_known(left) or words.is_known(right)
     return _before_colon(view, j.start, left, right)
+
+
+def _words_follow(view: str, pos: int) -> bool:
+    """Whether a space and a letter follow ``pos``: the sentence goes on."""
+    return view[pos:pos + 1] == " " and view[pos + 1:pos + 2].isalpha()
 
 
 def _prose_follows(view: str, pos: int) -> bool:
@@ -243,8 +297,11 @@ def _before_stop(left: str, right: str) -> bool:
     if len(right) == 2 and right not in _OPENERS and not words.is_word(right):
         return False
     if right in STARTERS:
+        # Wutan.The, Zhiyi?Before: a garbled name is no known token; Foo.In may be code
         return words.is_known(right) and (words.is_known(left) or left.islower()
-                                          or left.isupper())
+                                          or left.isupper() or right not in _PARTICLES)
+    if left.islower() and len(right) == 2:
+        return len(left) >= 4 and words.is_word(left)  # servants.Li Tie
     if left.islower():
         # its focus.Spend: a word of prose, then any capitalised word that is no part of
         # an identifier (pathlib.Path: "pathlib" is no word)
@@ -255,6 +312,13 @@ def _before_stop(left: str, right: str) -> bool:
     # about Taiwan.Facing: a name, then a dictionary word (System.Text is a namespace)
     return (_capitalised(left) and _name(left) and words.is_known(left)
             and len(right) >= 4 and words.is_word(right))
+
+
+def _acronym_after_word(left: str, right: str) -> bool:
+    """``stagnation.NATO``: a word of prose, then an acronym (not ``readme.TXT``)."""
+    return (left.islower() and len(left) >= 4 and words.is_word(left) and len(right) >= 3
+            and right.lower() not in _FILE_EXTENSIONS and words.is_known(right)
+            and not words.is_word(right))  # process.ENV, common.PORT: a constant
 
 
 def _lower_pair(left: str, right: str) -> bool:
@@ -347,9 +411,11 @@ class MissingSpaceAfterPunctuation(Rule):
         if nxt in "([{<" or (nxt in ".:@/\\_-" and j.end + 1 < len(view)
                               and view[j.end + 1].isalnum()):
             return None  # Node.js.org, a.b.c, x:y:z, paths, calls
-        if nxt.isdigit() or _codeish(_bare_token(view, j), view, j.start):
+        if nxt.isdigit() or any(c in _CODEISH for c in _bare_token(view, j)):
             return None
-        if not _plausible(view, j):
+        if is_code_line(view, j.start) and not _indented_prose(view, j.start):
+            return None
+        if not _plausible(view, j) or _module_member(view, j):
             return None
         p, right = j.mark, view[j.right:j.end]
         if p == "..":
@@ -380,6 +446,8 @@ class CaseJoin(Rule):
     sentences (`It`, `You`, `Even`, `Whether`…; before an apostrophe, as in `cleverIt's` or
     `orbitLet's`, also `It` and `Let`: no identifier holds an apostrophe) or a name of five
     letters or more that is no dictionary word, and the whole must not be a known token.
+    A join the text also uses as a name (in a list, a table or code: `affectWhich, clear`)
+    is left alone; the same slip repeated in running prose is reported each time.
 
     ## Why it matters
     A sentence boundary was lost (often a full stop and a space) when the text was
@@ -412,8 +480,12 @@ class CaseJoin(Rule):
             split = m.start()
             left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
             right = _CAMEL_RIGHT.match(view, split, min(len(view), split + 60))
-            if not (left and right and _before_ok(view, left.start())):
+            if not (left and right):
                 continue
+            hyphen = _after_hyphen(view, left.start())
+            if not (_before_ok(view, left.start()) or (
+                    hyphen and right.group() in STARTERS and right.group() not in _PARTICLES)):
+                continue  # phlegm-dampnessThis: a compound, then a sentence opener
             contracted = not _after_ok(view, right.end())
             if not contracted or _contracted(view, right):  # cleverIt's: a starter after all
                 finding = self._judge(view, left.start(), split, right.end(), contracted)
@@ -566,6 +638,11 @@ def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
                         start + half, " ", Applicability.SUGGESTION)]
 
 
+def _after_hyphen(view: str, start: int) -> bool:
+    """Whether a hyphen joins the word at ``start`` to a word before it (``phlegm-damp``)."""
+    return start >= 2 and view[start - 1] == "-" and view[start - 2].isalpha()
+
+
 def _contracted(view: str, right: Match) -> bool:
     """Whether the starter ``right`` ends in a contraction (``It's``, ``Let's``), not a
     possessive (``AddOn's``)."""
@@ -587,7 +664,8 @@ class GluedFunctionWord(Rule):
     `troopshas`, `inthe`, `ofthe`. A token is reported only when it is not a word of the
     English word list (`repairtool/data/en_words.txt.gz`) and it splits into a dictionary
     word and a function word (`to`, `of`, `if`, `has`…), or into a preposition and a
-    determiner (`in` + `the`). Identifiers (`isvalid`, `tolist`, `onclick`) are left alone.
+    determiner (`in` + `the`). Identifiers (`isvalid`, `tolist`, `onclick`) and terms the
+    text uses three times or more (`bogon`, `whatis`; not `inthe`) are left alone.
 
     ## Why it matters
     The space was lost in translation or scraping; the result is a non-word that readers
@@ -624,11 +702,14 @@ class GluedFunctionWord(Rule):
                 hits.extend(_occurrences(view, token))
         else:  # many suspects (a long MT dump): one pass beats a search per token
             hits.extend(_occurrences_of_any(doc, suspects))
+        uses = Counter(view[s:e].lower() for s, e in hits)
         for start, end in sorted(hits):
             if start and view[start - 1].isupper() and view[start - 1].isalpha():
                 start -= 1  # Ofthe: the capital was not part of the lower-case run
             if _before_ok(view, start) and _after_ok(view, end):
                 token = view[start:end]
+                if _term(token, uses):
+                    continue
                 if not words.is_known(token) and _splits(token):
                     finding = self._judge(view, start, end)
                     if finding is not None:
@@ -661,6 +742,18 @@ class GluedFunctionWord(Rule):
         return self.finding(start, end,
                             f"{token!r} is not a word: {first[0]!r} and {first[1]!r} "
                             "run together", fixes)
+
+
+#: A glued-looking token the text uses this often is a term it means (``bogon``,
+#: ``whatis``, ``lengthof``), not a slip: a slip made twice is still reported twice.
+_TERM_USES = 3
+
+
+def _term(token: str, uses: Counter[str]) -> bool:
+    """Whether ``token`` is used so often that it is a term, unless it ends in a
+    determiner (``inthe`` repeated is a systematic lost space, not a word)."""
+    low = token.lower()
+    return uses[low] >= _TERM_USES and not low.endswith(tuple(words.DETERMINERS))
 
 
 #: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
