@@ -361,9 +361,20 @@ def _operator(left: _Word | None, right: _Word | None) -> bool:
 
 
 def _pointer(view: str, start: int, left: _Word | None, right: _Word | None) -> bool:
-    """``void **name``, ``char **argv``: a pointer declared after a type name."""
-    return (left is not None and right is not None and not left.glued and right.glued
-            and left.text in fills().pointer_types)
+    """``void **name``, ``char **argv``, ``const T**``, ``nettle_hash ** get_hashes``: a
+    pointer type, after a type name or between parts of identifiers."""
+    if left is None:
+        return False
+    if left.text in fills().pointer_types:
+        return True
+    before = view[left.start - 1] if left.start else " "
+    after = view[right.end] if right is not None and right.end < len(view) else " "
+    return before == "_" or after in "_(" or (left.glued and _camel(left.text))
+
+
+def _camel(word: str) -> bool:
+    """``XColor``, ``HttpClient``: a capital after the first letter, as type names have."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
 
 
 def _unpaired(view: str, runs: list[tuple[int, int]], plain: bool

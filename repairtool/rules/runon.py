@@ -40,7 +40,7 @@ _MAX_CONTENT_RANK = 25_000
 
 #: Scanning patterns: stdlib ``re`` with a rare first character class is several times faster
 #: than matching whole words, so the words around each hit are read afterwards.
-_PUNCT_SCAN = lazy_re(r"[.;:!?,][\"'”’)\]“‘]?[A-Za-z\u00c0-\u024f]")
+_PUNCT_SCAN = lazy_re(r"[.;:!?,…][\"'”’)\]“‘]?[A-Za-z\u00c0-\u024f]")
 _CAMEL_SCAN = lazy_re(r"[A-Z](?<=[a-z][A-Z])[a-z]")
 _CAP_GLUE_SCAN = lazy_re(
     r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
@@ -138,7 +138,10 @@ def _punct_join(view: str, p: int) -> _PunctJoin | None:
     """The words around the punctuation at ``p`` (``..`` counts as one mark), across one
     quote or bracket on either side of it (``war”.In``, ``concern.’Russia``)."""
     start = p
-    if view[p] == "." and p and view[p - 1] == ".":
+    if view[p] == "…":
+        while start and view[start - 1] == "…":
+            start -= 1  # punish him……He: a CJK ellipsis glued to the next sentence
+    elif view[p] == "." and p and view[p - 1] == ".":
         start = p - 1
         if start and view[start - 1] == ".":
             return None  # an ellipsis without a space: a style, not a lost space
@@ -214,18 +217,20 @@ def _module_member(view: str, j: _PunctJoin) -> bool:
     letter (``net.Server``, ``common.PORT`` again): a module and its members, not prose.
     Looked for within 20,000 characters, and only for joins that passed every other test."""
     left, right = view[j.start:j.mark_start], view[j.right:j.end]
-    if j.mark != "." or not left.islower() or right in STARTERS:
+    if j.mark != "." or right in STARTERS:
         return False
     if right in _MEMBER_NAMES:
-        return True
+        return True  # Gtk.Window, net.Socket
+    if not left.islower():
+        return False
     lo, hi = max(0, j.start - _REPEAT_WINDOW), min(len(view), j.end + _REPEAT_WINDOW)
     probe = left + "."
     at = view.find(probe, lo, hi)
     while at >= 0:
         nxt = at + len(probe)
-        if at != j.start and nxt < len(view) and view[nxt].isalpha() and (
-                at == 0 or not view[at - 1].isalnum()):
-            return True
+        if at != j.start and nxt < len(view) and (at == 0 or not view[at - 1].isalnum()) \
+                and (view[nxt].islower() or view.startswith(right, nxt)):
+            return True  # net.createServer, net.Socket again; not fans.Before (a slip)
         at = view.find(probe, at + 1, hi)
     return False
 
@@ -258,7 +263,9 @@ def _plausible(view: str, j: _PunctJoin) -> bool:
         return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
                 and not words.is_function_word(left)
                 and (right[0].isupper() or words.is_function_word(right)))
-    if p in ".!?":
+    if p in ".!?" or p[0] == "…":
+        if right.islower() and p[0] == "…":
+            return False  # "and so… what": an ellipsis may run on in lower case
         if right.islower():  # resigned.”wait: after a closing quote, not in a file name
             return (j.gap > j.mark_start + len(p) and left.islower() and len(left) >= 3
                     and words.is_word(left) and words.is_word(right))
@@ -296,6 +303,8 @@ def _before_stop(left: str, right: str) -> bool:
         return False  # Pravda.Ru, Sina.Com
     if len(right) == 2 and right not in _OPENERS and not words.is_word(right):
         return False
+    if _capitalised(left) and words.is_word(left) and right in _OPENERS:
+        return True  # a happy Reunion.Around 6 PM
     if right in STARTERS:
         # Wutan.The, Zhiyi?Before: a garbled name is no known token; Foo.In may be code
         return words.is_known(right) and (words.is_known(left) or left.islower()
@@ -496,12 +505,14 @@ class CaseJoin(Rule):
                ) -> Finding | None:
         left, right = view[start:split], view[split:end]
         token = left + right
-        if _codeish(_token_around(view, start, end), view, start):
-            return None
+        if _codeish(_token_around(view, start, end), view, start) or _own_line(view, start, end):
+            return None  # a list of names, one a line (InstallColormap)
         if words.is_identifier_tail(right) or (
                 left[0].islower() and words.is_identifier_head(left)):
             return None  # emitBefore, searchParams, PackageConfig: identifiers
         if left.lower() == right.lower():
+            if _uses(view, token, start) >= _TERM_USES:
+                return None  # ChaCha, named again and again: a name, not a slip
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
                 return self._repeat(start, split, end, left)
             return None  # PyPy
@@ -636,6 +647,32 @@ def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
                         Applicability.UNSAFE),
             Fix.replace(f"Insert a space: {token[:half]} {token[half:]}", start + half,
                         start + half, " ", Applicability.SUGGESTION)]
+
+
+def _own_line(view: str, start: int, end: int) -> bool:
+    """Whether the token ``view[start:end]`` stands alone on its line (read 80 characters
+    either side at most)."""
+    lo = max(0, start - 80)
+    before = view.rfind("\n", lo, start)
+    if (before < 0 and lo > 0) or view[before + 1:start].strip():
+        return False
+    after = view.find("\n", end, end + 80)
+    if after < 0 and end + 80 < len(view):
+        return False
+    return not view[end:after if after >= 0 else len(view)].strip()
+
+
+def _uses(view: str, token: str, start: int) -> int:
+    """How often ``token`` stands as a whole word within 20,000 characters of ``start``."""
+    lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
+    n, count = len(token), 0
+    at = view.find(token, lo, hi)
+    while at >= 0 and count < _TERM_USES:
+        if (at == 0 or not view[at - 1].isalnum()) and (
+                at + n >= len(view) or not view[at + n].isalnum()):
+            count += 1
+        at = view.find(token, at + 1, hi)
+    return count
 
 
 def _after_hyphen(view: str, start: int) -> bool:
