@@ -146,6 +146,8 @@ def _punct_join(view: str, p: int) -> _PunctJoin | None:
         if start and view[start - 1] == ".":
             return None  # an ellipsis without a space: a style, not a lost space
     b = start - 1 if start and view[start - 1] in _CLOSE_BEFORE else start
+    if view[p] == "," and b < start and view[b] in "\"'" and view[p + 1] == view[b]:
+        return None  # "Debug","Release": a list of quoted strings
     q, gap, sure = p + 1, p + 1, True
     if view[q] in _CLOSE_AFTER or view[q] in _OPEN_AFTER:
         closes, sure = (True, True) if view[q] in ")]" else (
@@ -271,7 +273,7 @@ def _plausible(view: str, j: _PunctJoin) -> bool:
                     and words.is_word(left) and words.is_word(right))
         return _before_stop(left, right)
     if p == ",":
-        return _before_comma(left, right)
+        return _before_comma(view, j, left, right)
     if p == ";":
         if left.islower() and right.islower():
             return _lower_pair(left, right)
@@ -330,22 +332,36 @@ def _acronym_after_word(left: str, right: str) -> bool:
             and not words.is_word(right))  # process.ENV, common.PORT: a constant
 
 
+#: Words that pair with a comma and no space in notation (``(and,or)``, ``if,else``).
+_NOTATION_PAIRS = frozenset({"and", "or", "nor", "not", "if", "else", "then", "xor"})
+
+
 def _lower_pair(left: str, right: str) -> bool:
-    """said,the; header,otherwise — not lib,src or chmod,chown (tag lists, commands)
-    nor (and,or)."""
-    if words.is_function_word(left):
+    """said,the; it,but; header,otherwise — not lib,src or chmod,chown (tag lists,
+    commands) nor (and,or)."""
+    if left in _NOTATION_PAIRS and right in _NOTATION_PAIRS:
         return False
     return words.is_function_word(right) or (
         len(left) >= 5 and len(right) >= 5 and words.is_word(left) and words.is_word(right))
 
 
-def _before_comma(left: str, right: str) -> bool:
-    """``said,the``, ``conflict,So`` — not ``Alloc,Match,Value`` (a list of names)."""
-    if right.islower():
-        return left.islower() and _lower_pair(left, right)
+def _before_comma(view: str, j: _PunctJoin, left: str, right: str) -> bool:
+    """``said,the``, ``Later,he``, ``conflict,So``, ``Fauci,White House`` — not
+    ``Alloc,Match,Value`` nor ``Ss,Se,Ah`` (lists of names written without spaces)."""
+    if left.islower() and right.islower():
+        return _lower_pair(left, right)
     if left.islower():
-        return words.is_word(left) and (right in _OPENERS or words.is_known(right))
-    return right in STARTERS and words.is_known(left)
+        return words.is_word(left)  # game,Lukaku; conflict,So
+    if len(left) <= 2 or (len(right) <= 2 and right[0].isupper()) or _comma_list(view, j):
+        return False
+    return words.is_known(left) or words.is_known(right)
+
+
+def _comma_list(view: str, j: _PunctJoin) -> bool:
+    """Whether the join is one link of a list written without spaces (``a,b,c``)."""
+    before = view[j.start - 1:j.start] == ","
+    after = view[j.end:j.end + 1] == "," and view[j.end + 1:j.end + 2].isalpha()
+    return before or after
 
 
 def _before_colon(view: str, start: int, left: str, right: str) -> bool:
