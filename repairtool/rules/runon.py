@@ -173,7 +173,8 @@ def _quote_role(view: str, i: int) -> tuple[bool, bool]:
     closes after an odd number of them; a ``”`` with no ``“`` before it opens one
     (``said,”The``), as may a ``’`` (it is taken as closing, not for certain)."""
     ch = view[i]
-    lo = view.rfind("\n", max(0, i - 400), i) + 1
+    lo = max(0, i - 400)
+    lo = max(lo, view.rfind("\n", lo, i) + 1)
     if ch == '"':
         return view.count('"', lo, i) % 2 == 1, False
     if ch == "'":
@@ -206,7 +207,8 @@ def _indented_prose(view: str, pos: int) -> bool:
     """An indented line (a code block to ``is_code_line``) that is a long run of words
     without code marks: a paragraph indented by a page's layout (``    CCTV News:Recently,
     a news that six teachers…``)."""
-    lo = view.rfind("\n", max(0, pos - 200), pos) + 1
+    lo = max(0, pos - 200)
+    lo = max(lo, view.rfind("\n", lo, pos) + 1)
     hi = view.find("\n", pos, pos + 200)
     line = view[lo:hi if hi >= 0 else pos + 200]
     return (line[:1] in (" ", "\t") and _CODE_MARKS.search(line) is None
@@ -228,7 +230,9 @@ def _module_member(view: str, j: _PunctJoin) -> bool:
     lo, hi = max(0, j.start - _REPEAT_WINDOW), min(len(view), j.end + _REPEAT_WINDOW)
     probe = left + "."
     at = view.find(probe, lo, hi)
-    while at >= 0:
+    reads = 0
+    while at >= 0 and reads <= _REPEAT_READS:
+        reads += 1
         nxt = at + len(probe)
         if at != j.start and nxt < len(view) and (at == 0 or not view[at - 1].isalnum()) \
                 and (view[nxt].islower() or view.startswith(right, nxt)):
@@ -501,6 +505,7 @@ class CaseJoin(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
+        seen: dict[str, bool] = {}  # token -> whether the text uses it as a name
         for m in _CAMEL_SCAN.finditer(view):
             split = m.start()
             left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
@@ -513,12 +518,13 @@ class CaseJoin(Rule):
                 continue  # phlegm-dampnessThis: a compound, then a sentence opener
             contracted = not _after_ok(view, right.end())
             if not contracted or _contracted(view, right):  # cleverIt's: a starter after all
-                finding = self._judge(view, left.start(), split, right.end(), contracted)
+                finding = self._judge(view, left.start(), split, right.end(), contracted,
+                                      seen)
                 if finding is not None:
                     yield finding
 
-    def _judge(self, view: str, start: int, split: int, end: int, contracted: bool
-               ) -> Finding | None:
+    def _judge(self, view: str, start: int, split: int, end: int, contracted: bool,
+               seen: dict[str, bool]) -> Finding | None:
         left, right = view[start:split], view[split:end]
         token = left + right
         if _codeish(_token_around(view, start, end), view, start) or _own_line(view, start, end):
@@ -540,10 +546,10 @@ class CaseJoin(Rule):
             if left[0].islower() and (not words.is_word(left) or (
                     words.is_function_word(left) and left not in _JOINERS)):
                 return None  # notBefore, hasValue: an identifier, not a lost boundary
-            if _repeated(view, token, start):
+            if _repeated(view, token, start, seen):
                 return None
             return self._boundary(start, split, end, left, right)
-        if self._name_join(left, right) and not _repeated(view, token, start):
+        if self._name_join(left, right) and not _repeated(view, token, start, seen):
             return self._space(start, split, end, left, right)
         return None
 
@@ -613,32 +619,36 @@ _REPEAT_READS = 8
 _SAFE_GLUE = words.word_set("safe-glue")
 
 
-def _repeated(view: str, token: str, start: int) -> bool:
+def _repeated(view: str, token: str, start: int, seen: dict[str, bool]) -> bool:
     """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word, and
     one of its occurrences reads as a name or an identifier.
 
     A lost boundary is a slip; a joined form the text also uses as a name (in a list, a
     table, a line of code: ``affectWhich, clear``) is one it means. The same slip made
     twice in running prose (``askedWhy the plan … they askedWhy again``) is reported each
-    time. Only asked of candidates that passed every other test, and over a bounded window,
-    so the scan stays linear.
+    time. Only asked of candidates that passed every other test; the answer is kept in
+    ``seen`` per token and at most a few occurrences are read, so the scan stays linear.
     """
+    if token in seen:
+        return seen[token]
     lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
     n = len(token)
-    named = not _in_prose(view, start, n)
-    other = 0
+    uses, named = 0, False
     at = view.find(token, lo, hi)
-    while at >= 0:
-        whole = (at == 0 or not view[at - 1].isalnum()) and (
-            at + n >= len(view) or not view[at + n].isalnum())
-        if at != start and whole:
-            if not _in_prose(view, at, n):
-                return True
-            if other >= _REPEAT_READS:
-                break  # so many prose uses: judged by them ("askedWhy " * 20_000 stays linear)
-            other += 1
+    while at >= 0 and uses <= _REPEAT_READS and not named:
+        if (at == 0 or not view[at - 1].isalnum()) and (
+                at + n >= len(view) or not view[at + n].isalnum()):
+            uses += 1
+            named = not _in_prose(view, at, n)
         at = view.find(token, at + 1, hi)
-    return other > 0 and named
+    if named:  # read on until a second use is found (or none is)
+        while at >= 0 and uses < 2:
+            if (at == 0 or not view[at - 1].isalnum()) and (
+                    at + n >= len(view) or not view[at + n].isalnum()):
+                uses += 1
+            at = view.find(token, at + 1, hi)
+    seen[token] = result = uses >= 2 and named
+    return result
 
 
 def _in_prose(view: str, at: int, n: int) -> bool:
@@ -651,7 +661,8 @@ def _in_prose(view: str, at: int, n: int) -> bool:
             (after[:1] == " " and after[1:2].isalpha())
             or (after[:1] in (".", "!", "?") and after[1:2] in ("", " ", "\n"))):
         return False
-    line_start = view.rfind("\n", max(0, at - 200), at) + 1
+    lo = max(0, at - 200)
+    line_start = max(lo, view.rfind("\n", lo, at) + 1)
     line_end = view.find("\n", at, at + 200)
     line = view[line_start:line_end if line_end >= 0 else at + 200]
     return "   " not in line and not is_code_line(view, at)
