@@ -440,11 +440,11 @@ class MissingSpaceAfterPunctuation(Rule):
         if nxt in "([{<" or (nxt in ".:@/\\_-" and j.end + 1 < len(view)
                               and view[j.end + 1].isalnum()):
             return None  # Node.js.org, a.b.c, x:y:z, paths, calls
-        if nxt.isdigit() or any(c in _CODEISH for c in _bare_token(view, j)):
+        if nxt.isdigit() or not _plausible(view, j):
+            return None  # the word tests first: they are cheaper than reading the line
+        if any(c in _CODEISH for c in _bare_token(view, j)) or _module_member(view, j):
             return None
         if is_code_line(view, j.start) and not _indented_prose(view, j.start):
-            return None
-        if not _plausible(view, j) or _module_member(view, j):
             return None
         p, right = j.mark, view[j.right:j.end]
         if p == "..":
