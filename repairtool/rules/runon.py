@@ -505,7 +505,7 @@ class CaseJoin(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        seen: dict[str, bool] = {}  # token -> whether the text uses it as a name
+        seen: dict[str, tuple[int, bool]] = {}  # token -> where judged, whether a name
         for m in _CAMEL_SCAN.finditer(view):
             split = m.start()
             left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
@@ -524,7 +524,7 @@ class CaseJoin(Rule):
                     yield finding
 
     def _judge(self, view: str, start: int, split: int, end: int, contracted: bool,
-               seen: dict[str, bool]) -> Finding | None:
+               seen: dict[str, tuple[int, bool]]) -> Finding | None:
         left, right = view[start:split], view[split:end]
         token = left + right
         if _codeish(_token_around(view, start, end), view, start) or _own_line(view, start, end):
@@ -619,7 +619,7 @@ _REPEAT_READS = 8
 _SAFE_GLUE = words.word_set("safe-glue")
 
 
-def _repeated(view: str, token: str, start: int, seen: dict[str, bool]) -> bool:
+def _repeated(view: str, token: str, start: int, seen: dict[str, tuple[int, bool]]) -> bool:
     """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word, and
     one of its occurrences reads as a name or an identifier.
 
@@ -627,10 +627,11 @@ def _repeated(view: str, token: str, start: int, seen: dict[str, bool]) -> bool:
     table, a line of code: ``affectWhich, clear``) is one it means. The same slip made
     twice in running prose (``askedWhy the plan … they askedWhy again``) is reported each
     time. Only asked of candidates that passed every other test; the answer is kept in
-    ``seen`` per token and at most a few occurrences are read, so the scan stays linear.
+    ``seen`` per token for the next 10,000 characters and at most a few occurrences are
+    read, so the scan stays linear.
     """
-    if token in seen:
-        return seen[token]
+    if token in seen and abs(start - seen[token][0]) < _REPEAT_WINDOW // 2:
+        return seen[token][1]
     lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
     n = len(token)
     uses, named = 0, False
@@ -647,7 +648,8 @@ def _repeated(view: str, token: str, start: int, seen: dict[str, bool]) -> bool:
                     at + n >= len(view) or not view[at + n].isalnum()):
                 uses += 1
             at = view.find(token, at + 1, hi)
-    seen[token] = result = uses >= 2 and named
+    result = uses >= 2 and named
+    seen[token] = (start, result)
     return result
 
 
