@@ -38,6 +38,11 @@ def word_set(section: str) -> frozenset[str]:
     return frozenset(word_list(section))
 
 
+def word_set_of(name: str, section: str) -> frozenset[str]:
+    """The words of ``[section]`` in ``data/NAME`` (a rule family's own list), as a set."""
+    return frozenset(_sections(name)[section])
+
+
 RULE_WORDS = "en_rule_words.txt"
 FUNCTION_WORDS = word_set("function-words")
 TRAILING_GLUE = word_set("trailing-glue")

@@ -85,3 +85,16 @@ def test_big_adversarial_inputs_finish() -> None:
     for text in ("*" * 1_000_000, "** " * 100_000, "□" * 200_000, "×" * 200_000,
                  "Tokyo** has " * 20_000):
         findings(text)
+
+
+def test_holes_that_look_like_an_emphasis_pair_are_each_reported() -> None:
+    """A spaced run cannot open a pair, a pair holds a short phrase and in plain text it
+    stays on one line: each of these runs is a hole of its own."""
+    cases = ["Trump and many other ** called him the winner. Meanwhile … Berlin** has "
+             "come to a standstill.",
+             "It was a blow to Spain's **Sánchez.\nIn May 2023, Macron** visited Beijing."]
+    for text in cases:
+        spans = [text[f.start:f.end] for f in findings(text)]
+        assert spans == ["**", "**"], text
+    bold = "Some **bold words** and a ** spaced pair ** stay silent."
+    assert findings(bold) == [] and findings(bold, "markdown") == []

@@ -140,3 +140,23 @@ def test_glued_words_found_the_same_with_few_and_many_suspects() -> None:
     text = " ".join(sentence.format(g, g.capitalize()) for g in glued)
     found = [text[f.start:f.end] for f in scan_text(text, settings=Settings(select=("RT203",)))]
     assert found == glued
+
+
+def test_every_occurrence_of_a_join_is_reported_and_kept_apart_in_baselines() -> None:
+    from collections import Counter
+
+    from repairtool import baseline
+
+    text = ("Reporters askedWhy the plan failed. Later they askedWhy again.\n"
+            "Prices rose.The ministry was quiet. Then prices rose.The ministry spoke.")
+    found = [f for f in scan_text(text) if f.rule.code in ("RT201", "RT202")]
+    assert [text[f.start:f.end] for f in found] == ["askedWhy", "askedWhy", ".", "."]
+    assert len({f.id for f in found}) == 4
+    known = Counter(baseline.key("a.txt", f) for f in found[:1])  # one occurrence recorded
+    assert baseline.new_findings(known, "a.txt", found) == found[1:]
+
+
+def test_a_join_the_text_also_uses_as_a_name_is_left_alone() -> None:
+    text = ("The affectWhich field selects them.\n"
+            "affectWhich, clear, selectAll: KB_EVENTTYPE\n")
+    assert findings(text, "RT202") == []

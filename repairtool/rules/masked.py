@@ -60,6 +60,8 @@ class _Fills:
     organisations: frozenset[str]
     places: frozenset[str]
     names_symbol: frozenset[str]
+    ratings: frozenset[str]
+    pointer_types: frozenset[str]
 
 
 @cache
@@ -83,6 +85,8 @@ def fills() -> _Fills:
         organisations=low(data["organisation"]["after"]),
         places=frozenset(data["places"]["names"]),
         names_symbol=low(data["hole"]["names_symbol"]),
+        ratings=low(data["hole"]["ratings"]),
+        pointer_types=frozenset(data["hole"]["pointer_types"]),
     )
 
 
@@ -256,9 +260,14 @@ class MaskedToken(_MaskRule):
     glued to a word (`Tokyo** has`, `**Macron said`, `US** Biden`), standing alone between
     words (`according to ** reports`) or before the punctuation that ends a clause, after a
     determiner or content word (`sued the US federal **, claiming`; not `wrap it in **.` nor
-    `the power operator **.`). Markdown emphasis pairs (`**bold**`), code
-    (`**kwargs`, `2**10`), thematic breaks (`***`), footnote marks after numbers (`0.35**`)
-    and glob patterns (`src/**/*.py`) are left alone.
+    `the power operator **.`), also a longer run between words (`public **** health`).
+    Two runs are an emphasis pair only as CommonMark would pair them (`** word` cannot
+    open one, `word **` cannot close one) around a short phrase with no sentence end, and
+    in a plain-text file on one line: `many other ** called him … Berlin** has` and
+    `Spain's **Sánchez.⏎In May, Macron** visited` are two holes each. Emphasis
+    (`**bold**`, `** a spaced pair **`), code (`**kwargs`, `2**10`, `void **name`,
+    `a ** b`), ratings (`Rated *****`), thematic breaks (`***`), footnote marks after
+    numbers (`0.35**`) and glob patterns (`src/**/*.py`) are left alone.
 
     ## Why it matters
     Chinese content farms mask sensitive words (a leader's title, "media", "government")
@@ -285,20 +294,22 @@ class MaskedToken(_MaskRule):
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
         runs = [m.span() for m in _STARS.finditer(view)]
-        for start, end in _unpaired(view, runs):
+        for start, end in _unpaired(view, runs, doc.kind != "markdown"):
             finding = self._judge(view, start, end)
             if finding is not None:
                 yield finding
 
     def _judge(self, view: str, start: int, end: int) -> Finding | None:
-        if end - start > 3:
-            return None  # ratings (*****) and separators
         prev = view[start - 1] if start else "\n"
         nxt = view[end] if end < len(view) else "\n"
         if prev in "/\\*" or nxt in "/\\=*(" or prev.isdigit() or prev in "%)]" or nxt.isdigit():
             return None
         left = _prev_word(view, start)
         right = _next_word(view, end)
+        if end - start > 3 and not _long_hole(left, right, end - start):
+            return None  # ratings (*****) and separators
+        if _operator(left, right) or _pointer(view, start, left, right):
+            return None  # a ** b, void **name
         if _BREAK_LINE.match(view, view.rfind("\n", 0, start) + 1):
             return None
         if right and right.text[0].isdigit():
@@ -335,37 +346,93 @@ class MaskedToken(_MaskRule):
         return (before.isalpha() and after not in ")=],_.[" and words.is_word(right.text))
 
 
-def _unpaired(view: str, runs: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Runs of stars that are not one side of an emphasis pair (``**bold**``)."""
+def _long_hole(left: _Word | None, right: _Word | None, n: int) -> bool:
+    """``People's **** and``: a run of four to eight stars spaced between two words, not
+    after a word that asks for a rating (``Rated ***** by``)."""
+    return (n <= 8 and left is not None and right is not None and not left.glued
+            and not right.glued and left.text[0].isalpha() and right.text.isalpha()
+            and left.text.lower() not in fills().ratings)
+
+
+def _operator(left: _Word | None, right: _Word | None) -> bool:
+    """``a ** b``, ``x ** y``: a spaced power operator between one-letter operands."""
+    return (left is not None and right is not None and not left.glued and not right.glued
+            and len(right.text) == 1 and right.text not in "IA")
+
+
+def _pointer(view: str, start: int, left: _Word | None, right: _Word | None) -> bool:
+    """``void **name``, ``char **argv``, ``const T**``, ``nettle_hash ** get_hashes``: a
+    pointer type, after a type name or between parts of identifiers."""
+    if left is None:
+        return False
+    if left.text in fills().pointer_types:
+        return True
+    before = view[left.start - 1] if left.start else " "
+    after = view[right.end] if right is not None and right.end < len(view) else " "
+    return before == "_" or after in "_(" or (left.glued and _camel(left.text))
+
+
+def _camel(word: str) -> bool:
+    """``XColor``, ``HttpClient``: a capital after the first letter, as type names have."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+
+
+def _unpaired(view: str, runs: list[tuple[int, int]], plain: bool
+              ) -> Iterator[tuple[int, int]]:
+    """Runs of stars that are not one side of an emphasis pair (``**bold**``).
+
+    As in CommonMark, ``** word`` cannot open a pair and ``word **`` cannot close one; a
+    spaced run pairs only with another spaced run (``** a few words **``). A pair must hold
+    a short phrase, not a sentence end (``other ** called him the winner. … Berlin**`` is
+    two holes), and in a plain-text file (``plain``) it does not cross a line break.
+    """
     pending: tuple[int, int] | None = None
+    spaced = False
     for run in runs:
         can_open, can_close = _flanking(view, *run)
-        if pending is None and not (can_open or can_close):
-            can_open = True  # a spaced "** bold **" pair is meant as emphasis too
-        elif pending is not None and not can_close and _spaced_pair(view, pending, run):
-            can_close = True
-        if (pending is not None and can_close and run[0] - pending[1] < 3000
-                and view.find("\n\n", pending[1], run[0]) < 0):
+        if pending is not None and spaced and (view[run[0] - 1].isalnum()
+                                               or not (can_open or can_close)):
+            # "other ** called … Berlin**": a spaced run closes no pair with a word's
+            # closer, only with another spaced run (it may with "src/**", a glob it names)
+            can_close = not (can_open or can_close) and _spaced_pair(view, pending, run)
+        if pending is not None and can_close and _pairs(view, pending, run, plain):
             pending = None
             continue
         if pending is not None:
             yield pending
             pending = None
-        if can_open and not can_close:
-            pending = run
-        elif can_open and can_close:
-            pending = run  # both-flanking (US**Biden): may open a pair (foo**bar**)
+        spaced = not (can_open or can_close)
+        if can_open or spaced:
+            pending = run  # both-flanking (US**Biden) may open a pair too (foo**bar**)
         else:
             yield run
     if pending is not None:
         yield pending
 
 
+#: The longest inside of an emphasis pair in prose: a short phrase, not a passage.
+_MAX_EMPHASIS = 80
+#: A sentence end inside a pair: a stop, then a space and more text.
+_INNER_STOP = lazy(r"[.!?][\"”’)]?\s+\S")
+
+
+def _pairs(view: str, a: tuple[int, int], b: tuple[int, int], plain: bool) -> bool:
+    """Whether the runs ``a`` (an opener) and ``b`` (a closer) can be one emphasis pair."""
+    if plain:
+        inner = b[0] - a[1]
+        return (inner <= _MAX_EMPHASIS and view.find("\n", a[1], b[0]) < 0
+                and _INNER_STOP.search(view, a[1], b[0]) is None)
+    # Markdown hides the pairs its parser made; a visible pair is judged by its length only
+    return (b[0] - a[1] < 3000 and view.find("\n\n", a[1], b[0]) < 0
+            and (b[0] - a[1] <= _MAX_EMPHASIS
+                 or _INNER_STOP.search(view, a[1], b[0]) is None))
+
+
 def _spaced_pair(view: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
     """``** a few words **`` on one line, without sentence punctuation between."""
     inner = view[a[1]:b[0]]
     return (a[1] - a[0] == b[1] - b[0] and len(inner) <= 40 and inner[:1] == " "
-            and inner[-1:] == " " and not any(c in inner for c in ".,;:!?\n"))
+            and inner[-1:] == " " and not any(c in inner for c in ".,;:!?\n\"“”"))
 
 
 def _flanking(view: str, start: int, end: int) -> tuple[bool, bool]:

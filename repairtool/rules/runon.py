@@ -10,6 +10,7 @@ what is a word.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -39,7 +40,7 @@ _MAX_CONTENT_RANK = 25_000
 
 #: Scanning patterns: stdlib ``re`` with a rare first character class is several times faster
 #: than matching whole words, so the words around each hit are read afterwards.
-_PUNCT_SCAN = lazy_re(r"[.;:!?,][A-Za-z\u00c0-\u024f]")
+_PUNCT_SCAN = lazy_re(r"[.;:!?,…][\"'”’)\]“‘]?[A-Za-z\u00c0-\u024f]")
 _CAMEL_SCAN = lazy_re(r"[A-Z](?<=[a-z][A-Z])[a-z]")
 _CAP_GLUE_SCAN = lazy_re(
     r"(?:In|Of|To|On|At|By|For|From|With|As|Is|And|Or|But|That|Into|Than|If)"
@@ -98,13 +99,308 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
 
 
+_OPENERS = STARTERS | words.word_set_of("boundary_words.txt", "clause-openers")
+_HOST_SUFFIXES = words.word_set_of("boundary_words.txt", "domain-suffixes")
+_METADATA_KEYS = words.word_set_of("boundary_words.txt", "metadata-keys")
+_FILE_EXTENSIONS = words.word_set_of("boundary_words.txt", "file-extensions")
+_MEMBER_NAMES = words.word_set_of("boundary_words.txt", "member-names")
+#: Quotes and brackets that may stand between the mark and the word after it, and whether
+#: the space goes after them (closing) or before them (opening).
+_CLOSE_AFTER = "”’)]'\""
+_OPEN_AFTER = "“‘"
+_CLOSE_BEFORE = "”’)]'\""
+
+
+class _PunctJoin(NamedTuple):
+    """A mark glued to the next word, as offsets into the view."""
+
+    start: int  # where the word (or number) before the mark starts
+    mark_start: int
+    mark: str  # ".", "..", "?", ",", ...
+    gap: int  # where the missing space goes
+    right: int  # where the word after the mark starts
+    end: int
+    unsure: bool  # a quote after the mark that may open or close
+
+
+def _number_before(view: str, end: int) -> int:
+    """Start of the number (``24``, ``3-0``) that ends at ``end``, or ``end`` if none."""
+    i = end
+    lo = max(0, end - 20)
+    while i > lo and view[i - 1].isdigit():
+        i -= 1
+        if i >= 2 and view[i - 1] in "-–:" and view[i - 2].isdigit():
+            i -= 1  # a score or a range: 3-0, 1:3, 1990–1995
+    return i
+
+
+def _punct_join(view: str, p: int) -> _PunctJoin | None:
+    """The words around the punctuation at ``p`` (``..`` counts as one mark), across one
+    quote or bracket on either side of it (``war”.In``, ``concern.’Russia``)."""
+    start = p
+    if view[p] == "…":
+        while start and view[start - 1] == "…":
+            start -= 1  # punish him……He: a CJK ellipsis glued to the next sentence
+    elif view[p] == "." and p and view[p - 1] == ".":
+        start = p - 1
+        if start and view[start - 1] == ".":
+            return None  # an ellipsis without a space: a style, not a lost space
+    b = start - 1 if start and view[start - 1] in _CLOSE_BEFORE else start
+    if view[p] == "," and b < start and view[b] in "\"'" and view[p + 1] == view[b]:
+        return None  # "Debug","Release": a list of quoted strings
+    q, gap, sure = p + 1, p + 1, True
+    if view[q] in _CLOSE_AFTER or view[q] in _OPEN_AFTER:
+        closes, sure = (True, True) if view[q] in ")]" else (
+            (False, True) if view[q] in _OPEN_AFTER else _quote_role(view, q))
+        q += 1
+        gap = q if closes else p + 1
+    right = _WORD_AFTER.match(view, q, min(len(view), q + 61))
+    if not right:
+        return None
+    left = _WORD_BEFORE.match(view, max(0, b - 60), b)
+    ls = _number_before(view, left.start() if left else b)
+    if ls == b:
+        return None
+    chained = ls >= 2 and view[ls - 1] in ",;" and view[ls - 2].isalpha()
+    if not _before_ok(view, ls) and not chained:  # "said,the;rest": judge each link
+        return None
+    return _PunctJoin(ls, start, view[start:p + 1], gap, q, right.end(), not sure)
+
+
+def _quote_role(view: str, i: int) -> tuple[bool, bool]:
+    """Whether the quote at ``i`` (right after a mark) closes a quotation, and whether that
+    is certain: a curly quote closes one opened earlier on its line; a straight quote
+    closes after an odd number of them; a ``”`` with no ``“`` before it opens one
+    (``said,”The``), as may a ``’`` (it is taken as closing, not for certain)."""
+    ch = view[i]
+    lo = max(0, i - 400)
+    lo = max(lo, view.rfind("\n", lo, i) + 1)
+    if ch == '"':
+        return view.count('"', lo, i) % 2 == 1, False
+    if ch == "'":
+        return True, False
+    opener = "“" if ch == "”" else "‘"
+    opened = view.count(opener, lo, i) > view.count(ch, lo, i)
+    if ch == "”":
+        return opened, opened
+    return True, opened
+
+
+def _bare_token(view: str, j: _PunctJoin) -> str:
+    """The token around the join without the join itself and the quotes or brackets that
+    may wrap prose, for the code test (``(see 6).That`` is prose, ``f(x).Bar`` code)."""
+    token = _token_around(view, j.start, j.end)
+    at = token.find(view[j.start:j.end])
+    rest = (token[:at].lstrip("(“‘\"'") + " " + token[at + j.end - j.start:]
+            .rstrip(")”’\"',;:.!?")) if at >= 0 else token
+    left = view[j.start:j.mark_start]
+    return rest + (left if not _left_number(left) else "")
+
+
+#: Marks that prose lines seldom carry but code lines do (as in ``_prose``), and a run of
+#: at least ten words of letters.
+_CODE_MARKS = lazy_re(r"[{}]|==|=>|->|::|\);|\+\+|&&|\|\||[=;]\s*$")
+_WORD_RUN = lazy_re(r"(?:[A-Za-z][a-z']*[,.]? +){10}")
+
+
+def _indented_prose(view: str, pos: int) -> bool:
+    """An indented line (a code block to ``is_code_line``) that is a long run of words
+    without code marks: a paragraph indented by a page's layout (``    CCTV News:Recently,
+    a news that six teachers…``)."""
+    lo = max(0, pos - 200)
+    lo = max(lo, view.rfind("\n", lo, pos) + 1)
+    hi = view.find("\n", pos, pos + 200)
+    line = view[lo:hi if hi >= 0 else pos + 200]
+    return (line[:1] in (" ", "\t") and _CODE_MARKS.search(line) is None
+            and _WORD_RUN.search(line) is not None)
+
+
+def _module_member(view: str, j: _PunctJoin) -> bool:
+    """``net.Socket``, ``common.PORT``: after a lower-case word, a full stop and a word that
+    opens no sentence, where the text also writes that word with a full stop and another
+    letter (``net.Server``, ``common.PORT`` again): a module and its members, not prose.
+    Looked for within 20,000 characters, and only for joins that passed every other test."""
+    left, right = view[j.start:j.mark_start], view[j.right:j.end]
+    if j.mark != "." or right in STARTERS:
+        return False
+    if right in _MEMBER_NAMES:
+        return True  # Gtk.Window, net.Socket
+    if not left.islower():
+        return False
+    lo, hi = max(0, j.start - _REPEAT_WINDOW), min(len(view), j.end + _REPEAT_WINDOW)
+    probe = left + "."
+    at = view.find(probe, lo, hi)
+    reads = 0
+    while at >= 0 and reads <= _REPEAT_READS:
+        reads += 1
+        nxt = at + len(probe)
+        if at != j.start and nxt < len(view) and (at == 0 or not view[at - 1].isalnum()) \
+                and (view[nxt].islower() or view.startswith(right, nxt)):
+            return True  # net.createServer, net.Socket again; not fans.Before (a slip)
+        at = view.find(probe, at + 1, hi)
+    return False
+
+
+def _left_number(left: str) -> bool:
+    """``24th``, ``3-0``, ``6)``: a number, an ordinal or a score before the mark."""
+    core = left.rstrip(_CLOSE_BEFORE)
+    return bool(core) and core[0].isdigit()
+
+
+def _plausible(view: str, j: _PunctJoin) -> bool:
+    """Whether the join reads as two words of prose that lost a space, judged mostly from
+    the word before the mark."""
+    left = view[j.start:j.mark_start].rstrip(_CLOSE_BEFORE)
+    right, p = view[j.right:j.end], j.mark
+    if not right.isalpha():
+        return False
+    if right.isupper() and len(right) > 1:
+        # stagnation.NATO Secretary; ASP.NET, CO.UK, process.ENV stay silent
+        return p in ".!?" and _acronym_after_word(left, right) and _words_follow(view, j.end)
+    if not (_capitalised(right) or right.islower()):
+        return False  # inner capitals: .NET-style names, camelCase
+    if len(right) == 1 and not (right in "IA" and _prose_follows(view, j.end)):
+        return False
+    if _left_number(left):
+        return _capitalised(right) and right in STARTERS and p in ".!?,;"
+    if len(left) < 2 and left != "I":
+        return False  # e.g., J.K., U.S.
+    if p == "..":  # "Wait..what", not "for..in" (a loop in prose), "a..z" nor a range
+        return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
+                and not words.is_function_word(left)
+                and (right[0].isupper() or words.is_function_word(right)))
+    if p in ".!?" or p[0] == "…":
+        if right.islower() and p[0] == "…":
+            return False  # "and so… what": an ellipsis may run on in lower case
+        if right.islower():  # resigned.”wait: after a closing quote, not in a file name
+            return (j.gap > j.mark_start + len(p) and left.islower() and len(left) >= 3
+                    and words.is_word(left) and words.is_word(right))
+        return _before_stop(left, right)
+    if p == ",":
+        return _before_comma(view, j, left, right)
+    if p == ";":
+        if left.islower() and right.islower():
+            return _lower_pair(left, right)
+        return words.is_known(left) or words.is_known(right)
+    return _before_colon(view, j.start, left, right)
+
+
+def _words_follow(view: str, pos: int) -> bool:
+    """Whether a space and a letter follow ``pos``: the sentence goes on."""
+    return view[pos:pos + 1] == " " and view[pos + 1:pos + 2].isalpha()
+
+
+def _prose_follows(view: str, pos: int) -> bool:
+    """Whether a space and a lower-case letter follow ``pos`` (``rose.A new``)."""
+    return view[pos:pos + 1] == " " and view[pos + 1:pos + 2].islower()
+
+
+def _name(word: str) -> bool:
+    """A capitalised word that is no dictionary word (``Taiwan``), or an acronym."""
+    return word[0].isupper() and not words.is_word(word)
+
+
+def _before_stop(left: str, right: str) -> bool:
+    """``invasion.Over``, ``Taiwan.Facing``, ``DPP.That`` — not ``net.Socket`` nor
+    ``Pravda.Ru``."""
+    if left in _TITLES:
+        return True  # St.Peter
+    if right in _HOST_SUFFIXES and right not in STARTERS:
+        return False  # Pravda.Ru, Sina.Com
+    if len(right) == 2 and right not in _OPENERS and not words.is_word(right):
+        return False
+    if _capitalised(left) and words.is_word(left) and right in _OPENERS:
+        return True  # a happy Reunion.Around 6 PM
+    if right in STARTERS:
+        # Wutan.The, Zhiyi?Before: a garbled name is no known token; Foo.In may be code
+        return words.is_known(right) and (words.is_known(left) or left.islower()
+                                          or left.isupper() or right not in _PARTICLES)
+    if left.islower() and len(right) == 2:
+        return len(left) >= 4 and words.is_word(left)  # servants.Li Tie
+    if left.islower():
+        # its focus.Spend: a word of prose, then any capitalised word that is no part of
+        # an identifier (pathlib.Path: "pathlib" is no word)
+        return (len(left) >= 3 and words.is_word(left)
+                and (len(right) >= 3 or right in _OPENERS)
+                and (words.is_known(right) or len(right) >= 6)
+                and not words.is_identifier_tail(right))
+    # about Taiwan.Facing: a name, then a dictionary word (System.Text is a namespace)
+    return (_capitalised(left) and _name(left) and words.is_known(left)
+            and len(right) >= 4 and words.is_word(right))
+
+
+def _acronym_after_word(left: str, right: str) -> bool:
+    """``stagnation.NATO``: a word of prose, then an acronym (not ``readme.TXT``)."""
+    return (left.islower() and len(left) >= 4 and words.is_word(left) and len(right) >= 3
+            and right.lower() not in _FILE_EXTENSIONS and words.is_known(right)
+            and not words.is_word(right))  # process.ENV, common.PORT: a constant
+
+
+#: Words that pair with a comma and no space in notation (``(and,or)``, ``if,else``).
+_NOTATION_PAIRS = frozenset({"and", "or", "nor", "not", "if", "else", "then", "xor"})
+
+
+def _lower_pair(left: str, right: str) -> bool:
+    """said,the; it,but; header,otherwise — not lib,src or chmod,chown (tag lists,
+    commands) nor (and,or)."""
+    if left in _NOTATION_PAIRS and right in _NOTATION_PAIRS:
+        return False
+    return words.is_function_word(right) or (
+        len(left) >= 5 and len(right) >= 5 and words.is_word(left) and words.is_word(right))
+
+
+def _before_comma(view: str, j: _PunctJoin, left: str, right: str) -> bool:
+    """``said,the``, ``Later,he``, ``conflict,So``, ``Fauci,White House`` — not
+    ``Alloc,Match,Value`` nor ``Ss,Se,Ah`` (lists of names written without spaces)."""
+    if left.islower() and right.islower():
+        return _lower_pair(left, right)
+    if left.islower():
+        return words.is_word(left)  # game,Lukaku; conflict,So
+    if len(left) <= 2 or (len(right) <= 2 and right[0].isupper()) or _comma_list(view, j):
+        return False
+    return words.is_known(left) or words.is_known(right)
+
+
+def _comma_list(view: str, j: _PunctJoin) -> bool:
+    """Whether the join is one link of a list written without spaces (``a,b,c``)."""
+    before = view[j.start - 1:j.start] == ","
+    after = view[j.end:j.end + 1] == "," and view[j.end + 1:j.end + 2].isalpha()
+    return before or after
+
+
+def _before_colon(view: str, start: int, left: str, right: str) -> bool:
+    """``problem:Nobody``, ``Production:In`` — not ``category:Society`` nor a
+    ``Title:The ...`` metadata line."""
+    if len(left) < 3 or not words.is_known(left):
+        return False
+    if left.lower() in _METADATA_KEYS and _line_start(view, start):
+        return False
+    if right.islower():
+        return words.is_word(left) and words.is_function_word(right)
+    return right in _OPENERS
+
+
+def _line_start(view: str, pos: int) -> bool:
+    """Whether only spaces stand between the start of the line and ``pos``."""
+    i = pos
+    while i > 0 and view[i - 1] in " \t":
+        i -= 1
+    return i == 0 or view[i - 1] == "\n"
+
+
 class MissingSpaceAfterPunctuation(Rule):
     """
     ## What it does
     Finds sentence punctuation (`.` `;` `:` `!` `?` `,` `..`) with a word glued right after
-    it: `rose.The`, `Spain;Italy's budget`, `said,the`, `St.Peter`. File names
-    (`config.yaml`), domains, `Node.js`, `ASP.NET`, abbreviations (`e.g.`, `U.S.`), numbers
-    (`3.14`, `1,000`, `10:30`, `John 3:16`), versions and code are left alone.
+    it, decided mostly from the word before the mark: after a lower-case word of prose any
+    capitalised word (`the invasion.Over time`, `for days?Many`, `conflict,So`); after a
+    name or an acronym a word that opens sentences (`about Taiwan.Facing`, `the DPP.That`);
+    after a number or a closing bracket too (`the 24th.The`, `won 3-0,The`, `(see 6).That`),
+    also with a quote on either side of the mark (`the war”.In May`, `concern.’Russia`).
+    File names (`config.yaml`), domains and hosts (`example.com`, `Pravda.Ru`), `Node.js`,
+    `ASP.NET`, abbreviations and initials (`e.g.`, `U.S.`, `J.K.`), numbers (`3.14`,
+    `1,000`, `10:30`, `John 3:16`), `key:Value` metadata (`category:Society`), versions,
+    URLs, e-mail addresses and code are left alone.
 
     ## Why it matters
     The space was lost when the text was translated or scraped. Readers stumble, and search,
@@ -117,8 +413,11 @@ class MissingSpaceAfterPunctuation(Rule):
     `Prices rose. The ministry blamed Spain; Italy's budget was not discussed.`
 
     ## Fix safety
-    Safe: the fix only inserts the missing space. A double full stop (`rose..The`) could be
-    an ellipsis or a typo, so its fixes are suggestions.
+    Safe: the fix only inserts the missing space (after a closing quote or bracket that
+    follows the mark, before an opening one). Where a quote after the mark may open or
+    close (a straight quote, `said,”The` with no opening quote before it), the fix is
+    unsafe. A double full stop (`rose..The`) could be an ellipsis or a
+    typo, so its fixes are suggestions.
     """
 
     code = "RT201"
@@ -130,83 +429,38 @@ class MissingSpaceAfterPunctuation(Rule):
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
         for m in _PUNCT_SCAN.finditer(view):
-            join = self._join(view, m.start())
+            join = _punct_join(view, m.start())
             if join is not None:
                 finding = self._judge(view, join)
                 if finding is not None:
                     yield finding
 
-    @staticmethod
-    def _join(view: str, p: int) -> _Join | None:
-        """The words around the punctuation at ``p`` (``..`` counts as one mark)."""
-        start = p
-        if view[p] == "." and p and view[p - 1] == ".":
-            start = p - 1
-            if start and view[start - 1] == ".":
-                return None  # an ellipsis without a space: a style, not a lost space
-        left = _WORD_BEFORE.match(view, max(0, start - 60), start)
-        right = _WORD_AFTER.match(view, p + 1, min(len(view), p + 61))
-        if not left or not right:
-            return None
-        ls = left.start()
-        chained = ls >= 2 and view[ls - 1] in ",;" and view[ls - 2].isalpha()
-        if not _before_ok(view, ls) and not chained:  # "said,the;rest": judge each link
-            return None
-        return _Join(ls, start, p + 1, right.end())
-
-    def _judge(self, view: str, j: _Join) -> Finding | None:
-        left, p, right = view[j.start:j.mid_start], view[j.mid_start:j.mid_end], \
-            view[j.mid_end:j.end]
-        start, end = j.mid_start, j.mid_end
+    def _judge(self, view: str, j: _PunctJoin) -> Finding | None:
         nxt = view[j.end] if j.end < len(view) else " "
-        if nxt in ".:@/\\_(-" and j.end + 1 < len(view) and view[j.end + 1].isalnum():
+        if nxt in "([{<" or (nxt in ".:@/\\_-" and j.end + 1 < len(view)
+                              and view[j.end + 1].isalnum()):
             return None  # Node.js.org, a.b.c, x:y:z, paths, calls
-        if nxt.isdigit() or _codeish(_token_around(view, j.start, j.end), view, j.start):
+        if nxt.isdigit() or not _plausible(view, j):
+            return None  # the word tests first: they are cheaper than reading the line
+        if any(c in _CODEISH for c in _bare_token(view, j)) or _module_member(view, j):
             return None
-        if not self._plausible(left, p, right):
+        if is_code_line(view, j.start) and not _indented_prose(view, j.start):
             return None
+        p, right = j.mark, view[j.right:j.end]
         if p == "..":
-            fixes = [Fix.replace("Make it a full stop", start, end, ". ",
+            fixes = [Fix.replace("Make it a full stop", j.mark_start, j.gap, ". ",
                                  Applicability.SUGGESTION),
-                     Fix.replace("Make it an ellipsis", start, end, "... ",
+                     Fix.replace("Make it an ellipsis", j.mark_start, j.gap, "... ",
                                  Applicability.SUGGESTION)]
             if right[0].islower():
                 fixes.reverse()  # "Wait..what": an ellipsis; "rose..The": a full stop
-            return self.finding(start, end, f"no space after {p!r} before {right!r}", fixes)
-        fix = Fix.replace(f"Insert a space after {p!r}", end, end, " ", Applicability.SAFE)
-        return self.finding(start, end, f"no space after {p!r} before {right!r}", [fix])
-
-    @staticmethod
-    def _plausible(left: str, p: str, right: str) -> bool:
-        """Whether ``left p right`` reads as two words of prose that lost a space."""
-        if len(right) < 2 or not right.isalpha() or (len(left) < 2 and left != "I"):
-            return False
-        if (left.isupper() and len(left) > 1) or right.isupper():
-            return False  # U.S.A, ASP.NET, CO.UK
-        if not (_capitalised(right) or right.islower()):
-            return False  # inner capitals: .NET-style names, camelCase
-        if p in ".!?":
-            if not _capitalised(right):
-                return False  # config.yaml, example.com, Node.js
-            if left in _TITLES:
-                return True
-            # rose.The, but not pathlib.Path, net.Socket or stream.Readable (a module and its
-            # member): after a lower-case word only a word that opens sentences counts.
-            return right in STARTERS and words.is_known(right) and (
-                words.is_known(left) or left.islower())
-        if p in ",;":
-            if left.islower() and right.islower():
-                # said,the; header,otherwise — not lib,src or chmod,chown (tag lists, commands)
-                return words.is_function_word(right) or (
-                    len(left) >= 5 and len(right) >= 5 and words.is_word(left)
-                    and words.is_word(right))
-            return words.is_known(left) or words.is_known(right)
-        if p == ":":
-            return len(left) >= 3 and words.is_word(left) and (
-                _capitalised(right) or words.is_function_word(right))
-        # "..": "Wait..what", not "for..in" (a loop in prose) nor "a..z"
-        return (len(left) >= 3 and words.is_known(left) and words.is_known(right)
-                and not words.is_function_word(left))
+            return self.finding(j.mark_start, j.gap, f"no space after {p!r} before {right!r}",
+                                fixes)
+        safe = Applicability.UNSAFE if j.unsure else Applicability.SAFE
+        fix = Fix.replace(f"Insert a space after {view[j.mark_start:j.gap]!r}", j.gap, j.gap,
+                          " ", safe)
+        return self.finding(j.mark_start, j.gap, f"no space after {p!r} before {right!r}",
+                            [fix])
 
 
 class CaseJoin(Rule):
@@ -221,6 +475,8 @@ class CaseJoin(Rule):
     sentences (`It`, `You`, `Even`, `Whether`…; before an apostrophe, as in `cleverIt's` or
     `orbitLet's`, also `It` and `Let`: no identifier holds an apostrophe) or a name of five
     letters or more that is no dictionary word, and the whole must not be a known token.
+    A join the text also uses as a name (in a list, a table or code: `affectWhich, clear`)
+    is left alone; the same slip repeated in running prose is reported each time.
 
     ## Why it matters
     A sentence boundary was lost (often a full stop and a space) when the text was
@@ -249,28 +505,36 @@ class CaseJoin(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
+        seen: dict[str, tuple[int, bool]] = {}  # token -> where judged, whether a name
         for m in _CAMEL_SCAN.finditer(view):
             split = m.start()
             left = _CAMEL_LEFT.match(view, max(0, split - 60), split)
             right = _CAMEL_RIGHT.match(view, split, min(len(view), split + 60))
-            if not (left and right and _before_ok(view, left.start())):
+            if not (left and right):
                 continue
+            hyphen = _after_hyphen(view, left.start())
+            if not (_before_ok(view, left.start()) or (
+                    hyphen and right.group() in STARTERS and right.group() not in _PARTICLES)):
+                continue  # phlegm-dampnessThis: a compound, then a sentence opener
             contracted = not _after_ok(view, right.end())
             if not contracted or _contracted(view, right):  # cleverIt's: a starter after all
-                finding = self._judge(view, left.start(), split, right.end(), contracted)
+                finding = self._judge(view, left.start(), split, right.end(), contracted,
+                                      seen)
                 if finding is not None:
                     yield finding
 
-    def _judge(self, view: str, start: int, split: int, end: int, contracted: bool
-               ) -> Finding | None:
+    def _judge(self, view: str, start: int, split: int, end: int, contracted: bool,
+               seen: dict[str, tuple[int, bool]]) -> Finding | None:
         left, right = view[start:split], view[split:end]
         token = left + right
-        if _codeish(_token_around(view, start, end), view, start):
-            return None
+        if _codeish(_token_around(view, start, end), view, start) or _own_line(view, start, end):
+            return None  # a list of names, one a line (InstallColormap)
         if words.is_identifier_tail(right) or (
                 left[0].islower() and words.is_identifier_head(left)):
             return None  # emitBefore, searchParams, PackageConfig: identifiers
         if left.lower() == right.lower():
+            if _uses(view, token, start) >= _TERM_USES:
+                return None  # ChaCha, named again and again: a name, not a slip
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
                 return self._repeat(start, split, end, left)
             return None  # PyPy
@@ -282,10 +546,10 @@ class CaseJoin(Rule):
             if left[0].islower() and (not words.is_word(left) or (
                     words.is_function_word(left) and left not in _JOINERS)):
                 return None  # notBefore, hasValue: an identifier, not a lost boundary
-            if _repeated(view, token, start):
+            if _repeated(view, token, start, seen):
                 return None
             return self._boundary(start, split, end, left, right)
-        if self._name_join(left, right) and not _repeated(view, token, start):
+        if self._name_join(left, right) and not _repeated(view, token, start, seen):
             return self._space(start, split, end, left, right)
         return None
 
@@ -348,27 +612,62 @@ class CaseJoin(Rule):
 
 #: How far around a candidate :func:`_repeated` looks for the same token.
 _REPEAT_WINDOW = 20_000
+#: How many other occurrences :func:`_repeated` reads before it judges by them.
+_REPEAT_READS = 8
 
 
 _SAFE_GLUE = words.word_set("safe-glue")
 
 
-def _repeated(view: str, token: str, start: int) -> bool:
-    """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word.
+def _repeated(view: str, token: str, start: int, seen: dict[str, tuple[int, bool]]) -> bool:
+    """Whether ``token`` also stands nearby (within 20,000 characters) as a whole word, and
+    one of its occurrences reads as a name or an identifier.
 
-    A lost boundary is a one-off slip; a joined form the text uses again is a name it means
-    (an identifier, a product). Only asked of candidates that passed every other test, and
-    over a bounded window, so the scan stays linear.
+    A lost boundary is a slip; a joined form the text also uses as a name (in a list, a
+    table, a line of code: ``affectWhich, clear``) is one it means. The same slip made
+    twice in running prose (``askedWhy the plan … they askedWhy again``) is reported each
+    time. Only asked of candidates that passed every other test; the answer is kept in
+    ``seen`` per token for the next 10,000 characters and at most a few occurrences are
+    read, so the scan stays linear.
     """
+    if token in seen and abs(start - seen[token][0]) < _REPEAT_WINDOW // 2:
+        return seen[token][1]
     lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
+    n = len(token)
+    uses, named = 0, False
     at = view.find(token, lo, hi)
-    while at >= 0:
-        whole = (at == 0 or not view[at - 1].isalnum()) and (
-            at + len(token) >= len(view) or not view[at + len(token)].isalnum())
-        if at != start and whole:
-            return True
+    while at >= 0 and uses <= _REPEAT_READS and not named:
+        if (at == 0 or not view[at - 1].isalnum()) and (
+                at + n >= len(view) or not view[at + n].isalnum()):
+            uses += 1
+            named = not _in_prose(view, at, n)
         at = view.find(token, at + 1, hi)
-    return False
+    if named:  # read on until a second use is found (or none is)
+        while at >= 0 and uses < 2:
+            if (at == 0 or not view[at - 1].isalnum()) and (
+                    at + n >= len(view) or not view[at + n].isalnum()):
+                uses += 1
+            at = view.find(token, at + 1, hi)
+    result = uses >= 2 and named
+    seen[token] = (start, result)
+    return result
+
+
+def _in_prose(view: str, at: int, n: int) -> bool:
+    """Whether the token ``view[at:at+n]`` runs on in a sentence: after a space, a quote or
+    a line start and before a space and a word or a sentence's end, on a line that is no
+    code and no table row."""
+    before = view[at - 1] if at else "\n"
+    after = view[at + n:at + n + 2]
+    if before not in " \n\"“(" or not (
+            (after[:1] == " " and after[1:2].isalpha())
+            or (after[:1] in (".", "!", "?") and after[1:2] in ("", " ", "\n"))):
+        return False
+    lo = max(0, at - 200)
+    line_start = max(lo, view.rfind("\n", lo, at) + 1)
+    line_end = view.find("\n", at, at + 200)
+    line = view[line_start:line_end if line_end >= 0 else at + 200]
+    return "   " not in line and not is_code_line(view, at)
 
 
 def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
@@ -377,6 +676,37 @@ def _doubled_fixes(start: int, end: int, token: str) -> list[Fix]:
                         Applicability.UNSAFE),
             Fix.replace(f"Insert a space: {token[:half]} {token[half:]}", start + half,
                         start + half, " ", Applicability.SUGGESTION)]
+
+
+def _own_line(view: str, start: int, end: int) -> bool:
+    """Whether the token ``view[start:end]`` stands alone on its line (read 80 characters
+    either side at most)."""
+    lo = max(0, start - 80)
+    before = view.rfind("\n", lo, start)
+    if (before < 0 and lo > 0) or view[before + 1:start].strip():
+        return False
+    after = view.find("\n", end, end + 80)
+    if after < 0 and end + 80 < len(view):
+        return False
+    return not view[end:after if after >= 0 else len(view)].strip()
+
+
+def _uses(view: str, token: str, start: int) -> int:
+    """How often ``token`` stands as a whole word within 20,000 characters of ``start``."""
+    lo, hi = max(0, start - _REPEAT_WINDOW), min(len(view), start + _REPEAT_WINDOW)
+    n, count = len(token), 0
+    at = view.find(token, lo, hi)
+    while at >= 0 and count < _TERM_USES:
+        if (at == 0 or not view[at - 1].isalnum()) and (
+                at + n >= len(view) or not view[at + n].isalnum()):
+            count += 1
+        at = view.find(token, at + 1, hi)
+    return count
+
+
+def _after_hyphen(view: str, start: int) -> bool:
+    """Whether a hyphen joins the word at ``start`` to a word before it (``phlegm-damp``)."""
+    return start >= 2 and view[start - 1] == "-" and view[start - 2].isalpha()
 
 
 def _contracted(view: str, right: Match) -> bool:
@@ -400,7 +730,8 @@ class GluedFunctionWord(Rule):
     `troopshas`, `inthe`, `ofthe`. A token is reported only when it is not a word of the
     English word list (`repairtool/data/en_words.txt.gz`) and it splits into a dictionary
     word and a function word (`to`, `of`, `if`, `has`…), or into a preposition and a
-    determiner (`in` + `the`). Identifiers (`isvalid`, `tolist`, `onclick`) are left alone.
+    determiner (`in` + `the`). Identifiers (`isvalid`, `tolist`, `onclick`) and terms the
+    text uses three times or more (`bogon`, `whatis`; not `inthe`) are left alone.
 
     ## Why it matters
     The space was lost in translation or scraping; the result is a non-word that readers
@@ -437,11 +768,14 @@ class GluedFunctionWord(Rule):
                 hits.extend(_occurrences(view, token))
         else:  # many suspects (a long MT dump): one pass beats a search per token
             hits.extend(_occurrences_of_any(doc, suspects))
+        uses = Counter(view[s:e].lower() for s, e in hits)
         for start, end in sorted(hits):
             if start and view[start - 1].isupper() and view[start - 1].isalpha():
                 start -= 1  # Ofthe: the capital was not part of the lower-case run
             if _before_ok(view, start) and _after_ok(view, end):
                 token = view[start:end]
+                if _term(token, uses):
+                    continue
                 if not words.is_known(token) and _splits(token):
                     finding = self._judge(view, start, end)
                     if finding is not None:
@@ -474,6 +808,18 @@ class GluedFunctionWord(Rule):
         return self.finding(start, end,
                             f"{token!r} is not a word: {first[0]!r} and {first[1]!r} "
                             "run together", fixes)
+
+
+#: A glued-looking token the text uses this often is a term it means (``bogon``,
+#: ``whatis``, ``lengthof``), not a slip: a slip made twice is still reported twice.
+_TERM_USES = 3
+
+
+def _term(token: str, uses: Counter[str]) -> bool:
+    """Whether ``token`` is used so often that it is a term, unless it ends in a
+    determiner (``inthe`` repeated is a systematic lost space, not a word)."""
+    low = token.lower()
+    return uses[low] >= _TERM_USES and not low.endswith(tuple(words.DETERMINERS))
 
 
 #: Up to this many suspect tokens, each is located with ``str.find`` (memchr-fast).
