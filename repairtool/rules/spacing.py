@@ -1,0 +1,277 @@
+"""RT710-RT712: spacing debris of tokenised or retyped MT text — doubled and spaced stops
+(`ended . .`), a space inside a hyphenated compound (`cross -strait`) and a spaced
+apostrophe (`Taiwan' s`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import regex
+
+from repairtool.document import Document
+from repairtool.model import Applicability, Finding, Fix, Severity
+from repairtool.rules._patterns import lazy, lazy_re
+from repairtool.rules._prose import is_code_line
+from repairtool.rules.base import Rule
+from repairtool.words import is_function_word, is_known, word_set
+
+# --- RT710 doubled or spaced stops --------------------------------------------------------
+
+_STOP_CANDIDATE = lazy_re(r"\.[ \t]*\.")
+#: `said. .`, `ended . .`: a stop, spaces, another stop (not a spaced ellipsis `. . .`).
+_SPACED = lazy(r"(?<=[\p{L}\p{N})\"”’])([ \t]*+\.)[ \t]++\.(?![ \t]*+\.|[\p{L}\p{N}_/])")
+#: `ended..` at the end of a line: not `...`, `..` in a path or range (`cd ..`, `1..10`),
+#: nor the casual two-dot pause of chat (`well.. maybe`, `an idiot..  At least`).
+_DOUBLED = lazy(r"(?<=\p{L}{2})\.\.(?!\.)(?=[ \t]*+(?:\n|$))", regex.MULTILINE)
+_TWO_DOTS = lazy_re(r"[A-Za-z]\.\.(?!\.)")
+
+
+class DoubledStop(Rule):
+    """
+    ## What it does
+    Finds a full stop written twice: two stops with spaces between (`said. .`,
+    `ended . .`) or side by side at the end of a line (`ended..`).
+
+    ## Why it matters
+    MT pipelines that split sentences, translate them and join them again often leave a
+    second stop, or a stop after a source-language full stop `。` that was already
+    converted. It reads as a typo.
+
+    ## Example
+    `The talks ended . . Both sides left..`
+
+    ## Use instead
+    `The talks ended. Both sides left.`
+
+    ## Fix safety
+    Safe: the second stop and the spaces before it are removed (a space before the first
+    stop too), never a line break. Left alone: an ellipsis (`...`, `. . .` as literature
+    sets it, `…`), a dot that starts a name (`e.g. .NET`, `.b.c`), `..` in paths and
+    ranges (`cd ..`, `1..10`), two dots inside a line (the casual pause of chat and
+    forums: `well.. maybe`, `an idiot.. At least`), any `..` in a text that has two or
+    more of them (the writer's style), and lines of code.
+    """
+
+    code = "RT710"
+    name = "doubled-stop"
+    category = "punctuation"
+    severity = Severity.WARNING
+    fixable = True
+    #: `ended . .` also has a space before a stop (RT703): one finding says it better.
+    supersedes = frozenset({"RT703"})
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if ".." not in view and ". ." not in view and ".\t." not in view:
+            return
+        # A writer who pauses with `..` does so more than once: then no `..` is debris.
+        chatty = len(_TWO_DOTS.findall(view, 0, 1_000_000)) > 1
+        done = 0
+        for c in _STOP_CANDIDATE.finditer(view):
+            if c.start() < done:
+                continue
+            start = c.start()
+            while start and view[start - 1] in " \t":
+                start -= 1
+            m = _SPACED.match(view, start) or (None if chatty
+                                               else _DOUBLED.match(view, c.start()))
+            if m is None or view[m.start() - 1:m.start()] == "." \
+                    or _spaced_ellipsis(view, m.start()) or is_code_line(view, m.start()):
+                continue
+            done = m.end()
+            fix = Fix.replace("Keep one full stop", m.start(), m.end(), ".", Applicability.SAFE)
+            yield self.finding(m.start(), m.end(), f"doubled full stop {m.group()!r}", [fix])
+
+
+def _spaced_ellipsis(view: str, start: int) -> bool:
+    """Whether a `. .` at ``start`` ends a spaced ellipsis (`. . .`) begun before it."""
+    before = view[max(0, start - 3):start]
+    return before.endswith((". ", ".\t"))
+
+
+# --- RT711 space inside a hyphenated compound --------------------------------------------
+
+#: `cross -strait`, `Tsai Ing -wen`: a word, a space, a hyphen glued to the next word; and
+#: `Hong Kong- based`: a hyphen glued to the word before, then a space.
+_HYPHEN_CANDIDATE = lazy_re(r"[A-Za-z] -[a-z]|[A-Za-z]- [a-z]")
+_LEFT_SPACE = lazy(r"(?<![\p{L}\p{N}][-/.])\b(\p{L}{2,}) -(\p{Ll}{2,})\b(?![-'’/=.]\p{L}|\()")
+_RIGHT_SPACE = lazy(r"(?<![-/.])\b(\p{L}{2,})- (\p{Ll}{2,})\b(?![-'’/=.]\p{L})")
+#: Words a command-line option is often named (`find /tmp -name`, `java -jar`).
+_OPTIONS = word_set("option-words", "debris_words.txt")
+#: `pre- and post-war`, `first- or second-hand`: a suspended hyphen, which is correct.
+_HEADS = word_set("compound-heads", "debris_words.txt")
+_TAILS = word_set("compound-tails", "debris_words.txt")
+_FUNCTION_HEADS = word_set("function-word-compounds", "debris_words.txt")
+_SUSPENDED = frozenset({"and", "or", "to", "nor", "as", "versus", "vs", "through"})
+
+
+class SpacedHyphen(Rule):
+    """
+    ## What it does
+    Finds a space inside a hyphenated compound or name: `cross -strait`, `high -rise`,
+    `Tsai Ing -wen`, `Hong Kong- based`.
+
+    ## Why it matters
+    Tokenisers split compounds at the hyphen and detokenisers often put back only one of
+    the two sides. The result looks like a dash or a command-line option, and a line can
+    break inside the compound.
+
+    ## Example
+    `Cross -strait trade grew, the Hong Kong- based paper said of Tsai Ing -wen.`
+
+    ## Use instead
+    `Cross-strait trade grew, the Hong Kong-based paper said of Tsai Ing-wen.`
+
+    ## Fix safety
+    Safe: the one space is removed. Reported only between two words of letters, the part
+    after the hyphen at least two letters and a known English word or name part. Left
+    alone: dashes used as dashes (`word - word`, `word -- word`), suspended hyphens
+    (`pre- and post-war`), ranges and minus signs (`1990 -2000`, `x -1`), command-line
+    options (`ls -la`, `find /tmp -name`, `java -jar`, an option word or a line of code),
+    list bullets, and a function word before the hyphen (`the -v flag`).
+    """
+
+    code = "RT711"
+    name = "spaced-hyphen"
+    category = "punctuation"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if " -" not in view and "- " not in view:
+            return
+        for c in _HYPHEN_CANDIDATE.finditer(view):
+            at = c.start() + 1
+            lo = at
+            while lo and view[lo - 1].isalpha():
+                lo -= 1
+            left_space = view[at] == " "
+            m = (_LEFT_SPACE if left_space else _RIGHT_SPACE).match(view, lo)
+            if m is None or not self._compound(view, m, left_space):
+                continue
+            space = m.end(1) if left_space else m.end(1) + 1
+            fix = Fix.replace("Remove the space", space, space + 1, "", Applicability.SAFE)
+            yield self.finding(m.start(), m.end(),
+                               f"space inside the hyphenated {m.group()!r}", [fix])
+
+    def _compound(self, view: str, m: regex.Match[str], left_space: bool) -> bool:
+        left, right = m.group(1), m.group(2)
+        if right in _SUSPENDED or right in _OPTIONS or not is_known(right):
+            return False
+        if not (left.lower() in _HEADS or right in _TAILS or _name_part(view, m)):
+            return False
+        if is_function_word(left) and f"{left.lower()}-{right}" not in _FUNCTION_HEADS:
+            return False
+        if is_function_word(right) or _suspended(view, m.start()):
+            return False  # `new- are the scripts`, `pre- and post- increment`
+        if left_space and _option_line(view, m.start(), m.end()):
+            return False
+        return not is_code_line(view, m.start())
+
+
+def _suspended(view: str, start: int) -> bool:
+    """Whether a suspended hyphen comes just before (`pre- and post- increment`)."""
+    return regex.search(r"\p{L}- (?:and|or|to) $", view[max(0, start - 30):start]) is not None
+
+
+def _name_part(view: str, m: regex.Match[str]) -> bool:
+    """`Tsai Ing -wen`: a capitalised syllable after another capitalised word, and a short
+    lower-case syllable after the hyphen (Chinese given names are written so)."""
+    left, right = m.group(1), m.group(2)
+    if not (left[0].isupper() and left[1:].islower() and len(right) <= 5):
+        return False
+    before = view[max(0, m.start() - 30):m.start()].rstrip(" ").rsplit(" ", 1)[-1]
+    return before[:1].isupper() and before.isalpha()
+
+
+#: Signs of a command line: a short option (`-l`, `-la`), a long one (`--all`), shell marks.
+_OPTION_NEAR = lazy_re(r"(?:^|\s)(?:-[A-Za-z]{1,2}|--[A-Za-z])(?=\s|$)|[$`|<>=]|(?:^|\s)--\w")
+#: `New -resign option`, `-mac and -macopt options`: the option is named as one.
+_OPTION_AFTER = lazy_re(r"[^\n.]{0,30}?\b(?:options?|flags?|switch(?:es)?|arguments?)\b")
+#: An option's argument after it: a path, a pattern, a number, a quoted string.
+_ARGUMENT = lazy_re(r"[ \t]+['\"*/~.\d{-]")
+
+
+def _option_line(view: str, pos: int, end: int) -> bool:
+    """Whether the line at ``pos`` looks like a command (`ls -la`, `--all`, `$`, a pipe) or
+    the word after the hyphen takes an argument (`-name '*.c'`): then ` -word` is an
+    option."""
+    lo = view.rfind("\n", 0, pos) + 1
+    hi = view.find("\n", pos)
+    line = view[lo:hi if hi >= 0 else len(view)]
+    return (_OPTION_NEAR.search(line) is not None or _ARGUMENT.match(view, end) is not None
+            or _OPTION_AFTER.match(view, end) is not None)
+
+
+# --- RT712 spaced apostrophe -------------------------------------------------------------
+
+_APOSTROPHE_CANDIDATE = lazy_re(r"[ \t]['’]|['’][ \t]")
+#: `China ’ s`, `Taiwan' s`, `don ’t`, `company 's`: spaces around an apostrophe before
+#: a contraction's ending (not `the letter 's'`, not `'sorry'` opening a quotation).
+_SPACED_APOSTROPHE = lazy(
+    r"(?<=\p{L})([ \t]*+)(['’])([ \t]*+)(?:s|t|re|ve|ll|d|m)\b(?!-)(?![\p{L}]*+['’])"
+    r"(?![|/\\^$#{}<>]|[,;:][^\s])")  # not `'s|^|/usr|'`, `'s,^,x,'` (sed in a text)
+
+
+class SpacedApostrophe(Rule):
+    """
+    ## What it does
+    Finds an apostrophe with a space before or after it inside a word: `China ’ s`,
+    `Taiwan' s`, `don ’t`, `company 's`.
+
+    ## Why it matters
+    Tokenisers split `China’s` into `China ’ s`, and a detokeniser that misses the
+    apostrophe leaves it spaced. Readers see a stray quotation mark and a lone `s`.
+
+    ## Example
+    `Taiwan' s exports and China ’ s imports rose, but we don ’t know why.`
+
+    ## Use instead
+    `Taiwan's exports and China’s imports rose, but we don’t know why.`
+
+    ## Fix safety
+    Safe: only the spaces are removed. Reported only between a letter and a contraction's
+    ending (`s`, `t`, `re`, `ve`, `ll`, `d`, `m`) that ends there. Left alone: quotations
+    (`'sorry'`, `the letter 's'`), an apostrophe after code or a number, a space before an
+    apostrophe in old books (`there 's`, `do n't` in a text that sets it that way at least
+    three times: the typography is the author's, not debris), and lines of code.
+    """
+
+    code = "RT712"
+    name = "spaced-apostrophe"
+    category = "punctuation"
+    severity = Severity.WARNING
+    fixable = True
+    #: RT703 reports the space before the apostrophe only; this says it of the whole word.
+    supersedes = frozenset({"RT703"})
+
+    def check(self, doc: Document) -> Iterable[Finding]:
+        view = doc.view
+        if "' " not in view and " '" not in view and "’" not in view:
+            return
+        hits = list(self._hits(view))
+        # A book set with ` 's` throughout (older editions, tokenised corpora kept on
+        # purpose) has its own typography: only a space after the apostrophe is debris.
+        house_style = sum(1 for m in hits if m.group(1) and not m.group(3)) >= 3
+        for m in hits:
+            if house_style and not m.group(3):
+                continue
+            s, e = m.start(), m.end()
+            fix = Fix.replace("Remove the spaces", m.start(1), m.end(3), m.group(2),
+                              Applicability.SAFE)
+            yield self.finding(s, e, f"spaced apostrophe {view[s:e]!r}", [fix])
+
+    def _hits(self, view: str) -> Iterator[regex.Match[str]]:
+        done = 0
+        for c in _APOSTROPHE_CANDIDATE.finditer(view):
+            start = c.start()
+            if start < done:
+                continue
+            while start and view[start - 1] in " \t":
+                start -= 1
+            m = _SPACED_APOSTROPHE.match(view, start)
+            if m is None or not (m.group(1) or m.group(3)) or is_code_line(view, start):
+                continue
+            done = m.end()
+            yield m
