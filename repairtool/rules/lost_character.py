@@ -14,9 +14,10 @@ import regex
 
 from repairtool.document import Document
 from repairtool.model import Applicability, Edit, Finding, Fix, Severity
-from repairtool.rules._patterns import lazy
+from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
+from repairtool.words import word_list
 
 #: `don?t`, `China?s`, `we?ll`: a lost apostrophe before a contraction's ending.
 _APOSTROPHE = lazy(r"(?<=\p{L})\?(?=(?:s|t|re|ve|ll|d|m)(?![\p{L}\p{N}?=&/_.]|\.\p{L}))")
@@ -27,6 +28,11 @@ _QUOTED = lazy(r"(?<=(?:^|[\s(\[]))\?(?=\p{L})([^?\n]{1,200}?)(?<=[\p{L}\p{N}.,!
 #: `Mr ?? said`, `the ???company`: a run of lost characters inside prose.
 _RUN = lazy(r"(?<=(?:^|[\s(\[\"“\p{L}]))\?{2,}(?=[\p{L}]|[ \t]+\p{Ll}|[,.;:)\]\"”])",
             regex.MULTILINE)
+#: `dont` for `don't`: contractions that lost their apostrophe, by their apostrophe-less form.
+_CONTRACTIONS = {w.replace("'", ""): w for w in word_list("lost-apostrophe", "debris_words.txt")}
+#: Stdlib `re`: an alternation of literals runs several times faster there.
+_BARE = lazy_re(r"(?<![\w'’-])(?i:" + "|".join(sorted(_CONTRACTIONS, key=len, reverse=True))
+                + r")(?![\w'’-])")
 #: What a URL, a query string or code carries around a `?` (`page.php?id=3`, `a?.b`).
 _TECH = frozenset("=&/_.:\\<>{}[]$#@*+|`")
 
@@ -37,7 +43,8 @@ class LostCharacter(Rule):
     Finds `?` written in place of a character the page could not encode: a lost apostrophe
     inside a word (`don?t`, `China?s`), lost quotation marks around a phrase
     (`the ?one country? policy`), and runs of `??` standing for a lost name or word
-    (`the ??company`, or `Mr ?? said` in a text that lost other characters as well).
+    (`the ??company`, or `Mr ?? said` in a text that lost other characters as well). Also
+    a contraction whose apostrophe was dropped altogether (`dont`, `doesnt`).
 
     ## Why it matters
     Converting text to an encoding without curly quotes or Chinese characters replaces each
@@ -50,12 +57,14 @@ class LostCharacter(Rule):
     `China’s exports rose, said “the ministry”. Mr Li declined to comment.`
 
     ## Fix safety
-    Safe for a lost apostrophe before a contraction's ending (`?s`, `?t`, `?re`, `?ve`,
-    `?ll`, `?d`, `?m`): the apostrophe is certain, and it was `’`, since the ASCII `'`
-    survives every encoding. A suggestion for lost quotation marks (`“…”`, for the same
-    reason). Only a suggestion to delete a `??` run: the lost word
-    cannot be known, and a person must restore it. Left alone:
-    real questions (`Why?`, `What??`, `Really?!`), Spanish `¿…?`, URLs and query strings
+    Safe for a dropped apostrophe (`dont` → `don't`, in the text's own apostrophe style):
+    only contractions that are no English word without it are listed, so `cant`, `wont`,
+    `its`, `lets`, `were` and `well` are never touched. Safe for a `?` before a
+    contraction's ending (`?s`, `?t`, `?re`, `?ve`, `?ll`, `?d`, `?m`): the apostrophe is
+    certain, and it was `’`, since the ASCII `'` survives every encoding. A suggestion for
+    lost quotation marks (`“…”`, for the same reason). Only a suggestion to delete a `??`
+    run: the lost word cannot be known, and a person must restore it. Left alone: real
+    questions (`Why?`, `What??`, `Really?!`), Spanish `¿…?`, URLs and query strings
     (`page.php?id=3`), lines of code (`a ?? b`, `x ? y : z`), and a free-standing `???`
     in a text with no other lost character (technical English writes "unknown" so:
     `full of ??? entries`, `(by Someone ???)`).
@@ -69,6 +78,7 @@ class LostCharacter(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
+        yield from self._bare(doc)
         if "?" not in view:
             return
         found = [*self._apostrophes(view), *self._quotes(view)]
@@ -91,6 +101,22 @@ class LostCharacter(Rule):
         fix = Fix.replace(f"Delete {run!r} (restore the lost word by hand)", start, cut, "",
                           Applicability.SUGGESTION)
         return self.finding(start, end, f"{run!r} stands for characters the page lost", [fix])
+
+    def _bare(self, doc: Document) -> Iterator[Finding]:
+        view = doc.view
+        # The apostrophe was dropped, not replaced: write it as the text writes the others.
+        mark = "’" if view.count("’") > view.count("'") else "'"
+        for m in _BARE.finditer(view):
+            word = m.group()
+            if is_code_line(view, m.start()):
+                continue
+            right = _CONTRACTIONS[word.lower()]
+            right = (right[0].upper() + right[1:]) if word[0].isupper() else right
+            right = right.replace("'", mark)
+            if word.isupper():
+                right = right.upper()
+            fix = Fix.replace(f"Write {right!r}", m.start(), m.end(), right, Applicability.SAFE)
+            yield self.finding(m.start(), m.end(), f"{word!r} lost its apostrophe", [fix])
 
     def _apostrophes(self, view: str) -> Iterator[Finding]:
         mark = "’"  # `'` is ASCII and survives every encoding: the lost one was curly

@@ -17,7 +17,9 @@ from repairtool.words import is_function_word, is_known, word_set
 
 # --- RT710 doubled or spaced stops --------------------------------------------------------
 
-_STOP_CANDIDATE = lazy_re(r"\.[ \t]*\.")
+_STOP_CANDIDATE = lazy_re(r"\.[ \t]*\.|\.[ \t]+,")
+#: `signed up. , but`: a stop before a spaced comma (the comma is what the sentence needs).
+_STOP_COMMA = lazy(r"(?<=\p{L}{2})\.[ \t]++,(?=[ \t]|$)", regex.MULTILINE)
 #: `said. .`, `ended . .`: a stop, spaces, another stop (not a spaced ellipsis `. . .`).
 _SPACED = lazy(r"(?<=[\p{L}\p{N})\"”’])([ \t]*+\.)[ \t]++\.(?![ \t]*+\.|[\p{L}\p{N}_/])")
 #: `ended..` at the end of a line: not `...`, `..` in a path or range (`cd ..`, `1..10`),
@@ -62,7 +64,7 @@ class DoubledStop(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        if ".." not in view and ". ." not in view and ".\t." not in view:
+        if ".." not in view and ". ." not in view and ".\t." not in view and ". ," not in view:
             return
         # A writer who pauses with `..` does so more than once: then no `..` is debris.
         chatty = len(_TWO_DOTS.findall(view, 0, 1_000_000)) > 1
@@ -73,14 +75,29 @@ class DoubledStop(Rule):
             start = c.start()
             while start and view[start - 1] in " \t":
                 start -= 1
-            m = _SPACED.match(view, start) or (None if chatty
-                                               else _DOUBLED.match(view, c.start()))
+            comma = _STOP_COMMA.match(view, c.start())
+            m = comma or _SPACED.match(view, start) or (None if chatty
+                                                        else _DOUBLED.match(view, c.start()))
             if m is None or view[m.start() - 1:m.start()] == "." \
                     or _spaced_ellipsis(view, m.start()) or is_code_line(view, m.start()):
                 continue
+            if comma and _abbreviation_dot(view, m.start()):
+                continue  # `etc. ,`: the stop belongs to the abbreviation
             done = m.end()
-            fix = Fix.replace("Keep one full stop", m.start(), m.end(), ".", Applicability.SAFE)
-            yield self.finding(m.start(), m.end(), f"doubled full stop {m.group()!r}", [fix])
+            keep, what = (",", "full stop before a comma") if comma else (".", "doubled full stop")
+            fix = Fix.replace(f"Keep {keep!r}", m.start(), m.end(), keep, Applicability.SAFE)
+            yield self.finding(m.start(), m.end(), f"{what} {m.group()!r}", [fix])
+
+
+def _abbreviation_dot(view: str, dot: int) -> bool:
+    """Whether the stop at ``dot`` ends an abbreviation (`etc.`, `e.g.`, `Co.`)."""
+    lo = dot
+    while lo and (view[lo - 1].isalpha() or view[lo - 1] == "."):
+        lo -= 1
+    return view[lo:dot].lower() in _ABBREVIATIONS or "." in view[lo:dot]
+
+
+_ABBREVIATIONS = frozenset({"etc", "co", "inc", "ltd", "jr", "sr", "no", "vs", "al", "approx"})
 
 
 def _spaced_ellipsis(view: str, start: int) -> bool:
@@ -93,14 +110,16 @@ def _spaced_ellipsis(view: str, start: int) -> bool:
 
 #: `cross -strait`, `Tsai Ing -wen`: a word, a space, a hyphen glued to the next word; and
 #: `Hong Kong- based`: a hyphen glued to the word before, then a space.
-_HYPHEN_CANDIDATE = lazy_re(r"[A-Za-z] -[a-z]|[A-Za-z]- [a-z]")
-_LEFT_SPACE = lazy(r"(?<![\p{L}\p{N}][-/.])\b(\p{L}{2,}) -(\p{Ll}{2,})\b(?![-'’/=.]\p{L}|\()")
+_HYPHEN_CANDIDATE = lazy_re(r"[A-Za-z] -[A-Za-z]|[A-Za-z]- [a-z]")
+_LEFT_SPACE = lazy(r"(?<![\p{L}\p{N}][-/.])\b(\p{L}{2,}) -(\p{Ll}{2,}|\p{Lu}\p{Ll}+)\b"
+                   r"(?![-'’/=.]\p{L}|\()")
 _RIGHT_SPACE = lazy(r"(?<![-/.])\b(\p{L}{2,})- (\p{Ll}{2,})\b(?![-'’/=.]\p{L})")
 #: Words a command-line option is often named (`find /tmp -name`, `java -jar`).
 _OPTIONS = word_set("option-words", "debris_words.txt")
 #: `pre- and post-war`, `first- or second-hand`: a suspended hyphen, which is correct.
 _HEADS = word_set("compound-heads", "debris_words.txt")
 _TAILS = word_set("compound-tails", "debris_words.txt")
+_PREFIXES = word_set("name-prefixes", "debris_words.txt")
 _FUNCTION_HEADS = word_set("function-word-compounds", "debris_words.txt")
 _SUSPENDED = frozenset({"and", "or", "to", "nor", "as", "versus", "vs", "through"})
 
@@ -157,13 +176,18 @@ class SpacedHyphen(Rule):
 
     def _compound(self, view: str, m: regex.Match[str], left_space: bool) -> bool:
         left, right = m.group(1), m.group(2)
-        if right in _SUSPENDED or right in _OPTIONS or not is_known(right):
+        head, tail = left.lower(), right.lower()
+        if right[0].isupper() and not (head in _PREFIXES
+                                       or (left[0].isupper() and tail in _TAILS)):
+            return False  # `anti -China`, `Secretary -General`; not `Director -Smith`
+        if tail in _SUSPENDED or tail in _OPTIONS or not is_known(tail):
             return False
-        if not (left.lower() in _HEADS or right in _TAILS or _name_part(view, m)):
+        listed = f"{head}-{tail}" in _FUNCTION_HEADS
+        if is_function_word(left) and not listed:
             return False
-        if is_function_word(left) and f"{left.lower()}-{right}" not in _FUNCTION_HEADS:
+        if not (listed or head in _HEADS or tail in _TAILS or _name_part(view, m)):
             return False
-        if is_function_word(right) or _suspended(view, m.start()):
+        if is_function_word(tail) or _suspended(view, m.start()):
             return False  # `new- are the scripts`, `pre- and post- increment`
         if left_space and _option_line(view, m.start(), m.end()):
             return False
@@ -186,7 +210,8 @@ def _name_part(view: str, m: regex.Match[str]) -> bool:
 
 
 #: Signs of a command line: a short option (`-l`, `-la`), a long one (`--all`), shell marks.
-_OPTION_NEAR = lazy_re(r"(?:^|\s)(?:-[A-Za-z]{1,2}|--[A-Za-z])(?=\s|$)|[$`|<>=]|(?:^|\s)--\w")
+_OPTION_NEAR = lazy_re(r"(?:^|\s)(?:-[A-Za-z]{1,2}|--[A-Za-z])(?=\s|$)|(?:^|\s)\$\s|\$[({\w]"
+                       r"|[`|<>=]|(?:^|\s)--\w")
 #: `New -resign option`, `-mac and -macopt options`: the option is named as one.
 _OPTION_AFTER = lazy_re(r"[^\n.]{0,30}?\b(?:options?|flags?|switch(?:es)?|arguments?)\b")
 #: An option's argument after it: a path, a pattern, a number, a quoted string.
@@ -214,11 +239,16 @@ _SPACED_APOSTROPHE = lazy(
     r"(?![|/\\^$#{}<>]|[,;:][^\s])")  # not `'s|^|/usr|'`, `'s,^,x,'` (sed in a text)
 
 
+#: `11 o ‘clock`, `o’ clock`: the apostrophe of `o’clock` spaced or turned the wrong way.
+_OCLOCK = lazy(r"(?<![\p{L}'’])o(?:[ \t]*+‘[ \t]*+|[ \t]++['’‘][ \t]*+|['’][ \t]++)clock\b")
+
+
 class SpacedApostrophe(Rule):
     """
     ## What it does
     Finds an apostrophe with a space before or after it inside a word: `China ’ s`,
-    `Taiwan' s`, `don ’t`, `company 's`.
+    `Taiwan' s`, `don ’t`, `company 's`, and the spaced or turned apostrophe of `o’clock`
+    (`11 o ‘clock`).
 
     ## Why it matters
     Tokenisers split `China’s` into `China ’ s`, and a detokeniser that misses the
@@ -248,8 +278,13 @@ class SpacedApostrophe(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
-        if "' " not in view and " '" not in view and "’" not in view:
+        if "' " not in view and " '" not in view and "’" not in view and "‘" not in view:
             return
+        if "clock" in view:
+            for m in _OCLOCK.finditer(view):
+                fix = Fix.replace("Write o’clock", m.start(), m.end(), "o’clock",
+                                  Applicability.SAFE)
+                yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
         hits = list(self._hits(view))
         # A book set with ` 's` throughout (older editions, tokenised corpora kept on
         # purpose) has its own typography: only a space after the apostrophe is debris.
