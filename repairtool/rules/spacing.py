@@ -243,33 +243,42 @@ _SPACED_APOSTROPHE = lazy(
 _OCLOCK = lazy(r"(?<![\p{L}'’])o(?:[ \t]*+‘[ \t]*+|[ \t]++['’‘][ \t]*+|['’][ \t]++)clock\b")
 
 
-class SpacedApostrophe(Rule):
+class SpacedQuoteMark(Rule):
     """
     ## What it does
-    Finds an apostrophe with a space before or after it inside a word: `China ’ s`,
-    `Taiwan' s`, `don ’t`, `company 's`, and the spaced or turned apostrophe of `o’clock`
-    (`11 o ‘clock`).
+    Finds a quote mark with a space where English has none: an apostrophe spaced inside a
+    word (`China ’ s`, `Taiwan' s`, `don ’t`, `company 's`, `11 o ‘clock`), and a space
+    inside quotation marks (`“ Most likely ”`, `" the grade is first "`).
 
     ## Why it matters
-    Tokenisers split `China’s` into `China ’ s`, and a detokeniser that misses the
-    apostrophe leaves it spaced. Readers see a stray quotation mark and a lone `s`.
+    Tokenisers split `China’s` into `China ’ s` and `“word”` into `“ word ”`, and a
+    detokeniser that misses the mark leaves it spaced. Readers see stray marks, and a line
+    can break between the mark and its word.
 
     ## Example
-    `Taiwan' s exports and China ’ s imports rose, but we don ’t know why.`
+    `Taiwan' s exports rose, we don ’t know why, and netizens wrote “ Blow up the bridge ”.`
 
     ## Use instead
-    `Taiwan's exports and China’s imports rose, but we don’t know why.`
+    `Taiwan's exports rose, we don’t know why, and netizens wrote “Blow up the bridge”.`
 
     ## Fix safety
-    Safe: only the spaces are removed. Reported only between a letter and a contraction's
-    ending (`s`, `t`, `re`, `ve`, `ll`, `d`, `m`) that ends there. Left alone: quotations
-    (`'sorry'`, `the letter 's'`), an apostrophe after code or a number, a space before an
-    apostrophe in old books (`there 's`, `do n't` in a text that sets it that way at least
-    three times: the typography is the author's, not debris), and lines of code.
+    Safe: only the spaces are removed (`o ‘clock` becomes `o’clock`). An apostrophe is
+    reported only between a letter and a contraction's ending (`s`, `t`, `re`, `ve`, `ll`,
+    `d`, `m`) that ends there. Curly quotation marks are reported only where their shape
+    says which side they open (`“` after a space or a bracket, `”` before a space or a
+    stop); straight `"` only in a paragraph whose marks pair up (an even number, no inch
+    mark `12"`), where the first of each pair opens, a space or bracket is before it and a
+    space or stop after its partner, and two words or more are inside. Left alone: a
+    space between a sentence's stop or comma and its closing mark (`the virus. ”`: the MQM
+    reference translations set it so throughout), quotations (`'sorry'`,
+    `the letter 's'`), an apostrophe after code or a number, a space before an apostrophe
+    in old books (`there 's`, `do n't` in a text that sets it that way at least three
+    times: the typography is the author's, not debris), a quoted space (`" "`), lines laid
+    out in columns, and lines of code.
     """
 
     code = "RT712"
-    name = "spaced-apostrophe"
+    name = "spaced-quote-mark"
     category = "punctuation"
     severity = Severity.WARNING
     fixable = True
@@ -278,6 +287,8 @@ class SpacedApostrophe(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
+        if "“ " in view or " ”" in view or '" ' in view:
+            yield from _spaced_quotes(self, doc)
         if "' " not in view and " '" not in view and "’" not in view and "‘" not in view:
             return
         if "clock" in view:
@@ -310,3 +321,63 @@ class SpacedApostrophe(Rule):
                 continue
             done = m.end()
             yield m
+
+
+#: `“ word`: an opening curly mark (after a space, a bracket, a colon or another mark) with
+#: spaces after it; `word ”`: spaces before a closing curly mark that a space or stop follows.
+_CURLY_OPEN = lazy(r"(?<=^|[\s(\[:：”])“([ \t]++)(?=[\p{L}\p{N}])", regex.MULTILINE)
+_CURLY_CLOSE = lazy(r"(?<=[\p{L}\p{N}.,!?…)])(?<![.!?,][ \t]*+)([ \t]++)”(?=[\s.,;:!?)\]“…]|$)",
+                    regex.MULTILINE)
+_STRAIGHT = lazy_re(r'"')
+#: Content of a straight-quoted stretch that is prose (two words, or one word of 4 letters).
+_QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{L}[\p{L}\p{N}'’-]*+"
+                     r"[ \t]*+")
+
+
+def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
+    view = doc.view
+    for pattern in (_CURLY_OPEN, _CURLY_CLOSE):
+        for m in pattern.finditer(view):
+            if not is_code_line(view, m.start()):
+                yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
+    if '"' not in view:
+        return
+    for seg in doc.segments():
+        yield from _straight_quotes(rule, view, seg.start, seg.end)
+
+
+def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Finding]:
+    """Spaced straight quotation marks in one paragraph whose marks pair up."""
+    marks = [m.start() for m in _STRAIGHT.finditer(view, start, end)]
+    if not marks or len(marks) % 2 or any(view[i - 1:i].isdigit() for i in marks):
+        return  # unpaired, or inch marks (`12"`): which side a mark opens is unknown
+    for open_at, close_at in zip(marks[::2], marks[1::2], strict=True):
+        inside = view[open_at + 1:close_at]
+        before, after = view[open_at - 1:open_at], view[close_at + 1:close_at + 2]
+        if (before and not (before.isspace() or before in "([:")) \
+                or (after and not (after.isspace() or after in ".,;:!?)]")):
+            continue  # `"Revert "Revert "x""`: the marks do not pair as counted
+        if "\n" in inside or not _QUOTED_PROSE.fullmatch(inside) \
+                or is_code_line(view, open_at) or _columns(view, open_at):
+            continue
+        lead = len(inside) - len(inside.lstrip(" \t"))
+        trail = len(inside) - len(inside.rstrip(" \t"))
+        if lead:
+            yield _quote_finding(rule, open_at, open_at + 1 + lead, open_at + 1,
+                                 open_at + 1 + lead)
+        if trail:
+            yield _quote_finding(rule, close_at - trail, close_at + 1, close_at - trail,
+                                 close_at)
+
+
+def _columns(view: str, pos: int) -> bool:
+    """Whether the line at ``pos`` is laid out in columns (runs of three spaces or a tab)."""
+    lo = view.rfind("\n", 0, pos) + 1
+    hi = view.find("\n", pos)
+    line = view[lo:hi if hi >= 0 else len(view)].strip()
+    return "   " in line or "\t" in line
+
+
+def _quote_finding(rule: Rule, start: int, end: int, cut: int, cut_end: int) -> Finding:
+    fix = Fix.replace("Remove the space", cut, cut_end, "", Applicability.SAFE)
+    return rule.finding(start, end, "space inside quotation marks", [fix])
