@@ -13,7 +13,7 @@ from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
-from repairtool.words import is_function_word, is_known, word_set
+from repairtool.words import is_function_word, is_known, is_word, word_set
 
 # --- RT710 doubled or spaced stops --------------------------------------------------------
 
@@ -28,34 +28,40 @@ _DOUBLED = lazy(r"(?<=\p{L}{2})\.\.(?!\.)(?=[ \t]*+(?:\n|$))", regex.MULTILINE)
 _TWO_DOTS = lazy_re(r"[A-Za-z]\.\.(?!\.)")
 
 
-class DoubledStop(Rule):
+class StopSpacing(Rule):
     """
     ## What it does
-    Finds a full stop written twice: two stops with spaces between (`said. .`,
-    `ended . .`) or side by side at the end of a line (`ended..`).
+    Finds stops and commas spaced the way a sentence splitter or a full-width source left
+    them: a full stop written twice (`said. .`, `ended . .`, `ended..` at the end of a
+    line), a stop before a comma (`signed up. , but`), and a comma glued to the next word
+    (`public emergencies,make up for`, the full-width `，` converted without its space).
 
     ## Why it matters
-    MT pipelines that split sentences, translate them and join them again often leave a
-    second stop, or a stop after a source-language full stop `。` that was already
-    converted. It reads as a typo.
+    MT pipelines that split sentences, translate them and join them again leave a second
+    stop; Chinese punctuation converted to ASCII loses the space that English puts after a
+    comma. Both read as typos, and a glued comma keeps a line from breaking.
 
     ## Example
-    `The talks ended . . Both sides left..`
+    `The talks ended . . Both sides met. , and agreed to act,not to wait..`
 
     ## Use instead
-    `The talks ended. Both sides left.`
+    `The talks ended. Both sides met, and agreed to act, not to wait.`
 
     ## Fix safety
     Safe: the second stop and the spaces before it are removed (a space before the first
-    stop too), never a line break. Left alone: an ellipsis (`...`, `. . .` as literature
-    sets it, `…`), a dot that starts a name (`e.g. .NET`, `.b.c`), `..` in paths and
-    ranges (`cd ..`, `1..10`), two dots inside a line (the casual pause of chat and
-    forums: `well.. maybe`, `an idiot.. At least`), any `..` in a text that has two or
-    more of them (the writer's style), and lines of code.
+    stop too), the stop before a comma is removed, a space is put after a glued comma;
+    never a line break. A glued comma is reported only between two lower-case English
+    words of two letters or more in a line of prose (five words or more), never in a token
+    with `/`, `=`, `.`, `:` or `_`, nor after an abbreviation. Left alone: an ellipsis
+    (`...`, `. . .` as literature sets it, `…`), a dot that starts a name (`e.g. .NET`,
+    `.b.c`), `..` in paths and ranges (`cd ..`, `1..10`), two dots inside a line (the
+    casual pause of chat and forums: `well.. maybe`, `an idiot.. At least`), any `..` in a
+    text that has two or more of them (the writer's style), `etc. ,`, numbers (`1,000`),
+    lists in code and options (`a,b,c`, `--opt=x,y`), and lines of code.
     """
 
     code = "RT710"
-    name = "doubled-stop"
+    name = "stop-spacing"
     category = "punctuation"
     severity = Severity.WARNING
     fixable = True
@@ -64,6 +70,8 @@ class DoubledStop(Rule):
 
     def check(self, doc: Document) -> Iterable[Finding]:
         view = doc.view
+        if "," in view:
+            yield from self._glued_commas(view)
         if ".." not in view and ". ." not in view and ".\t." not in view and ". ," not in view:
             return
         # A writer who pauses with `..` does so more than once: then no `..` is debris.
@@ -87,6 +95,45 @@ class DoubledStop(Rule):
             keep, what = (",", "full stop before a comma") if comma else (".", "doubled full stop")
             fix = Fix.replace(f"Keep {keep!r}", m.start(), m.end(), keep, Applicability.SAFE)
             yield self.finding(m.start(), m.end(), f"{what} {m.group()!r}", [fix])
+
+
+    def _glued_commas(self, view: str) -> Iterator[Finding]:
+        for m in _GLUED_COMMA.finditer(view):
+            left, right = m.group(1), m.group(2)
+            if not (is_word(left) and is_word(right)) or _tech_around(view, m.start(), m.end()) \
+                    or not _prose_line(view, m.start()) or is_code_line(view, m.start()):
+                continue
+            at = m.start(2)
+            fix = Fix.replace("Put a space after the comma", at, at, " ", Applicability.SAFE)
+            yield self.finding(at - 1, at + 1, f"comma without its space: {m.group()!r}", [fix])
+
+
+#: `emergencies,make`: a comma between two lower-case words with no space after it.
+_GLUED_COMMA = lazy(r"(?<![\p{L}\p{N}_./-])(\p{Ll}{2,}),(\p{Ll}{2,})(?![\p{L}\p{N}_])")
+_TECH_MARKS = frozenset("/=:_.<>{}[]()@#$%&*+|\\`\"'")
+
+
+def _tech_around(view: str, start: int, end: int) -> bool:
+    """Whether the comma sits in a token with technical marks (`--opt=x,y`, `a.b,c`)."""
+    lo, hi = start, end
+    while lo > 0 and not view[lo - 1].isspace():
+        lo -= 1
+    while hi < len(view) and not view[hi].isspace():
+        hi += 1
+    raw = view[lo:hi]
+    if raw.rstrip("*_\ue000").endswith(":") or "\ue000" in raw:
+        return True  # `build,win: fix`, `**doc,test**:`: a list of labels; hidden markup
+    token = raw.rstrip(".,;:!?)\"”’").lstrip("(\"“‘")
+    return any(c in _TECH_MARKS for c in token) or token.count(",") > 3
+
+
+def _prose_line(view: str, pos: int) -> bool:
+    lo = view.rfind("\n", 0, pos) + 1
+    hi = view.find("\n", pos)
+    return len(view[lo:hi if hi >= 0 else len(view)].split()) >= MIN_PROSE_WORDS
+
+
+MIN_PROSE_WORDS = 5
 
 
 def _abbreviation_dot(view: str, dot: int) -> bool:
@@ -239,6 +286,10 @@ _SPACED_APOSTROPHE = lazy(
     r"(?![|/\\^$#{}<>]|[,;:][^\s])")  # not `'s|^|/usr|'`, `'s,^,x,'` (sed in a text)
 
 
+#: `Pu 'er tea`, `Xi ’an`: the syllable apostrophe of a pinyin name, spaced (a pinyin
+#: syllable that starts with a vowel follows it, and no closing quote comes after).
+_PINYIN = lazy(r"(?<=\b\p{Lu}\p{Ll}{1,5})([ \t]++)(['’])(?:an|ang|ai|ao|e|en|er|ei|ou)\b"
+               r"(?![^\n'’]{0,80}['’](?!\p{L}))")
 #: `11 o ‘clock`, `o’ clock`: the apostrophe of `o’clock` spaced or turned the wrong way.
 _OCLOCK = lazy(r"(?<![\p{L}'’])o(?:[ \t]*+‘[ \t]*+|[ \t]++['’‘][ \t]*+|['’][ \t]++)clock\b")
 
@@ -247,7 +298,7 @@ class SpacedQuoteMark(Rule):
     """
     ## What it does
     Finds a quote mark with a space where English has none: an apostrophe spaced inside a
-    word (`China ’ s`, `Taiwan' s`, `don ’t`, `company 's`, `11 o ‘clock`), and a space
+    word (`China ’ s`, `Taiwan' s`, `don ’t`, `company 's`, `11 o ‘clock`, `Pu 'er`), and a space
     inside quotation marks (`“ Most likely ”`, `" the grade is first "`).
 
     ## Why it matters
@@ -296,6 +347,9 @@ class SpacedQuoteMark(Rule):
                 fix = Fix.replace("Write o’clock", m.start(), m.end(), "o’clock",
                                   Applicability.SAFE)
                 yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
+        for m in _PINYIN.finditer(view):
+            fix = Fix.replace("Remove the space", m.start(1), m.end(1), "", Applicability.SAFE)
+            yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
         hits = list(self._hits(view))
         # A book set with ` 's` throughout (older editions, tokenised corpora kept on
         # purpose) has its own typography: only a space after the apostrophe is debris.
@@ -337,9 +391,9 @@ _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{
 def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
     view = doc.view
     for pattern in (_CURLY_OPEN, _CURLY_CLOSE):
+        # Code has no curly quotes, and MT prose with braces (`“ group { one }”`) is no code.
         for m in pattern.finditer(view):
-            if not is_code_line(view, m.start()):
-                yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
+            yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
     if '"' not in view:
         return
     for seg in doc.segments():
