@@ -17,7 +17,7 @@ from repairtool.model import Applicability, Edit, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules._prose import is_code_line
 from repairtool.rules.base import Rule
-from repairtool.words import word_list
+from repairtool.words import is_known, word_list
 
 #: `don?t`, `China?s`, `we?ll`: a lost apostrophe before a contraction's ending.
 _APOSTROPHE = lazy(r"(?<=\p{L})\?(?=(?:s|t|re|ve|ll|d|m)(?![\p{L}\p{N}?=&/_.]|\.\p{L}))")
@@ -33,6 +33,7 @@ _CONTRACTIONS = {w.replace("'", ""): w for w in word_list("lost-apostrophe", "de
 #: Stdlib `re`: an alternation of literals runs several times faster there.
 _BARE = lazy_re(r"(?<![\w'’-])(?i:" + "|".join(sorted(_CONTRACTIONS, key=len, reverse=True))
                 + r")(?![\w'’-])")
+_STEM = lazy(r"\p{L}+$")
 #: What a URL, a query string or code carries around a `?` (`page.php?id=3`, `a?.b`).
 _TECH = frozenset("=&/_.:\\<>{}[]$#@*+|`")
 
@@ -44,7 +45,8 @@ class LostCharacter(Rule):
     inside a word (`don?t`, `China?s`), lost quotation marks around a phrase
     (`the ?one country? policy`), and runs of `??` standing for a lost name or word
     (`the ??company`, or `Mr ?? said` in a text that lost other characters as well). Also
-    a contraction whose apostrophe was dropped altogether (`dont`, `doesnt`).
+    a contraction whose apostrophe was dropped altogether (`dont`, `doesnt`) in a text that
+    lost all its apostrophes.
 
     ## Why it matters
     Converting text to an encoding without curly quotes or Chinese characters replaces each
@@ -57,11 +59,14 @@ class LostCharacter(Rule):
     `China’s exports rose, said “the ministry”. Mr Li declined to comment.`
 
     ## Fix safety
-    Safe for a dropped apostrophe (`dont` → `don't`, in the text's own apostrophe style):
-    only contractions that are no English word without it are listed, so `cant`, `wont`,
-    `its`, `lets`, `were` and `well` are never touched. Safe for a `?` before a
-    contraction's ending (`?s`, `?t`, `?re`, `?ve`, `?ll`, `?d`, `?m`): the apostrophe is
-    certain, and it was `’`, since the ASCII `'` survives every encoding. A suggestion for
+    Safe for a dropped apostrophe (`dont` → `don't`), looked for only in a text that has
+    no apostrophe at all (a page that lost them all; where others are written, `dont` is
+    the writer's own spelling, as in chat quoted in the fortunes): only contractions that
+    are no English word without it are listed, so `cant`, `wont`, `its`, `lets`, `were`
+    and `well` are never touched. Safe for a `?` between a known word and a contraction's
+    ending (`?s`, `?t`, `?re`, `?ve`, `?ll`, `?d`, `?m`; not `Ravn?s`, a name that lost an
+    `å`): the apostrophe is certain, and it was `’`, since the ASCII `'` survives every
+    encoding. A suggestion for
     lost quotation marks (`“…”`, for the same reason). Only a suggestion to delete a `??`
     run: the lost word cannot be known, and a person must restore it. Left alone: real
     questions (`Why?`, `What??`, `Really?!`), Spanish `¿…?`, URLs and query strings
@@ -104,8 +109,11 @@ class LostCharacter(Rule):
 
     def _bare(self, doc: Document) -> Iterator[Finding]:
         view = doc.view
-        # The apostrophe was dropped, not replaced: write it as the text writes the others.
-        mark = "’" if view.count("’") > view.count("'") else "'"
+        if "'" in view or "’" in view:
+            # Only a text that lost every apostrophe is damaged: where others are written,
+            # `dont` is the writer's own spelling (chat quoted in fortunes, IRC logs).
+            return
+        mark = "'"
         for m in _BARE.finditer(view):
             word = m.group()
             if is_code_line(view, m.start()):
@@ -123,6 +131,9 @@ class LostCharacter(Rule):
         for m in _APOSTROPHE.finditer(view):
             if _technical(view, m.start(), m.end()) or is_code_line(view, m.start()):
                 continue
+            stem = _STEM.search(view, max(0, m.start() - 40), m.start())
+            if stem is None or not is_known(stem.group()):
+                continue  # `Ravn?s`: a lost `å` in a name, not an apostrophe
             fix = Fix.replace(f"Replace '?' with {mark!r}", m.start(), m.end(), mark,
                               Applicability.SAFE)
             yield self.finding(m.start(), m.end(), "'?' in place of a lost apostrophe", [fix])

@@ -22,8 +22,8 @@ from repairtool.words import is_word, word_set
 #: quotes or brackets and spaces (a line break included).
 _LINE = lazy_re(r"[ \t]*\r?\n[ \t]*")
 _STOP = lazy_re(r"[.!?;][\"'”’)\]]*[ \t]*(?:\r?\n[ \t]*)?")
-_SPACE = lazy_re(r"[ \t]+")
-_PROSE_BEFORE = lazy_re(r"[A-Za-z,][ \t]+$")
+_SPACE = lazy_re(r" ")  # one space: more is a table's columns (`String  String`)
+_PROSE_BEFORE = lazy_re(r"[A-Za-z,] $")
 _PROSE_AFTER = lazy_re(r"[ \t]+[A-Za-z]")
 #: Words after which no sentence ends (`the.` is always a cut-off sentence).
 _NON_FINAL = word_set("non-final-words", "debris_words.txt")
@@ -121,8 +121,17 @@ def _mid_prose(view: str, first: int, end: int) -> bool:
     """`caused the\nthe whole`: a word and a space before the first copy on its line, a
     space and a letter after the second, so that the line break is inside a sentence (not
     `merge\n  merge: fix`, `fi\n  fi`, a heading or a list of items)."""
-    return (_PROSE_BEFORE.search(view, max(0, first - 40), first) is not None
-            and _PROSE_AFTER.match(view, end) is not None)
+    if _PROSE_BEFORE.search(view, max(0, first - 40), first) is None \
+            or _PROSE_AFTER.match(view, end) is None:
+        return False
+    # Both lines set as one wrapped paragraph: the same indent, no columns.
+    lo = view.rfind("\n", 0, first) + 1
+    nl = view.find("\n", first)
+    hi = view.find("\n", nl + 1)
+    one, two = view[lo:nl], view[nl + 1:hi if hi >= 0 else len(view)]
+    indent = len(one) - len(one.lstrip(" \t"))
+    return (indent == len(two) - len(two.lstrip(" \t"))
+            and "   " not in one.strip() and "   " not in two.strip())
 
 
 def _common_noun(word: str) -> bool:

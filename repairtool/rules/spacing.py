@@ -123,6 +123,11 @@ def _tech_around(view: str, start: int, end: int) -> bool:
     raw = view[lo:hi]
     if raw.rstrip("*_\ue000").endswith(":") or "\ue000" in raw:
         return True  # `build,win: fix`, `**doc,test**:`: a list of labels; hidden markup
+    if raw.startswith("(") and raw.rstrip(".,;:!?").endswith(")"):
+        return True  # `(row,col)`, `(and,or)`: a tuple or a list of names
+    before = view[max(0, lo - 30):lo].split()
+    if before and before[-1].startswith("-"):
+        return True  # `--sort time,overhead`, `-L start,end`: an option's argument
     token = raw.rstrip(".,;:!?)\"”’").lstrip("(\"“‘")
     return any(c in _TECH_MARKS for c in token) or token.count(",") > 3
 
@@ -294,6 +299,10 @@ _PINYIN = lazy(r"(?<=\b\p{Lu}\p{Ll}{1,5})([ \t]++)(['’])(?:an|ang|ai|ao|e|en|e
 _OCLOCK = lazy(r"(?<![\p{L}'’])o(?:[ \t]*+‘[ \t]*+|[ \t]++['’‘][ \t]*+|['’][ \t]++)clock\b")
 
 
+#: A closing single quote later on the line (a letter before it, none after).
+_CLOSING_QUOTE = lazy(r"[^\n'’]{0,60}?\p{L}['’](?!\p{L})")
+
+
 class SpacedQuoteMark(Rule):
     """
     ## What it does
@@ -373,6 +382,8 @@ class SpacedQuoteMark(Rule):
             m = _SPACED_APOSTROPHE.match(view, start)
             if m is None or not (m.group(1) or m.group(3)) or is_code_line(view, start):
                 continue
+            if m.group(1) and not m.group(3) and _CLOSING_QUOTE.match(view, m.end()):
+                continue  # `the command 't label'`: a quotation opens there
             done = m.end()
             yield m
 
