@@ -179,7 +179,8 @@ MIN_BEFORE = 25
 class _Chrome:
     """The patterns of ``data/site_chrome.toml``, compiled once."""
 
-    anywhere: Any
+    #: Each chrome pattern with the literal hints one of which the text must hold.
+    anywhere: tuple[tuple[Any, tuple[str, ...]], ...]
     credit: Any
     site: Any
     breadcrumb: Any
@@ -198,10 +199,11 @@ def _chrome() -> _Chrome:
     sites = data["sites"]
     labels = words(credit["labels"])
     phrases = words(credit["phrases"])
-    anywhere = "|".join(f"(?:{p})" for p in data["anywhere"]["patterns"])
+    anywhere = tuple((regex.compile(item["pattern"], regex.IGNORECASE | regex.MULTILINE),
+                      tuple(item["hints"])) for item in data["anywhere"])
     crumb_words = words(data["breadcrumb"]["words"])
     return _Chrome(
-        anywhere=regex.compile(anywhere, regex.IGNORECASE | regex.MULTILINE),
+        anywhere=anywhere,
         credit=regex.compile(
             rf"[(（\[]?(?:(?:{labels})\s*[:：/]|(?:{phrases})\b)", regex.IGNORECASE),
         site=regex.compile(rf"(?:[-–—]\s*)?(?:{words(sites['names'])})"
@@ -254,11 +256,14 @@ class GluedCredit(Rule):
         view = doc.view
         chrome = _chrome()
         seen: list[tuple[int, int]] = []
-        for m in chrome.anywhere.finditer(view):
-            if MASK not in m.group():
-                seen.append(m.span())
-                yield self._finding(view, m.start(), m.start(), m.end(), "site chrome",
-                                    movable=False)
+        for pattern, hints in chrome.anywhere:
+            if not any(_has(doc, h) for h in hints):
+                continue  # one C-speed look for a literal instead of the pattern's scan
+            for m in pattern.finditer(view):
+                if MASK not in m.group():
+                    seen.append(m.span())
+                    yield self._finding(view, m.start(), m.start(), m.end(), "site chrome",
+                                        movable=False)
         for m in chrome.breadcrumb.finditer(view):
             if MASK not in m.group() and not _overlaps(seen, m.span()):
                 seen.append(m.span())
@@ -329,6 +334,15 @@ class GluedCredit(Rule):
 #: a sentence (`At`, `The`) or a lower-case word.
 _NAME_RUN = lazy(r"[ \t]*+(?:(?!(?:" + "|".join(sorted(word_set("sentence-starters"))) +
                  r")\b)\p{Lu}[\p{L}·.'’-]*+[ \t]*+){1,5}")
+
+
+def _has(doc: Document, hint: str) -> bool:
+    """Whether ``doc`` holds ``hint`` (lower case; Latin-1 hints are looked up in the folded
+    bytes, which are in lower case already)."""
+    try:
+        return hint.encode("latin-1") in doc.folded
+    except UnicodeEncodeError:
+        return hint in doc.view
 
 
 def _lines(view: str) -> Iterable[tuple[int, int]]:
