@@ -129,6 +129,8 @@ def _mid_prose(view: str, first: int, end: int) -> bool:
     nl = view.find("\n", first)
     hi = view.find("\n", nl + 1)
     one, two = view[lo:nl], view[nl + 1:hi if hi >= 0 else len(view)]
+    if one.lstrip().startswith(("$ ", "# ", "> ", ">>> ")):
+        return False  # a shell transcript: `$ type ls` then its output `ls is hashed`
     indent = len(one) - len(one.lstrip(" \t"))
     return (indent == len(two) - len(two.lstrip(" \t"))
             and "   " not in one.strip() and "   " not in two.strip())

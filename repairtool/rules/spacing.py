@@ -357,6 +357,11 @@ class SpacedQuoteMark(Rule):
                                   Applicability.SAFE)
                 yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
         for m in _PINYIN.finditer(view):
+            lo = m.start()
+            while lo > 0 and view[lo - 1].isalpha():
+                lo -= 1
+            if is_word(view[lo:m.start()].lower()):
+                continue  # `Shut 'er down`: dialect elision after an English word
             fix = Fix.replace("Remove the space", m.start(1), m.end(1), "", Applicability.SAFE)
             yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
         hits = list(self._hits(view))
