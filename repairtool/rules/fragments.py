@@ -171,6 +171,7 @@ _LAST_END = lazy(r"[.!?。！？][\"'”’)\]]*+[ \t]*+(?=[^\s.!?])")
 _LINK_CARD = lazy(r"\p{Lu}[\p{L}.'’-]+(?: \p{Lu}[\p{L}.'’-]+){0,3} ?[(（]\d{3,4} ?[-–—~] ?"
                   r"(?:\d{3,4})?[)）][,，] ?\p{Ll}[\p{L} -]{2,40}")
 MAX_CREDIT_WORDS = 12
+MAX_TAIL = 160
 #: A glued credit needs this much prose before it on its line.
 MIN_BEFORE = 25
 
@@ -264,12 +265,15 @@ class GluedCredit(Rule):
                     seen.append(m.span())
                     yield self._finding(view, m.start(), m.start(), m.end(), "site chrome",
                                         movable=False)
-        for m in chrome.breadcrumb.finditer(view):
+        crumbs = " - " in view or " > " in view or " » " in view or " – " in view
+        for m in chrome.breadcrumb.finditer(view) if crumbs else ():
             if MASK not in m.group() and not _overlaps(seen, m.span()):
                 seen.append(m.span())
                 yield self._finding(view, m.start(), m.start(), m.end(), "a breadcrumb",
                                     cut_end=m.end())
         for start, end in _lines(view):
+            if end - start < MIN_BEFORE:
+                continue  # too short to hold prose and a credit glued to it
             found = self._glued_after(view, chrome, start, end) or \
                 self._glued_before(view, chrome, start, end)
             if found is not None and not _overlaps(seen, found[1:]):
@@ -278,8 +282,10 @@ class GluedCredit(Rule):
     def _glued_after(self, view: str, chrome: _Chrome, start: int,
                      end: int) -> tuple[int, int, int] | None:
         """``(cut, start, end)`` of a credit after the last sentence end of a line."""
+        # A credit is short: only the last MAX_TAIL characters of a line can hold it.
+        lo = max(start, end - MAX_TAIL)
         last = None
-        for m in _LAST_END.finditer(view, start, end):
+        for m in _LAST_END.finditer(view, lo, end):
             if not _abbreviation(view, m.start()):
                 last = m
         if last is None or last.start() - start < MIN_BEFORE:
@@ -301,6 +307,8 @@ class GluedCredit(Rule):
                       end: int) -> tuple[int, int, int] | None:
         """A credit label and a name at the start of a line that goes on with prose:
         `Source: Straits Shinkansen At the end of August…`."""
+        if start == end or not view[start].isalpha():
+            return None
         m = chrome.credit.match(view, start, end)
         if m is None or view[m.start():m.start() + 1] in "([（":
             return None
@@ -309,7 +317,7 @@ class GluedCredit(Rule):
         if names is None:
             return None
         rest = view[names.end():end]
-        if len(rest.split()) < MIN_WORDS * 2 or not regex.search(r"[.!?]", rest):
+        if len(rest.split()) < MIN_WORDS * 2 or not any(c in rest for c in ".!?"):
             return None  # a credit on its own line is correct; this one goes on with prose
         return start, start, names.end() - len(names.group()) + len(names.group().rstrip())
 
@@ -347,9 +355,11 @@ def _has(doc: Document, hint: str) -> bool:
 
 def _lines(view: str) -> Iterable[tuple[int, int]]:
     start = 0
-    for m in regex.finditer(r"\n", view):
-        yield start, m.start()
-        start = m.end()
+    nl = view.find("\n")
+    while nl >= 0:
+        yield start, nl
+        start = nl + 1
+        nl = view.find("\n", start)
     yield start, len(view)
 
 

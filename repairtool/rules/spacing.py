@@ -98,7 +98,13 @@ class StopSpacing(Rule):
 
 
     def _glued_commas(self, view: str) -> Iterator[Finding]:
-        for m in _GLUED_COMMA.finditer(view):
+        for c in _COMMA_CANDIDATE.finditer(view):  # C-speed literal scan first
+            lo = c.start()
+            while lo > 0 and view[lo - 1].isalpha():
+                lo -= 1
+            m = _GLUED_COMMA.match(view, lo)
+            if m is None:
+                continue
             left, right = m.group(1), m.group(2)
             if not (is_word(left) and is_word(right)) or _tech_around(view, m.start(), m.end()) \
                     or not _prose_line(view, m.start()) or is_code_line(view, m.start()):
@@ -109,6 +115,7 @@ class StopSpacing(Rule):
 
 
 #: `emergencies,make`: a comma between two lower-case words with no space after it.
+_COMMA_CANDIDATE = lazy_re(r"[a-z],[a-z]")
 _GLUED_COMMA = lazy(r"(?<![\p{L}\p{N}_./-])(\p{Ll}{2,}),(\p{Ll}{2,})(?![\p{L}\p{N}_])")
 _TECH_MARKS = frozenset("/=:_.<>{}[]()@#$%&*+|\\`\"'")
 
@@ -248,7 +255,10 @@ class SpacedHyphen(Rule):
 
 def _suspended(view: str, start: int) -> bool:
     """Whether a suspended hyphen comes just before (`pre- and post- increment`)."""
-    return regex.search(r"\p{L}- (?:and|or|to) $", view[max(0, start - 30):start]) is not None
+    return _SUSPENDED_BEFORE.search(view, max(0, start - 30), start) is not None
+
+
+_SUSPENDED_BEFORE = lazy(r"\p{L}- (?:and|or|to) $")
 
 
 def _name_part(view: str, m: regex.Match[str]) -> bool:
@@ -295,6 +305,7 @@ _SPACED_APOSTROPHE = lazy(
 #: syllable that starts with a vowel follows it, and no closing quote comes after).
 _PINYIN = lazy(r"(?<=\b\p{Lu}\p{Ll}{1,5})([ \t]++)(['’])(?:an|ang|ai|ao|e|en|er|ei|ou)\b"
                r"(?![^\n'’]{0,80}['’](?!\p{L}))")
+_PINYIN_CANDIDATE = lazy_re(r"(?<=[a-z])[ \t]+['’](?:an|ang|ai|ao|e|en|er|ei|ou)\b")
 #: `11 o ‘clock`, `o’ clock`: the apostrophe of `o’clock` spaced or turned the wrong way.
 _OCLOCK = lazy(r"(?<![\p{L}'’])o(?:[ \t]*+‘[ \t]*+|[ \t]++['’‘][ \t]*+|['’][ \t]++)clock\b")
 
@@ -356,7 +367,10 @@ class SpacedQuoteMark(Rule):
                 fix = Fix.replace("Write o’clock", m.start(), m.end(), "o’clock",
                                   Applicability.SAFE)
                 yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
-        for m in _PINYIN.finditer(view):
+        for c in _PINYIN_CANDIDATE.finditer(view):
+            m = _PINYIN.match(view, c.start())
+            if m is None:
+                continue
             lo = m.start()
             while lo > 0 and view[lo - 1].isalpha():
                 lo -= 1
@@ -399,6 +413,7 @@ _CURLY_OPEN = lazy(r"(?<=^|[\s(\[:：”])“([ \t]++)(?=[\p{L}\p{N}])", regex.M
 _CURLY_CLOSE = lazy(r"(?<=[\p{L}\p{N}.,!?…)])(?<![.!?,][ \t]*+)([ \t]++)”(?=[\s.,;:!?)\]“…]|$)",
                     regex.MULTILINE)
 _STRAIGHT = lazy_re(r'"')
+_CURLY_CANDIDATE = lazy_re(r"“[ \t]|[ \t]”")
 #: Content of a straight-quoted stretch that is prose (two words, or one word of 4 letters).
 _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{L}[\p{L}\p{N}'’-]*+"
                      r"[ \t]*+")
@@ -406,9 +421,16 @@ _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{
 
 def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
     view = doc.view
-    for pattern in (_CURLY_OPEN, _CURLY_CLOSE):
-        # Code has no curly quotes, and MT prose with braces (`“ group { one }”`) is no code.
-        for m in pattern.finditer(view):
+    # Code has no curly quotes, and MT prose with braces (`“ group { one }”`) is no code.
+    for c in _CURLY_CANDIDATE.finditer(view):  # C-speed literal scan first
+        if c.group().startswith("“"):
+            m = _CURLY_OPEN.match(view, c.start())
+        else:
+            start = c.start()
+            while start and view[start - 1] in " \t":
+                start -= 1
+            m = _CURLY_CLOSE.match(view, start)
+        if m is not None:
             yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
     if '"' not in view:
         return
