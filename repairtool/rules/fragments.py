@@ -182,6 +182,8 @@ class _Chrome:
 
     #: Each chrome pattern with the literal hints one of which the text must hold.
     anywhere: tuple[tuple[Any, tuple[str, ...]], ...]
+    #: First words of the credit labels and phrases (lower case).
+    hints: frozenset[str]
     credit: Any
     site: Any
     breadcrumb: Any
@@ -203,8 +205,10 @@ def _chrome() -> _Chrome:
     anywhere = tuple((regex.compile(item["pattern"], regex.IGNORECASE | regex.MULTILINE),
                       tuple(item["hints"])) for item in data["anywhere"])
     crumb_words = words(data["breadcrumb"]["words"])
+    firsts = frozenset(w.split()[0].lower() for w in credit["labels"] + credit["phrases"])
     return _Chrome(
         anywhere=anywhere,
+        hints=firsts,
         credit=regex.compile(
             rf"[(（\[]?(?:(?:{labels})\s*[:：/]|(?:{phrases})\b)", regex.IGNORECASE),
         site=regex.compile(rf"(?:[-–—]\s*)?(?:{words(sites['names'])})"
@@ -271,7 +275,7 @@ class GluedCredit(Rule):
                 seen.append(m.span())
                 yield self._finding(view, m.start(), m.start(), m.end(), "a breadcrumb",
                                     cut_end=m.end())
-        for start, end in _lines(view):
+        for start, end in _candidate_lines(doc, chrome):
             if end - start < MIN_BEFORE:
                 continue  # too short to hold prose and a credit glued to it
             found = self._glued_after(view, chrome, start, end) or \
@@ -353,14 +357,27 @@ def _has(doc: Document, hint: str) -> bool:
         return hint in doc.view
 
 
-def _lines(view: str) -> Iterable[tuple[int, int]]:
+def _candidate_lines(doc: Document, chrome: _Chrome) -> Iterable[tuple[int, int]]:
+    """The lines of ``doc`` that may hold a glued credit: a line that does not end a
+    sentence (a credit, an outlet or a link card is last and has no stop), or one that
+    starts with a credit label. Cheap tests on each line's ends, no scan of its middle."""
+    view = doc.view
     start = 0
-    nl = view.find("\n")
-    while nl >= 0:
-        yield start, nl
-        start = nl + 1
-        nl = view.find("\n", start)
-    yield start, len(view)
+    size = len(view)
+    while start <= size:
+        end = view.find("\n", start)
+        end = size if end < 0 else end
+        tail = view[max(start, end - 3):end].rstrip()
+        if tail and tail[-1] not in _ENDS:
+            yield start, end
+        else:
+            head = view[start:start + 24].split(None, 1)
+            if head and head[0].lower().rstrip(":：/") in chrome.hints:
+                yield start, end
+        start = end + 1
+
+
+_ENDS = frozenset(".!?。！？\"”’':;,")
 
 
 def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:

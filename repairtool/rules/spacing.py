@@ -4,6 +4,7 @@ apostrophe (`Taiwan' s`)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 
 import regex
@@ -25,7 +26,7 @@ _SPACED = lazy(r"(?<=[\p{L}\p{N})\"”’])([ \t]*+\.)[ \t]++\.(?![ \t]*+\.|[\p{
 #: `ended..` at the end of a line: not `...`, `..` in a path or range (`cd ..`, `1..10`),
 #: nor the casual two-dot pause of chat (`well.. maybe`, `an idiot..  At least`).
 _DOUBLED = lazy(r"(?<=\p{L}{2})\.\.(?!\.)(?=[ \t]*+(?:\n|$))", regex.MULTILINE)
-_TWO_DOTS = lazy_re(r"[A-Za-z]\.\.(?!\.)")
+_TWO_DOTS = lazy_re(r"\.\.(?!\.)")
 
 
 class StopSpacing(Rule):
@@ -75,7 +76,8 @@ class StopSpacing(Rule):
         if ".." not in view and ". ." not in view and ".\t." not in view and ". ," not in view:
             return
         # A writer who pauses with `..` does so more than once: then no `..` is debris.
-        chatty = len(_TWO_DOTS.findall(view, 0, 1_000_000)) > 1
+        chatty = sum(1 for m in _TWO_DOTS.finditer(view, 0, 1_000_000)
+                     if view[m.start() - 1:m.start()].isalpha()) > 1
         done = 0
         for c in _STOP_CANDIDATE.finditer(view):
             if c.start() < done:
@@ -99,6 +101,8 @@ class StopSpacing(Rule):
 
     def _glued_commas(self, view: str) -> Iterator[Finding]:
         for c in _COMMA_CANDIDATE.finditer(view):  # C-speed literal scan first
+            if not view[c.start() - 1:c.start()].islower():
+                continue
             lo = c.start()
             while lo > 0 and view[lo - 1].isalpha():
                 lo -= 1
@@ -115,7 +119,7 @@ class StopSpacing(Rule):
 
 
 #: `emergencies,make`: a comma between two lower-case words with no space after it.
-_COMMA_CANDIDATE = lazy_re(r"[a-z],[a-z]")
+_COMMA_CANDIDATE = lazy_re(r",[a-z]")  # a literal first: `re` skips ahead to each comma
 _GLUED_COMMA = lazy(r"(?<![\p{L}\p{N}_./-])(\p{Ll}{2,}),(\p{Ll}{2,})(?![\p{L}\p{N}_])")
 _TECH_MARKS = frozenset("/=:_.<>{}[]()@#$%&*+|\\`\"'")
 
@@ -413,6 +417,8 @@ _CURLY_OPEN = lazy(r"(?<=^|[\s(\[:：”])“([ \t]++)(?=[\p{L}\p{N}])", regex.M
 _CURLY_CLOSE = lazy(r"(?<=[\p{L}\p{N}.,!?…)])(?<![.!?,][ \t]*+)([ \t]++)”(?=[\s.,;:!?)\]“…]|$)",
                     regex.MULTILINE)
 _STRAIGHT = lazy_re(r'"')
+#: `to " volunteer`, `preferential " the`: a straight mark with a space on its inner side.
+_STRAIGHT_CANDIDATE = lazy_re(r'" [A-Za-z0-9]| "')
 _CURLY_CANDIDATE = lazy_re(r"“[ \t]|[ \t]”")
 #: Content of a straight-quoted stretch that is prose (two words, or one word of 4 letters).
 _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{L}[\p{L}\p{N}'’-]*+"
@@ -434,8 +440,17 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
             yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
     if '"' not in view:
         return
-    for seg in doc.segments():
-        yield from _straight_quotes(rule, view, seg.start, seg.end)
+    hits = [m.start() for m in _STRAIGHT_CANDIDATE.finditer(view)]
+    if not hits:
+        return
+    segs = list(doc.segments())
+    starts = [seg.start for seg in segs]
+    done = -1
+    for at in hits:  # only the paragraphs that hold a spaced straight mark
+        i = bisect.bisect_right(starts, at) - 1
+        if i > done and i >= 0 and at < segs[i].end:
+            done = i
+            yield from _straight_quotes(rule, view, segs[i].start, segs[i].end)
 
 
 def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Finding]:
