@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -181,7 +182,7 @@ class _Chrome:
     """The patterns of ``data/site_chrome.toml``, compiled once."""
 
     #: Each chrome pattern with the literal hints one of which the text must hold.
-    anywhere: tuple[tuple[Any, tuple[str, ...]], ...]
+    anywhere: tuple[tuple[Any, tuple[str, ...], bool], ...]
     #: First words of the credit labels and phrases (lower case).
     hints: frozenset[str]
     credit: Any
@@ -202,8 +203,10 @@ def _chrome() -> _Chrome:
     sites = data["sites"]
     labels = words(credit["labels"])
     phrases = words(credit["phrases"])
-    anywhere = tuple((regex.compile(item["pattern"], regex.IGNORECASE | regex.MULTILINE),
-                      tuple(item["hints"])) for item in data["anywhere"])
+    # Stdlib `re`: several times faster than `regex` on these case-insensitive literals.
+    anywhere = tuple((re.compile(item["pattern"], re.IGNORECASE | re.MULTILINE),
+                      tuple(item["hints"]), bool(item.get("after_sentence")))
+                     for item in data["anywhere"])
     crumb_words = words(data["breadcrumb"]["words"])
     firsts = frozenset(w.split()[0].lower() for w in credit["labels"] + credit["phrases"])
     return _Chrome(
@@ -261,10 +264,13 @@ class GluedCredit(Rule):
         view = doc.view
         chrome = _chrome()
         seen: list[tuple[int, int]] = []
-        for pattern, hints in chrome.anywhere:
+        for pattern, hints, after_sentence in chrome.anywhere:
             if not any(_has(doc, h) for h in hints):
                 continue  # one C-speed look for a literal instead of the pattern's scan
             for m in pattern.finditer(view):
+                if after_sentence and view[max(0, m.start() - 4):m.start()].rstrip(" \t")[-1:] \
+                        not in _SENTENCE_STOPS:
+                    continue
                 if MASK not in m.group():
                     seen.append(m.span())
                     yield self._finding(view, m.start(), m.start(), m.end(), "site chrome",
@@ -393,6 +399,7 @@ def _candidate_lines(doc: Document, chrome: _Chrome) -> Iterable[tuple[int, int]
         start = end + 1
 
 
+_SENTENCE_STOPS = frozenset(".!?。！？”\"’")
 _ENDS = frozenset(".!?。！？\"”’':;,")
 
 
