@@ -8,7 +8,9 @@ the end. The shapes here are the ones a real question mark never takes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 import regex
 
@@ -31,7 +33,12 @@ _RUN = lazy(r"(?<=(?:^|[\s(\[\"“\p{L}]))\?{2,}(?=[\p{L}]|[ \t]+\p{Ll}|[,.;:)\]
 #: `dont` for `don't`: contractions that lost their apostrophe, by their apostrophe-less form.
 _CONTRACTIONS = {w.replace("'", ""): w for w in word_list("lost-apostrophe", "debris_words.txt")}
 #: The same words in the folded bytes (lower case already): a C-speed gate before `_BARE`.
-_BARE_GATE = lazy_re("|".join(sorted(_CONTRACTIONS, key=len, reverse=True)).encode())
+@cache
+def _bare_gate() -> re.Pattern[bytes]:
+    return re.compile("|".join(sorted(_CONTRACTIONS, key=len, reverse=True)).encode())
+
+
+
 #: Stdlib `re`: an alternation of literals runs several times faster there.
 _BARE = lazy_re(r"(?<![\w'’-])(?i:" + "|".join(sorted(_CONTRACTIONS, key=len, reverse=True))
                 + r")(?![\w'’-])")
@@ -114,7 +121,7 @@ class LostCharacter(Rule):
             # Only a text that lost every apostrophe is damaged: where others are written,
             # `dont` is the writer's own spelling (chat quoted in fortunes, IRC logs).
             return
-        if _BARE_GATE.search(doc.folded) is None:
+        if _bare_gate().search(doc.folded) is None:
             return
         mark = "'"
         for m in _BARE.finditer(view):
