@@ -28,14 +28,16 @@ def _sections(name: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in sections.items()}
 
 
-def word_list(section: str) -> tuple[str, ...]:
-    """The words of ``[section]`` in ``data/en_rule_words.txt``, in file order."""
-    return _sections(RULE_WORDS)[section]
+def word_list(section: str, name: str | None = None) -> tuple[str, ...]:
+    """The words of ``[section]`` in ``data/en_rule_words.txt`` (or ``data/NAME``), in file
+    order."""
+    return _sections(name or RULE_WORDS)[section]
 
 
-def word_set(section: str) -> frozenset[str]:
-    """The words of ``[section]`` in ``data/en_rule_words.txt``, as a set."""
-    return frozenset(word_list(section))
+def word_set(section: str, name: str | None = None) -> frozenset[str]:
+    """The words of ``[section]`` in ``data/en_rule_words.txt`` (or ``data/NAME``), as a
+    set."""
+    return frozenset(word_list(section, name))
 
 
 def word_set_of(name: str, section: str) -> frozenset[str]:
