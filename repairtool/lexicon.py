@@ -16,9 +16,18 @@ any run of spaces, line breaks, hyphens or double quotes):
 - ``*`` / ``(*)``   any one word / at most one word;
 - ``!word``         zero-width: the next word is not ``word`` (at the start: the word before);
 - ``{word}``        zero-width: the next word must be ``word`` (at the start: the word before);
-                    it is context, not part of the finding or its replacement.
+                    it is context, not part of the finding or its replacement;
+- ``+word``         no article may stand before this word; ``+the``: exactly this article
+                    (see below).
 
 ``!word`` and ``{word}`` may stand only first or last, and may hold alternatives.
+
+Articles: between two words of a pattern the text may have one article (``a``, ``an``,
+``the``), and an article written between two words may be left out or be another one:
+``harvest~ leek~`` matches ``harvest the leeks``, ``beat~ the grass`` matches ``beat
+grass``. ``+word`` turns this off before one word (``eat~ +melon~`` does not match ``eat a
+melon``), ``+a`` keeps an article as written (the antipattern ``eat~ +a melon~``). An
+article first or last in a pattern is required as written.
 
 Speed: the text is scanned once for *anchors* (per entry, the forms of one rare required
 word, or of two adjacent required words when all are common) — by a set lookup per word in
@@ -53,7 +62,11 @@ KINDS = frozenset({"calque", "garbled"})
 #: The shipped lexicon, inside the package.
 SHIPPED = "calques_en.toml"
 
-_FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anchor"}
+_FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anchor",
+           "silent", "source", "antipattern"}
+#: What an entry's ``source`` may say: where it was found.
+_SOURCE = re.compile(r"project|mqm:[^:\s]+:[^:\s]+:[^:\s]+|cedict:\S.*|wild:\w+"
+                     r"|web:https?://\S+")
 #: Text between two words of a pattern (``_COMMA_SEP`` after a word written ``word,``).
 SEP = r"[\s\-\u2010\u2011\"\u201c\u201d]+"
 _COMMA_SEP = r"(?:[ \t]*,)?[\s\-\u2010\u2011\"\u201c\u201d]+"
@@ -65,6 +78,8 @@ _END = r"(?![\w'\u2019]|-\w)"
 WINDOW = 240
 #: Characters allowed for the text between two words when computing an entry's reach.
 _SEP_ROOM = 6
+#: Characters allowed for an article between two words when computing an entry's reach.
+_ARTICLE_ROOM = 3 + _SEP_ROOM
 #: Characters allowed for a ``*`` word when computing an entry's reach.
 _ANY_ROOM = 30
 
@@ -240,6 +255,8 @@ class Token:
     lemma: str | None = None
     #: Written ``word,``: a comma may follow it in the text.
     comma: bool = False
+    #: Written ``+word``: no article may stand before it.
+    strict: bool = False
     _forms: tuple[str, ...] | None = None
 
     def forms(self) -> tuple[str, ...]:
@@ -267,11 +284,34 @@ class Token:
 _ATOM = re.compile(r"^([A-Za-z0-9'\u2019.\-]+)(~|\[[A-Za-z|]*\])?$")
 
 
-def parse_pattern(pattern: str) -> list[Token]:
-    """Split ``pattern`` into tokens; raise :class:`PatternError` when it is malformed."""
+#: The words that may stand, or be left out, between two words of a pattern.
+ARTICLES = ("the", "an", "a")
+_ARTICLE_SET = frozenset(ARTICLES)
+#: Whether an article may stand between two pattern words unless the second is ``+word``
+#: (measured on the MQM references and MT: see benchmarks/lexicon_hits.py).
+ARTICLES_BETWEEN = True
+
+
+def _is_article(token: Token) -> bool:
+    return token.kind == "word" and not token.comma and all(
+        w.lower() in _ARTICLE_SET and not mark for w, mark in token.alternatives)
+
+
+def parse_pattern(pattern: str, articles: bool | None = None) -> list[Token]:
+    """Split ``pattern`` into tokens; raise :class:`PatternError` when it is malformed.
+
+    With ``articles``, an article token between two words is dropped: the gap between any
+    two words already allows one (unless the next word is written ``+word``). ``None``:
+    :data:`ARTICLES_BETWEEN`."""
+    articles = ARTICLES_BETWEEN if articles is None else articles
     tokens: list[Token] = []
     for raw in pattern.split():
         tokens.append(_parse_token(raw))
+    if articles:
+        tokens = _drop_inner_articles(tokens)
+    elif any(t.strict for t in tokens):
+        tokens = [Token(t.kind, t.alternatives, t.optional, t.lemma, t.comma)
+                  for t in tokens]
     words = [t for t in tokens if t.kind == "word" and not t.optional]
     if not words:
         raise PatternError("a pattern needs at least one required word")
@@ -282,7 +322,26 @@ def parse_pattern(pattern: str) -> list[Token]:
     return tokens
 
 
+def _drop_inner_articles(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without the article tokens that stand between two word tokens."""
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        # Only where the gap before the next word allows an article: after a required
+        # word (``(like) (an|a) ant~`` keeps its article, as the first word is optional).
+        inner = 0 < i < len(tokens) - 1 and tokens[i + 1].kind in ("word", "any") \
+            and any(t.kind in ("word", "any") and not t.optional for t in tokens[:i])
+        if inner and _is_article(tok) and not tok.strict:
+            if tokens[i + 1].strict:
+                raise PatternError(f"+{tokens[i + 1].alternatives[0][0]} cannot follow an "
+                                   f"article")
+            continue
+        out.append(tok)
+    return out
+
+
 def _parse_token(raw: str) -> Token:
+    strict = raw.startswith("+") and len(raw) > 1
+    raw = raw[1:] if strict else raw
     comma = raw.endswith(",") and len(raw) > 1
     raw = raw[:-1] if comma else raw
     optional = raw.startswith("(") and raw.endswith(")")
@@ -291,11 +350,13 @@ def _parse_token(raw: str) -> Token:
     if any(c in body for c in "(){}"):
         raise PatternError(f"unbalanced brackets in {raw!r}")
     if body == "*":
+        if strict:
+            raise PatternError(f"{raw!r}: + goes before a word, not *")
         return Token("any", optional=optional, comma=comma)
     negated = body.startswith("!")
     if negated:
-        if optional or context:
-            raise PatternError(f"{raw!r}: a !word cannot be optional or context")
+        if optional or context or strict:
+            raise PatternError(f"{raw!r}: a !word cannot be optional, context or +word")
         body = body[1:]
     alts: list[tuple[str, str]] = []
     lemma = None
@@ -308,7 +369,10 @@ def _parse_token(raw: str) -> Token:
         if mark == "~":
             lemma = lemma or word
     kind = "not" if negated else "ctx" if context else "word"
-    return Token(kind, tuple(alts), optional, lemma if kind == "word" else None, comma)
+    if strict and kind != "word":
+        raise PatternError(f"{raw!r}: + goes before a word, not a context")
+    return Token(kind, tuple(alts), optional, lemma if kind == "word" else None, comma,
+                 strict)
 
 
 def _word_regex(form: str) -> str:
@@ -327,8 +391,15 @@ def _alternation(token: Token) -> str:
     return "(?:" + "|".join(_word_regex(f) for f in token.forms()) + ")"
 
 
-def compile_pattern(tokens: Sequence[Token]) -> regex.Pattern[str]:
-    """The regex of a parsed pattern (case-insensitive, whole words)."""
+_ARTICLE_GAP = "(?:(?:" + "|".join(ARTICLES) + ")" + SEP + ")?"
+
+
+def compile_pattern(tokens: Sequence[Token], articles: bool | None = None
+                    ) -> regex.Pattern[str]:
+    """The regex of a parsed pattern (case-insensitive, whole words); with ``articles``
+    (``None``: :data:`ARTICLES_BETWEEN`), an article may stand before each word but the
+    first (not before a ``+word``)."""
+    articles = ARTICLES_BETWEEN if articles is None else articles
     parts: list[str] = [_START]
     need_sep = False
     sep = SEP
@@ -345,6 +416,9 @@ def compile_pattern(tokens: Sequence[Token]) -> regex.Pattern[str]:
         body = rf"{_WORD_CHARS}+" if tok.kind == "any" else _alternation(tok)
         if tok.lemma is not None:
             body = f"(?P<t{i}>{body})"
+        if articles and need_sep and tok.kind == "word" and not tok.strict \
+                and not (i and _is_article(tokens[i - 1])):
+            body = _ARTICLE_GAP + body
         after = _COMMA_SEP if tok.comma else SEP
         if tok.optional:
             parts.append(f"(?:{sep}{body})?" if need_sep else f"(?:{body}{after})?")
@@ -372,7 +446,8 @@ class Entry:
     example: str
     note: str = ""
     zh: str = ""
-    source: str = ""
+    #: The lexicon file and the line of the entry's ``[[entry]]``.
+    file: str = ""
     line: int = 0
     tokens: list[Token] = field(default_factory=list, repr=False)
     #: Lower-case words (``brocade``) or two-word phrases (``party construction``) one of
@@ -380,7 +455,15 @@ class Entry:
     anchors: frozenset[str] = field(default=frozenset(), repr=False)
     #: How far a match can reach before and after the start of an anchor hit.
     reach: tuple[int, int] = (WINDOW, WINDOW)
+    #: Correct English with the same words, which the entry must not match.
+    silent: tuple[str, ...] = ()
+    #: Where the entry comes from (``project``, ``mqm:...``, ``cedict:...``, ``wild:...``,
+    #: ``web:...``).
+    source: str = ""
+    #: Patterns of look-alikes: a match that overlaps a match of one of them is dropped.
+    antipatterns: tuple[str, ...] = ()
     _regex: regex.Pattern[str] | None = field(default=None, repr=False)
+    _anti: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @property
     def regex(self) -> regex.Pattern[str]:
@@ -389,8 +472,22 @@ class Entry:
         return self._regex
 
     @property
+    def anti_regexes(self) -> tuple[Any, ...]:
+        """The compiled antipatterns (checked at load time, so they parse)."""
+        if self._anti is None:
+            self._anti = tuple(compile_pattern(parse_pattern(p)) for p in self.antipatterns)
+        return self._anti
+
+    def excluded(self, text: str, start: int, end: int) -> bool:
+        """Whether a match at ``text[start:end]`` overlaps a match of an antipattern."""
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        return any(m.start() < end and start < m.end()
+                   for anti in self.anti_regexes
+                   for m in anti.finditer(text, lo, hi, overlapped=True))
+
+    @property
     def where(self) -> str:
-        return f"{self.source}:{self.line}"
+        return f"{self.file}:{self.line}"
 
     @cached_property
     def required(self) -> tuple[tuple[bytes, ...], ...]:
@@ -446,6 +543,9 @@ class Lexicon:
             variants: dict[str, str] = {}
             for k in self.by_anchor:
                 variants[k] = variants[k.replace(" ", "-")] = k
+                if " " in k:  # an article may stand between the words of a pair
+                    for art in ARTICLES:
+                        variants[k.replace(" ", f" {art} ")] = k
             words = sorted(variants)
             # Pattern words are ASCII (see _ATOM): the text is searched as bytes.
             self._automaton = (ac.BytesAhoCorasick([w.encode("ascii") for w in words],
@@ -483,7 +583,7 @@ def _trie_regex(words: Iterable[str]) -> str:
 
     def build(node: dict) -> str:
         ends = "" in node
-        branches = [(r"[\s\-]+" if ch == " " else regex.escape(ch)) + build(sub)
+        branches = [(_PAIR_GAP if ch == " " else regex.escape(ch)) + build(sub)
                     for ch, sub in sorted(node.items()) if ch]
         if not branches:
             return ""
@@ -540,8 +640,11 @@ def _entry_lines(text: str) -> list[int]:
             if line.strip().replace(" ", "") == "[[entry]]"]
 
 
-def parse_lexicon(text: str, source: str) -> list[Entry]:
-    """The entries of one lexicon file; every problem is a one-line :class:`ConfigError`."""
+def parse_lexicon(text: str, source: str, strict: bool = False) -> list[Entry]:
+    """The entries of one lexicon file; every problem is a one-line :class:`ConfigError`.
+
+    ``strict`` (the shipped files): every entry also needs ``silent`` and ``source``; a
+    user's lexicon may leave them out."""
     fast = _fast_parse(text)
     if fast is not None:
         data, lines = fast
@@ -560,14 +663,24 @@ def parse_lexicon(text: str, source: str) -> list[Entry]:
     raw = data.get("entry", [])
     if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
         raise ConfigError(f"{source}:1: 'entry' must be an array of tables ([[entry]])")
-    return [_entry(item, source, lines[i] if i < len(lines) else 1, i + 1)
+    return [_entry(item, source, lines[i] if i < len(lines) else 1, i + 1, strict)
             for i, item in enumerate(raw)]
 
 
-def _entry(item: dict, source: str, line: int, n: int) -> Entry:
+def _strings(item: dict, key: str, fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    """``item[key]``: a list of non-empty strings (a lone string is a list of one)."""
+    value = item.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+        raise fail(f"{key!r} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _entry(item: dict, file: str, line: int, n: int, strict: bool = False) -> Entry:
     def fail(msg: str) -> ConfigError:
         label = f" ({item['pattern']!r})" if isinstance(item.get("pattern"), str) else ""
-        return ConfigError(f"{source}:{line}: entry {n}{label}: {msg}")
+        return ConfigError(f"{file}:{line}: entry {n}{label}: {msg}")
 
     unknown = set(item) - _FIELDS
     if unknown:
@@ -575,9 +688,23 @@ def _entry(item: dict, source: str, line: int, n: int) -> Entry:
     for key in ("pattern", "domain", "example"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise fail(f"missing or empty {key!r}")
-    for key in ("kind", "zh", "note", "anchor"):
+    for key in ("kind", "zh", "note", "anchor", "source"):
         if key in item and not isinstance(item[key], str):
             raise fail(f"{key!r} must be a string")
+    silent, antipatterns = _strings(item, "silent", fail), _strings(item, "antipattern", fail)
+    origin = item.get("source", "")
+    if strict and not silent:
+        raise fail("missing 'silent' (correct English sentences the entry must not match)")
+    if strict and not origin:
+        raise fail("missing 'source' (project, mqm:..., cedict:..., wild:... or web:...)")
+    if origin and not _SOURCE.fullmatch(origin):
+        raise fail(f"'source' must be project, mqm:<corpus>:<doc>:<seg>, cedict:<headword>, "
+                   f"wild:<id> or web:<url>, not {origin!r}")
+    for anti in antipatterns:
+        try:
+            parse_pattern(anti)
+        except PatternError as exc:
+            raise fail(f"bad antipattern {anti!r}: {exc}") from None
     suggest = item.get("suggest")
     if isinstance(suggest, str):
         suggest = [suggest]
@@ -595,7 +722,8 @@ def _entry(item: dict, source: str, line: int, n: int) -> Entry:
     except PatternError as exc:
         raise fail(f"bad pattern: {exc}") from None
     entry = Entry(item["pattern"], kind, item["domain"], tuple(suggest), item["example"],
-                  item.get("note", ""), item.get("zh", ""), source, line, tokens)
+                  item.get("note", ""), item.get("zh", ""), file, line, tokens,
+                  silent=silent, source=origin, antipatterns=antipatterns)
     entry.anchors, at = _choose_anchor(tokens, item.get("anchor"), fail)
     entry.reach = _reach(tokens, at)
     return entry
@@ -663,8 +791,9 @@ def _reach(tokens: list[Token], at: int) -> tuple[int, int]:
     def size(t: Token) -> int:
         return _ANY_ROOM if t.kind == "any" else max(len(f) for f in t.forms())
 
-    before = sum(size(t) + _SEP_ROOM for t in tokens[:at]) + size(tokens[at])
-    after = sum(size(t) + _SEP_ROOM for t in tokens[at:])
+    room = _SEP_ROOM + _ARTICLE_ROOM
+    before = sum(size(t) + room for t in tokens[:at]) + size(tokens[at])
+    after = sum(size(t) + room for t in tokens[at:])
     return min(before + 4, WINDOW), min(after + 4, WINDOW)
 
 
@@ -677,17 +806,31 @@ def _plain(token: Token) -> bool:
 
 
 @cache
-def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
+def _entries_cached(path: str, mtime_ns: int, size: int) -> tuple[Entry, ...]:
     cached = _read_disk_cache(path, mtime_ns, size)
     if cached is not None:
-        return Lexicon(cached)
+        return tuple(cached)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read lexicon: {exc}") from None
     entries = parse_lexicon(text, path)
     _write_disk_cache(path, mtime_ns, size, entries)
-    return Lexicon(entries)
+    return tuple(entries)
+
+
+@cache
+def _lexicon_cached(files: tuple[tuple[str, int, int], ...]) -> Lexicon:
+    return Lexicon([e for f in files for e in _entries_cached(*f)])
+
+
+def _stat_key(path: Path | str) -> tuple[str, int, int]:
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise ConfigError(f"{p}:1: cannot read lexicon: {exc.strerror or exc}") from None
+    return str(p), st.st_mtime_ns, st.st_size
 
 
 # --- the on-disk cache of parsed lexicons ----------------------------------------------------
@@ -696,7 +839,7 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
 # version of this module. Any problem with the cache just means parsing again.
 
 #: Bump when the parsed form changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def _cache_file(path: str, mtime_ns: int, size: int) -> Path | None:
@@ -744,37 +887,47 @@ def _entry_to_json(e: Entry) -> dict[str, Any]:
     return {
         "pattern": e.pattern, "kind": e.kind, "domain": e.domain, "suggest": e.suggest,
         "example": e.example, "note": e.note, "zh": e.zh, "line": e.line,
-        "anchors": sorted(e.anchors), "reach": e.reach,
-        "tokens": [[t.kind, t.alternatives, t.optional, t.lemma, t.comma] for t in e.tokens],
+        "anchors": sorted(e.anchors), "reach": e.reach, "silent": e.silent,
+        "source": e.source, "antipatterns": e.antipatterns,
+        "tokens": [[t.kind, t.alternatives, t.optional, t.lemma, t.comma, t.strict]
+                   for t in e.tokens],
     }
 
 
-def _entry_from_json(d: dict[str, Any], source: str) -> Entry:
-    tokens = [Token(k, tuple(tuple(a) for a in alts), opt, lemma, comma)
-              for k, alts, opt, lemma, comma in d["tokens"]]
+def _entry_from_json(d: dict[str, Any], file: str) -> Entry:
+    tokens = [Token(k, tuple(tuple(a) for a in alts), opt, lemma, comma, strict)
+              for k, alts, opt, lemma, comma, strict in d["tokens"]]
     return Entry(d["pattern"], d["kind"], d["domain"], tuple(d["suggest"]), d["example"],
-                 d["note"], d["zh"], source, d["line"], tokens, frozenset(d["anchors"]),
-                 tuple(d["reach"]))
+                 d["note"], d["zh"], file, d["line"], tokens, frozenset(d["anchors"]),
+                 tuple(d["reach"]), tuple(d["silent"]), d["source"],
+                 tuple(d["antipatterns"]))
 
 
 def load(path: Path | str) -> Lexicon:
     """The compiled lexicon at ``path`` (cached while the file is unchanged)."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except OSError as exc:
-        raise ConfigError(f"{p}:1: cannot read lexicon: {exc.strerror or exc}") from None
-    return _load_cached(str(p), st.st_mtime_ns, st.st_size)
+    return _lexicon_cached((_stat_key(path),))
 
 
 def shipped_path() -> Path:
-    """The lexicon shipped in the package (``repairtool/data/calques_en.toml``)."""
+    """The main lexicon shipped in the package (``repairtool/data/calques_en.toml``)."""
     return Path(__file__).parent / "data" / SHIPPED
+
+
+def shipped_paths() -> list[Path]:
+    """Every shipped lexicon file: ``calques_en.toml`` and ``calques/*.toml`` (one file a
+    family), in a fixed order."""
+    folder = Path(__file__).parent / "data" / "calques"
+    return [shipped_path(), *sorted(folder.glob("*.toml"))]
+
+
+def shipped() -> Lexicon:
+    """The shipped lexicon files as one lexicon (one anchor pass over the text for all)."""
+    return _lexicon_cached(tuple(_stat_key(p) for p in shipped_paths()))
 
 
 def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
     """The shipped lexicon and the user's ones, in that order."""
-    return [load(shipped_path()), *(load(p) for p in extra)]
+    return [shipped(), *(load(p) for p in extra)]
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -813,8 +966,8 @@ def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterato
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
-    for key, spans in windows.items():
-        e = entries[key]
+    for eid, spans in windows.items():
+        e = entries[eid]
         for start, end in spans:
             if not all(any(folded().find(p, start, end) >= 0 for p in pieces)
                        for pieces in e.required):
@@ -822,6 +975,8 @@ def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterato
             for m in e.regex.finditer(text, start, end, overlapped=False):
                 if m.end() == end and end < n:
                     continue  # may be cut off by the window: a wider one would decide
+                if e.antipatterns and e.excluded(text, m.start(), m.end()):
+                    continue
                 yield Match(e, m.start(), m.end(), _forms(e, m))
 
 
@@ -842,21 +997,12 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
     # corpus of many short documents builds it once (after SMALL_TEXTS of them).
     if len(text) < SMALL_TEXT and not lex.automaton_built and (
             lex.texts_seen <= SMALL_TEXTS or lex._automaton is False):
-        prev: re.Match[str] | None = None
-        for m in _WORD.finditer(text):
-            word = m.group().lower()
-            if word in keys:
-                yield m.start(), m.end(), word
-            if prev is not None:
-                pair = f"{prev.group().lower()} {word}"
-                if pair in keys and _GAP.fullmatch(text, prev.end(), m.start()):
-                    yield prev.start(), m.end(), pair
-            prev = m if word in starts else None
+        yield from _small_text_hits(text, keys, starts)
         return
     auto = lex.automaton()
     if auto is None:
         for m in lex.anchor_re.finditer(text, overlapped=True):
-            yield m.start(), m.end(), _GAP.sub(" ", m.group().lower())
+            yield m.start(), m.end(), _GAP_ARTICLE.sub(" ", m.group().lower())
         return
     machine, key_of = auto
     n = len(text)
@@ -867,6 +1013,34 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
 
 
 _GAP = re.compile(r"[\s\-]+")
+#: The text between the two words of a pair anchor in the fallback regex: an article may
+#: stand there (see :data:`ARTICLES_BETWEEN`); it is no part of the key.
+_PAIR_GAP = r"[\s\-]+(?:(?:" + "|".join(ARTICLES) + r")[\s\-]+)?"
+_GAP_ARTICLE = re.compile(_PAIR_GAP)
+
+
+def _small_text_hits(text: str, keys: dict[str, list[Entry]], starts: frozenset[str]
+                     ) -> Iterator[tuple[int, int, str]]:
+    """The anchor hits of a short text, word by word: a pair anchor (``harvest leek``) is
+    also found with an article between its words (``harvest the leek``)."""
+    prev: re.Match[str] | None = None
+    article: re.Match[str] | None = None
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        if word in keys:
+            yield m.start(), m.end(), word
+        if prev is not None:
+            pair = f"{prev.group().lower()} {word}"
+            if pair in keys and (
+                    _GAP.fullmatch(text, prev.end(), m.start()) if article is None else
+                    _GAP.fullmatch(text, prev.end(), article.start())
+                    and _GAP.fullmatch(text, article.end(), m.start())):
+                yield prev.start(), m.end(), pair
+            if word in _ARTICLE_SET and article is None:
+                article = m  # look past it for the pair's second word
+                continue
+        prev = m if word in starts else None
+        article = None
 
 
 def _is_word(ch: str) -> bool:

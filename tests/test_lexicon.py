@@ -18,7 +18,7 @@ from repairtool.fixes import apply_edits
 
 from .conftest import ROOT
 
-SHIPPED = lexicon.load(lexicon.shipped_path())
+SHIPPED = lexicon.shipped()
 RT6 = Settings(select=("RT6",))
 
 
@@ -133,8 +133,14 @@ def compile_(pattern: str):
 
 
 @pytest.mark.parametrize(("pattern", "hits", "misses"), [
-    ("add~ flower~ to (the) brocade", ["adding flower to the brocade"],
-     ["add flowers to a brocade"]),
+    ("add~ flower~ to (the) brocade", ["adding flower to the brocade",
+                                         "add flowers to a brocade"], ["add to brocade"]),
+    ("harvest~ leek~", ["harvest the leeks", "harvested leek", "harvesting a leek"],
+     ["harvest the the leeks", "harvest this leek"]),
+    ("beat~ the grass", ["beat grass", "beating the grass", "beat a grass"], ["beat the"]),
+    ("eat~ +melon~", ["eating melon"], ["eat a melon", "eat the melons"]),
+    ("eat~ +a melon~", ["ate a melon"], ["ate melon", "ate the melon", "eat a the melon"]),
+    ("the people's livelihood", ["The people's livelihood"], ["people's livelihood"]),
     ("a|the big plate", ["the big plate", "A big plate"], ["big plate"]),
     ("crane~ (*) among", ["cranes standing among", "crane among"], ["crane two three among"]),
     ("net red~ !wine", ["net reds sold", "net red."], ["net red wine"]),
@@ -364,10 +370,12 @@ def test_disk_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("REPAIRTOOL_CACHE_DIR", str(tmp_path / "cache"))
     path = user_lexicon(tmp_path)
     st = path.stat()
-    parsed = lexicon._load_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)
+    parsed = lexicon.Lexicon(list(
+        lexicon._entries_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)))
     (cache_file,) = (tmp_path / "cache").iterdir()
     assert cache_file.suffix == ".json"
-    again = lexicon._load_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)
+    again = lexicon.Lexicon(list(
+        lexicon._entries_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)))
     assert [(e.pattern, e.anchors, e.reach, e.line) for e in again.entries] == \
         [(e.pattern, e.anchors, e.reach, e.line) for e in parsed.entries]
     text = "Two zorp gadgets."
@@ -375,7 +383,7 @@ def test_disk_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         [(m.start, m.end, m.forms) for m in lexicon.find_matches(text, [parsed])] == \
         [(4, 16, ("s",))]
     cache_file.write_text("not json", encoding="utf-8")  # a broken cache is ignored
-    assert lexicon._load_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size).entries
+    assert lexicon._entries_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)
     monkeypatch.setenv("REPAIRTOOL_CACHE_DIR", "")
     assert lexicon._cache_file(str(path), 1, 1) is None
 
