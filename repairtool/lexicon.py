@@ -512,20 +512,64 @@ class Match:
 
 
 class Lexicon:
-    """Entries and the anchor regex that finds where they may match."""
+    """Entries and the anchor keys that find where they may match.
 
-    def __init__(self, entries: list[Entry]) -> None:
-        self.entries = entries
-        self.by_anchor: dict[str, list[Entry]] = {}
-        #: First words of the two-word anchors.
-        self.pair_starts: frozenset[str] = frozenset()
-        for e in entries:
-            for key in e.anchors:
-                self.by_anchor.setdefault(key, []).append(e)
-        self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
+    Built from parsed entries, or (:func:`indexed`) from a prebuilt :class:`Index`: then
+    start-up reads the index as a few big strings, and an entry is parsed only when one of
+    its anchors is first found in a text.
+    """
+
+    def __init__(self, entries: Sequence[Entry] = (), index: Index | None = None) -> None:
+        self._index = index
+        self._items: list[Entry | None] = list(entries) if index is None else \
+            [None] * index.count
+        #: Anchor key -> the indices of the entries it anchors (a list, or, from an index,
+        #: the same as text: ``"3,17"``).
+        self.by_anchor: dict[str, Any]
+        if index is None:
+            self.by_anchor = {}
+            add = self.by_anchor.setdefault
+            for i, e in enumerate(entries):
+                for key in e.anchors:
+                    add(key, []).append(i)
+            #: First words of the two-word anchors.
+            self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
+        else:
+            self.by_anchor, self.pair_starts = index.keys, index.pair_starts
         self._anchor_re: regex.Pattern[str] | None = None
         self._automaton: Any = None
         self.texts_seen = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def ids(self, key: str) -> Sequence[int]:
+        """The indices of the entries anchored by ``key``."""
+        got = self.by_anchor.get(key, ())
+        if isinstance(got, str):  # from the index: parsed once
+            got = self.by_anchor[key] = [int(i) for i in got.split(",")]
+        return got
+
+    def reach(self, i: int) -> tuple[int, int]:
+        e = self._items[i]
+        if e is not None:
+            return e.reach
+        if self._index is None:
+            return self.entry(i).reach
+        return self._index.reach(i)
+
+    def entry(self, i: int) -> Entry:
+        """Entry ``i``, parsed now if it is only in the index."""
+        got = self._items[i]
+        if got is None:
+            assert self._index is not None
+            got = self._items[i] = self._index.entry(i)
+        return got
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry (all parsed)."""
+        return [self.entry(i) for i in range(len(self._items))]
 
     @property
     def automaton_built(self) -> bool:
@@ -754,12 +798,15 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
     rare_pairs = [p for p in pairs if not (p[1].is_common() and p[2].is_common())]
     if rare_pairs:
         i, a, b = max(rare_pairs, key=lambda p: (_rarity(p[1]) + _rarity(p[2]),
+                                                 -min(_frequency(p[1]), _frequency(p[2])),
                                                  p[1].shortest() + p[2].shortest()))
         return _pair_keys(a, b), i
     rare = [t for t in required if not t.is_common()]
     if rare or not pairs:
+        # The rarest word in English web text: every hit of an anchor costs a look at the
+        # text around it, and "flood" is found a hundred times as often as "brocade".
         best = max(rare or required, key=lambda t: (" " in anchor_key(t.forms()[-1]),
-                                                    t.shortest()))
+                                                    -_frequency(t), t.shortest()))
         return _single_keys(best), _index(tokens, best)
     i, a, b = max(pairs, key=lambda p: p[1].shortest() + p[2].shortest())
     return _pair_keys(a, b), i
@@ -767,6 +814,18 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
 
 def _lower(token: Token) -> set[str]:
     return {f.lower() for f in token.forms()}
+
+
+def _frequency(token: Token) -> float:
+    """How often the token's forms occur in English web text, roughly (Zipf: 1 / rank)."""
+    from repairtool import words
+
+    total = 0.0
+    for form in token.forms():
+        key = anchor_key(form)
+        rank = words.rank(key) if key.isalpha() else None
+        total += 1 / (rank + 1) if rank is not None else 1e-6
+    return total
 
 
 def _rarity(token: Token) -> int:
@@ -921,8 +980,145 @@ def shipped_paths() -> list[Path]:
 
 
 def shipped() -> Lexicon:
-    """The shipped lexicon files as one lexicon (one anchor pass over the text for all)."""
-    return _lexicon_cached(tuple(_stat_key(p) for p in shipped_paths()))
+    """The shipped lexicon files as one lexicon (one anchor pass over the text for all).
+
+    From the prebuilt index (:data:`INDEX`) when it was built from exactly these files:
+    start-up then reads anchor keys, not thousands of entries; else every file is parsed."""
+    return indexed(shipped_paths(), index_path())
+
+
+def indexed(paths: Sequence[Path], index: Path) -> Lexicon:
+    """The lexicon files ``paths`` as one lexicon, by the index file ``index`` when it is
+    fresh (cached while the files are unchanged)."""
+    return _indexed_cached(tuple(_stat_key(p) for p in paths), str(index))
+
+
+@cache
+def _indexed_cached(files: tuple[tuple[str, int, int], ...], index: str) -> Lexicon:
+    found = Index.read(Path(index), [Path(f[0]) for f in files])
+    return Lexicon(index=found) if found is not None else _lexicon_cached(files)
+
+
+# --- the prebuilt index of the shipped lexicon -----------------------------------------------
+# Parsing and anchoring thousands of entries costs far more than the scan of a small file.
+# The index (gzip text, built by ``python -m repairtool.lexicon``) holds each shipped entry's
+# place in its file, reach and anchor keys, laid out so that loading is a few C-level string
+# operations; it is used only while the files are byte for byte those it was built from (the
+# test suite checks that it is fresh), else the files are parsed.
+
+#: The index file, inside the package.
+INDEX = "calques.index.gz"
+#: Bump when the index format or the anchoring changes.
+INDEX_VERSION = 2
+
+
+def index_path() -> Path:
+    return Path(__file__).parent / "data" / INDEX
+
+
+def _fingerprint(data: bytes) -> str:
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def _blocks(data: bytes, lines: Sequence[int]) -> list[tuple[int, int]]:
+    """Byte spans of the ``[[entry]]`` blocks starting at 1-based ``lines``."""
+    starts = [0, *(m.end() for m in re.finditer(b"\n", data))]
+    offsets = [starts[n - 1] for n in lines]
+    return list(zip(offsets, [*offsets[1:], len(data)], strict=True))
+
+
+def build_index(paths: Sequence[Path] | None = None) -> bytes:
+    """The index of the lexicon files ``paths`` (default: the shipped ones), gzipped."""
+    import gzip
+
+    paths = list(paths or shipped_paths())
+    head = [f"repairtool-lexicon-index {INDEX_VERSION} {CACHE_VERSION}"]
+    rows: list[str] = []
+    keys: dict[str, list[str]] = {}
+    for k, path in enumerate(paths):
+        data = path.read_bytes()
+        entries = parse_lexicon(data.decode("utf-8"), str(path))
+        head.append(f"#file\t{path.name}\t{_fingerprint(data)}")
+        spans = _blocks(data, [e.line for e in entries])
+        for n, (e, (start, end)) in enumerate(zip(entries, spans, strict=True), 1):
+            for key in e.anchors:
+                keys.setdefault(key, []).append(str(len(rows)))
+            rows.append(f"{k}\t{e.line}\t{n}\t{start}\t{end}\t{e.reach[0]}\t{e.reach[1]}")
+    starts = sorted({key.split(" ")[0] for key in keys if " " in key})
+    text = "\n".join([*head, "#starts\t" + "|".join(starts), f"#entries\t{len(rows)}",
+                      *rows, "#keys",
+                      *(x for key in sorted(keys) for x in (key, ",".join(keys[key])))])
+    return gzip.compress(text.encode("utf-8") + b"\n", mtime=0)
+
+
+@dataclass
+class Index:
+    """A read index: the files' bytes, the entry rows (split on first use) and the anchor
+    keys."""
+
+    files: list[Path]
+    data: list[bytes]
+    count: int
+    rows_text: str
+    keys: dict[str, str]
+    pair_starts: frozenset[str]
+    _reaches: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @cached_property
+    def rows(self) -> list[str]:
+        return self.rows_text.split("\n")
+
+    @classmethod
+    def read(cls, path: Path, files: Sequence[Path]) -> Index | None:
+        """The index at ``path`` if it was built from exactly ``files``, else ``None``."""
+        import gzip
+
+        try:
+            text = gzip.decompress(path.read_bytes()).decode("utf-8")
+            data = [f.read_bytes() for f in files]
+        except (OSError, EOFError, ValueError):
+            return None
+        n = len(files)
+        head = text.split("\n", n + 3)
+        want = [f"repairtool-lexicon-index {INDEX_VERSION} {CACHE_VERSION}",
+                *(f"#file\t{f.name}\t{_fingerprint(d)}" for f, d in zip(files, data,
+                                                                          strict=True))]
+        if len(head) < n + 4 or head[:n + 1] != want or not head[n + 1].startswith("#starts\t"):
+            return None
+        rows, _, keys = head[n + 3].partition("\n#keys\n")
+        body = keys.split("\n")[:-1]
+        try:
+            count = int(head[n + 2].removeprefix("#entries\t"))
+            table = dict(zip(body[::2], body[1::2], strict=True))
+        except ValueError:
+            return None
+        return cls(list(files), data, count, rows, table,
+                   frozenset(head[n + 1].removeprefix("#starts\t").split("|")))
+
+    def reach(self, i: int) -> tuple[int, int]:
+        got = self._reaches.get(i)
+        if got is None:
+            parts = self.rows[i].split("\t")
+            got = self._reaches[i] = (int(parts[5]), int(parts[6]))
+        return got
+
+    def entry(self, i: int) -> Entry:
+        """Entry ``i``, parsed from its block (its anchors and reach come out as in the
+        index: the files and this module are those it was built with)."""
+        k, line, n, start, end, _, _ = (int(x) for x in self.rows[i].split("\t"))
+        block = self.data[k][start:end].decode("utf-8")
+        fast = _fast_parse(block)
+        item = (fast[0] if fast is not None else tomllib.loads(block))["entry"][0]
+        return _entry(item, str(self.files[k]), line, n)
+
+
+def write_index(paths: Sequence[Path] | None = None, path: Path | None = None) -> Path:
+    """Rebuild the index of ``paths`` at ``path`` (default: the shipped ones)."""
+    path = path or index_path()
+    path.write_bytes(build_index(paths))
+    return path
 
 
 def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
@@ -955,19 +1151,18 @@ def find_matches(text: str, lexicons: Sequence[Lexicon], folded_text: bytes | No
 
 def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterator[Match]:
     windows: dict[int, list[tuple[int, int]]] = {}
-    entries: dict[int, Entry] = {}
     n = len(text)
     for hit_start, _end, key in _anchor_hits(text, lex, folded):
-        for e in lex.by_anchor.get(key, ()):
-            start, end = max(0, hit_start - e.reach[0]), min(n, hit_start + e.reach[1])
-            spans = windows.setdefault(id(e), [])
-            entries[id(e)] = e
+        for i in lex.ids(key):
+            before, after = lex.reach(i)
+            start, end = max(0, hit_start - before), min(n, hit_start + after)
+            spans = windows.setdefault(i, [])
             if spans and start <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
-    for eid, spans in windows.items():
-        e = entries[eid]
+    for i, spans in windows.items():
+        e = lex.entry(i)
         for start, end in spans:
             if not all(any(folded().find(p, start, end) >= 0 for p in pieces)
                        for pieces in e.required):
@@ -1019,7 +1214,7 @@ _PAIR_GAP = r"[\s\-]+(?:(?:" + "|".join(ARTICLES) + r")[\s\-]+)?"
 _GAP_ARTICLE = re.compile(_PAIR_GAP)
 
 
-def _small_text_hits(text: str, keys: dict[str, list[Entry]], starts: frozenset[str]
+def _small_text_hits(text: str, keys: dict[str, Any], starts: frozenset[str]
                      ) -> Iterator[tuple[int, int, str]]:
     """The anchor hits of a short text, word by word: a pair anchor (``harvest leek``) is
     also found with an article between its words (``harvest the leek``)."""
@@ -1084,3 +1279,6 @@ def plain(suggestion: str) -> str:
     """A suggestion without its ``~`` marks (as shown in the lexicon)."""
     return suggestion.replace("~", "")
 
+
+if __name__ == "__main__":  # python -m repairtool.lexicon: rebuild the shipped index
+    print(f"wrote {write_index()}")

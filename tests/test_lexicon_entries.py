@@ -174,3 +174,58 @@ def test_antipattern_look_alike_in_a_long_text() -> None:
                  filler + "They ate a melon, then ate the melon seeds and ate melons." + filler):
         got = [text[m.start:m.end] for m in lexicon.find_matches(text, alone(e))]
         assert got == ["ate the melon", "ate melons"]
+
+
+# --- the prebuilt index --------------------------------------------------------------------
+
+
+def test_shipped_index_is_fresh() -> None:
+    """The index must describe the shipped files as they are: after editing a lexicon file,
+    run ``python -m repairtool.lexicon`` (else start-up parses every file, correctly but
+    slowly)."""
+    assert lexicon.Index.read(lexicon.index_path(), lexicon.shipped_paths()) is not None, \
+        "repairtool/data/calques.index.gz is stale: run python -m repairtool.lexicon"
+    assert lexicon.index_path().read_bytes() == lexicon.build_index()
+
+
+def _family(folder: Path) -> list[Path]:
+    one = folder / "one.toml"
+    one.write_text(BASE + 'silent = ["A zorp."]\nsource = "project"\n', encoding="utf-8")
+    two = folder / "two.toml"
+    two.write_text("# comment\n\n" + BASE.replace("zorp gadget~", "blip~ (the) widget~")
+                   + "\n[[entry]]\npattern = \"harvest~ leek~\"\ndomain = \"society\"\n"
+                   "suggest = [\"fleece~ small investors\"]\nexample = \"They harvest leeks.\"\n",
+                   encoding="utf-8")
+    return [one, two]
+
+
+def test_indexed_lexicon_matches_as_the_parsed_one(tmp_path: Path) -> None:
+    files = _family(tmp_path)
+    index = lexicon.write_index(files, tmp_path / "x.index.gz")
+    found = lexicon.Index.read(index, files)
+    assert found is not None and found.count == 3
+    fast = lexicon.indexed(files, index)
+    slow = lexicon.Lexicon([e for f in files for e in lexicon.load(f).entries])
+    text = "Two zorp gadgets, a blip the widget; they harvested the leeks and a zorp."
+    for lex in (fast, slow):
+        got = [(text[m.start:m.end], Path(m.entry.file).name, m.entry.line, m.forms)
+               for m in lexicon.find_matches(text, [lex])]
+        assert got == [("zorp gadgets", "one.toml", 1, ("s",)),
+                       ("blip the widget", "two.toml", 3, ("base", "base")),
+                       ("harvested the leeks", "two.toml", 9, ("ed", "s"))]
+    assert [(e.pattern, e.anchors, e.reach, e.line, e.silent, e.source)
+            for e in fast.entries] == \
+        [(e.pattern, e.anchors, e.reach, e.line, e.silent, e.source) for e in slow.entries]
+
+
+def test_stale_or_broken_index_is_not_used(tmp_path: Path) -> None:
+    files = _family(tmp_path)
+    index = lexicon.write_index(files, tmp_path / "x.index.gz")
+    assert lexicon.Index.read(index, files[:1]) is None  # other files
+    files[0].write_text(files[0].read_text("utf-8").replace("zorp", "zarp"), "utf-8")
+    assert lexicon.Index.read(index, files) is None  # edited file
+    lex = lexicon.indexed(files, index)  # parses the files instead
+    assert [m.entry.pattern for m in lexicon.find_matches("a zarp gadget", [lex])] == \
+        ["zarp gadget~"]
+    index.write_bytes(b"not gzip")
+    assert lexicon.Index.read(index, files) is None
