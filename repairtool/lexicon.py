@@ -571,6 +571,23 @@ class Lexicon:
         """Every entry (all parsed)."""
         return [self.entry(i) for i in range(len(self._items))]
 
+    @cached_property
+    def by_zh(self) -> dict[str, list[int]]:
+        """Chinese source expression -> the entries that render it (``zh`` fields such as
+        ``票贩子 / 黄牛`` give one key per alternative; spaces and punctuation left out)."""
+        out: dict[str, list[int]] = {}
+        for i in range(len(self._items)):
+            e = self._items[i]
+            # An entry still only in the index is not parsed for this.
+            if e is not None:
+                zh = e.zh
+            else:
+                assert self._index is not None  # only indexed entries wait to be parsed
+                zh = self._index.zh(i)
+            for key in zh_keys(zh):
+                out.setdefault(key, []).append(i)
+        return out
+
     @property
     def automaton_built(self) -> bool:
         return bool(self._automaton)
@@ -604,6 +621,15 @@ class Lexicon:
             self._anchor_re = regex.compile(
                 r"\b(?:" + _trie_regex(self.by_anchor) + r")\b", regex.IGNORECASE)
         return self._anchor_re
+
+
+_ZH_SPLIT = re.compile(r"\s*[/／;；]\s*")
+_ZH_DROP = re.compile(r"[\s，,、。．.：:！!？?“”\"'‘’（）()《》·…-]+")
+
+
+def zh_keys(zh: str) -> list[str]:
+    """The Chinese expressions of a ``zh`` field, without spaces or punctuation."""
+    return [k for part in _ZH_SPLIT.split(zh) if (k := _ZH_DROP.sub("", part))]
 
 
 def anchor_key(form: str) -> str:
@@ -1009,7 +1035,7 @@ def _indexed_cached(files: tuple[tuple[str, int, int], ...], index: str) -> Lexi
 #: The index file, inside the package.
 INDEX = "calques.index.gz"
 #: Bump when the index format or the anchoring changes.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 def index_path() -> Path:
@@ -1045,7 +1071,9 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
         for n, (e, (start, end)) in enumerate(zip(entries, spans, strict=True), 1):
             for key in e.anchors:
                 keys.setdefault(key, []).append(str(len(rows)))
-            rows.append(f"{k}\t{e.line}\t{n}\t{start}\t{end}\t{e.reach[0]}\t{e.reach[1]}")
+            zh = " ".join(e.zh.split())  # no tab or line break in the row
+            rows.append(f"{k}\t{e.line}\t{n}\t{start}\t{end}\t{e.reach[0]}\t{e.reach[1]}\t"
+                        f"{zh}")
     starts = sorted({key.split(" ")[0] for key in keys if " " in key})
     text = "\n".join([*head, "#starts\t" + "|".join(starts), f"#entries\t{len(rows)}",
                       *rows, "#keys",
@@ -1097,6 +1125,9 @@ class Index:
         return cls(list(files), data, count, rows, table,
                    frozenset(head[n + 1].removeprefix("#starts\t").split("|")))
 
+    def zh(self, i: int) -> str:
+        return self.rows[i].split("\t")[7]
+
     def reach(self, i: int) -> tuple[int, int]:
         got = self._reaches.get(i)
         if got is None:
@@ -1107,7 +1138,7 @@ class Index:
     def entry(self, i: int) -> Entry:
         """Entry ``i``, parsed from its block (its anchors and reach come out as in the
         index: the files and this module are those it was built with)."""
-        k, line, n, start, end, _, _ = (int(x) for x in self.rows[i].split("\t"))
+        k, line, n, start, end = (int(x) for x in self.rows[i].split("\t")[:5])
         block = self.data[k][start:end].decode("utf-8")
         fast = _fast_parse(block)
         item = (fast[0] if fast is not None else tomllib.loads(block))["entry"][0]

@@ -83,14 +83,17 @@ def test_main_file_gives_every_entry_silent_and_source() -> None:
 def clean_fixture_texts() -> list[tuple[str, str, str]]:
     """(where, text, kind) of the clean English the test fixtures hold: the look-alikes
     every rule's table keeps silent, the targets of the bilingual tables' silent cases, and
-    every entry's silent sentences."""
+    every entry's silent sentences. A case whose ``errors`` names RT601 or RT602 holds a
+    calque on purpose (silent for its own rule only) and is left out."""
     out: list[tuple[str, str, str]] = []
     for table in sorted((FIXTURES / "rules").glob("*.toml")):
         for i, case in enumerate(tomllib.loads(table.read_text("utf-8")).get("silent", [])):
-            out.append((f"{table.name} silent {i}", case["text"], case.get("kind", "text")))
+            if not {"RT601", "RT602"} & set(case.get("errors", [])):
+                out.append((f"{table.name} silent {i}", case["text"], case.get("kind", "text")))
     for table in sorted((FIXTURES / "bilingual" / "rules").glob("*.toml")):
         for i, case in enumerate(tomllib.loads(table.read_text("utf-8")).get("silent", [])):
-            out.append((f"bilingual/{table.name} silent {i}", case["target"], "text"))
+            if not {"RT601", "RT602"} & set(case.get("errors", [])):
+                out.append((f"bilingual/{table.name} silent {i}", case["target"], "text"))
     for e in SHIPPED.entries:
         out.extend((f"{e.where} silent", s, "text") for s in e.silent)
     return out
