@@ -1162,25 +1162,28 @@ def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
 
 def find_matches(text: str, lexicons: Sequence[Lexicon], folded_text: bytes | None = None
                  ) -> list[Match]:
-    """Every entry match in ``text``; where matches overlap the longest (then first) wins.
+    """Every entry match in ``text``; where matches overlap the longest (then first) wins,
+    and of matches with the same span the entry that comes first in the lexicons.
 
     ``folded_text``: :func:`repairtool.document.fold` of ``text``, if the caller has it.
     """
-    found: list[Match] = []
+    found: list[tuple[int, int, int, int, Match]] = []
     folded = cache(lambda: fold(text) if folded_text is None else folded_text)
-    for lex in lexicons:
-        found.extend(_matches_in(text, lex, folded))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    for n, lex in enumerate(lexicons):
+        found.extend((m.start, m.start - m.end, n, i, m) for i, m in _matches_in(text, lex, folded))
+    found.sort(key=lambda t: t[:4])
     out: list[Match] = []
     last_end = -1
-    for m in found:
+    for *_, m in found:
         if m.start >= last_end:
             out.append(m)
             last_end = m.end
     return out
 
 
-def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterator[Match]:
+def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]
+                ) -> Iterator[tuple[int, Match]]:
+    """(entry index, match) of every match of ``lex``'s entries."""
     windows: dict[int, list[tuple[int, int]]] = {}
     n = len(text)
     for hit_start, _end, key in _anchor_hits(text, lex, folded):
@@ -1203,7 +1206,7 @@ def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterato
                     continue  # may be cut off by the window: a wider one would decide
                 if e.antipatterns and e.excluded(text, m.start(), m.end()):
                     continue
-                yield Match(e, m.start(), m.end(), _forms(e, m))
+                yield i, Match(e, m.start(), m.end(), _forms(e, m))
 
 
 #: Below this many code points the pre-filter looks each word up in a set; above it, it
@@ -1228,7 +1231,11 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
     auto = lex.automaton()
     if auto is None:
         for m in lex.anchor_re.finditer(text, overlapped=True):
-            yield m.start(), m.end(), _GAP_ARTICLE.sub(" ", m.group().lower())
+            key = _GAP_ARTICLE.sub(" ", m.group().lower())
+            first, space, _ = key.partition(" ")
+            if space and first in keys:  # the regex gives the longest key at a place only
+                yield m.start(), m.start() + len(first), first
+            yield m.start(), m.end(), key
         return
     machine, key_of = auto
     n = len(text)
@@ -1249,24 +1256,24 @@ def _small_text_hits(text: str, keys: dict[str, Any], starts: frozenset[str]
                      ) -> Iterator[tuple[int, int, str]]:
     """The anchor hits of a short text, word by word: a pair anchor (``harvest leek``) is
     also found with an article between its words (``harvest the leek``)."""
-    prev: re.Match[str] | None = None
+    last: re.Match[str] | None = None  # the word before, if a pair starts with it
+    skip: re.Match[str] | None = None  # the word before an article, if a pair starts with it
     article: re.Match[str] | None = None
     for m in _WORD.finditer(text):
         word = m.group().lower()
         if word in keys:
             yield m.start(), m.end(), word
-        if prev is not None:
-            pair = f"{prev.group().lower()} {word}"
-            if pair in keys and (
-                    _GAP.fullmatch(text, prev.end(), m.start()) if article is None else
-                    _GAP.fullmatch(text, prev.end(), article.start())
-                    and _GAP.fullmatch(text, article.end(), m.start())):
-                yield prev.start(), m.end(), pair
-            if word in _ARTICLE_SET and article is None:
-                article = m  # look past it for the pair's second word
-                continue
-        prev = m if word in starts else None
-        article = None
+        if last is not None:
+            pair = f"{last.group().lower()} {word}"
+            if pair in keys and _GAP.fullmatch(text, last.end(), m.start()):
+                yield last.start(), m.end(), pair
+        if skip is not None and article is not None:
+            pair = f"{skip.group().lower()} {word}"
+            if pair in keys and _GAP.fullmatch(text, skip.end(), article.start()) \
+                    and _GAP.fullmatch(text, article.end(), m.start()):
+                yield skip.start(), m.end(), pair
+        skip, article = (last, m) if word in _ARTICLE_SET else (None, None)
+        last = m if word in starts else None
 
 
 def _is_word(ch: str) -> bool:

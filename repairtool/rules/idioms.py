@@ -114,7 +114,7 @@ def read_table(path: str, mtime_ns: int) -> tuple[tuple[str, str, tuple[str, ...
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) >= 3:
+        if len(parts) >= 3 and parts[0].strip() != "zh":  # not the header row
             rows.append((parts[0].strip(), parts[1], tuple(parts[2].split("/"))))
     return tuple(rows)
 
@@ -124,12 +124,16 @@ class IdiomIndex:
 
     def __init__(self, lexicons: Sequence[Lexicon], tables: Sequence[Path]) -> None:
         self._lexicons = lexicons
+        from repairtool.lexicon import zh_keys
+
         self.table: dict[str, list[Idiom]] = {}
         for path in tables:
             for zh, literal, glosses in read_table(str(path), path.stat().st_mtime_ns):
                 idiom = idiom_from_gloss(zh, literal, glosses)
-                if idiom is not None:
-                    self.table.setdefault(zh, []).append(idiom)
+                if idiom is None:
+                    continue
+                for key in zh_keys(zh):
+                    self.table.setdefault(key, []).append(idiom)
         self.lengths = sorted({len(k) for lex in lexicons for k in lex.by_zh}
                               | {len(k) for k in self.table}, reverse=True)
 
@@ -159,11 +163,16 @@ class IdiomIndex:
                     yield from got
 
 
-@cache
-def _index(extra: tuple[Path, ...], tables: tuple[tuple[str, int], ...]) -> IdiomIndex:
+def lexicons(extra: Sequence[Path]) -> list[Lexicon]:
+    """The lexicons whose ``zh`` entries count as idioms: the shipped and the user's."""
     from repairtool import lexicon
 
-    return IdiomIndex(lexicon.lexicons_for(extra), [Path(p) for p, _ in tables])
+    return lexicon.lexicons_for(extra)
+
+
+@cache
+def _index(extra: tuple[Path, ...], tables: tuple[tuple[str, int], ...]) -> IdiomIndex:
+    return IdiomIndex(lexicons(extra), [Path(p) for p, _ in tables])
 
 
 def index_for(doc: Document) -> IdiomIndex:
