@@ -592,9 +592,10 @@ class Lexicon:
     def automaton_built(self) -> bool:
         return bool(self._automaton)
 
-    def automaton(self) -> Any:
+    def automaton(self, size: int = 0) -> Any:
         """An Aho-Corasick automaton of the (lower-case) anchors, or ``None`` when
-        ``ahocorasick_rs`` is not installed (then the slower :attr:`anchor_re` is used)."""
+        ``ahocorasick_rs`` is not installed (then the slower :attr:`anchor_re` is used).
+        ``size``: the length of the text it is first built for."""
         if self._automaton is None:
             try:
                 import ahocorasick_rs as ac
@@ -608,9 +609,14 @@ class Lexicon:
                     for art in ARTICLES:
                         variants[k.replace(" ", f" {art} ")] = k
             words = sorted(variants)
+            # A DFA scans fastest (twice as fast) but is slow to build for tens of
+            # thousands of keys (57,000 variants of 1,949 entries: ~500 ms against
+            # ~150 ms): beyond DFA_KEYS it is built only for a text of DFA_TEXT or more.
+            impl = ac.Implementation.DFA if len(words) <= DFA_KEYS or size >= DFA_TEXT \
+                else ac.Implementation.ContiguousNFA
             # Pattern words are ASCII (see _ATOM): the text is searched as bytes.
             self._automaton = (ac.BytesAhoCorasick([w.encode("ascii") for w in words],
-                                                   implementation=ac.Implementation.DFA),
+                                                   implementation=impl),
                                [variants[w] for w in words])
         return self._automaton or None
 
@@ -821,6 +827,13 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
                 return _single_keys(t), _index(tokens, t)
         raise fail(f"anchor {wanted!r} is not a required word (or two adjacent words) "
                    f"of the pattern")
+    # A word rare enough on its own is the better anchor: it is found about as seldom as a
+    # pair, and has a handful of forms where a pair has their product (16 keys for two
+    # inflected words), which the start-up reads and the automaton holds.
+    rarest = min(required, key=_frequency)
+    if _frequency(rarest) < RARE_WORD and not rarest.is_common() and " " not in \
+            anchor_key(rarest.forms()[-1]):
+        return _single_keys(rarest), _index(tokens, rarest)
     rare_pairs = [p for p in pairs if not (p[1].is_common() and p[2].is_common())]
     if rare_pairs:
         i, a, b = max(rare_pairs, key=lambda p: (_rarity(p[1]) + _rarity(p[2]),
@@ -840,6 +853,11 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
 
 def _lower(token: Token) -> set[str]:
     return {f.lower() for f in token.forms()}
+
+
+#: A token whose forms together are rarer than this in English web text (about rank 20,000
+#: and beyond) anchors its entry alone.
+RARE_WORD = 5e-5
 
 
 def _frequency(token: Token) -> float:
@@ -1212,6 +1230,10 @@ def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]
 #: Below this many code points the pre-filter looks each word up in a set; above it, it
 #: runs an Aho-Corasick automaton (built once per process) over the text.
 SMALL_TEXT = 20_000
+#: Up to this many anchor variants the automaton is a DFA; beyond, a DFA only when the
+#: first text it is built for has DFA_TEXT code points or more, else a contiguous NFA.
+DFA_KEYS = 20_000
+DFA_TEXT = 4_000_000
 #: After this many texts the automaton is built whatever their size.
 SMALL_TEXTS = 20
 _WORD = re.compile(r"\w+")
@@ -1228,7 +1250,7 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
             lex.texts_seen <= SMALL_TEXTS or lex._automaton is False):
         yield from _small_text_hits(text, keys, starts)
         return
-    auto = lex.automaton()
+    auto = lex.automaton(len(text))
     if auto is None:
         for m in lex.anchor_re.finditer(text, overlapped=True):
             key = _GAP_ARTICLE.sub(" ", m.group().lower())
