@@ -17,17 +17,15 @@ any run of spaces, line breaks, hyphens or double quotes):
 - ``!word``         zero-width: the next word is not ``word`` (at the start: the word before);
 - ``{word}``        zero-width: the next word must be ``word`` (at the start: the word before);
                     it is context, not part of the finding or its replacement;
-- ``+word``         no article may stand before this word; ``+the``: exactly this article
-                    (see below).
+- ``+word``         with free articles (below) on: no article may stand before this word;
+                    ``+the``: exactly this article.
 
 ``!word`` and ``{word}`` may stand only first or last, and may hold alternatives.
 
-Articles: between two words of a pattern the text may have one article (``a``, ``an``,
-``the``), and an article written between two words may be left out or be another one:
-``harvest~ leek~`` matches ``harvest the leeks``, ``beat~ the grass`` matches ``beat
-grass``. ``+word`` turns this off before one word (``eat~ +melon~`` does not match ``eat a
-melon``), ``+a`` keeps an article as written (the antipattern ``eat~ +a melon~``). An
-article first or last in a pattern is required as written.
+Articles are matched as written: ``harvest~ (the) leek~`` for ``harvest the leeks``. With
+:data:`ARTICLES_BETWEEN` on (off: it measured worse), one article may stand between any two
+words and one written between two words may be left out or be another one; ``+word`` then
+turns this off before one word and ``+a`` keeps an article as written.
 
 Speed: the text is scanned once for *anchors* (per entry, the forms of one rare required
 word, or of two adjacent required words when all are common) — by a set lookup per word in
@@ -287,9 +285,13 @@ _ATOM = re.compile(r"^([A-Za-z0-9'\u2019.\-]+)(~|\[[A-Za-z|]*\])?$")
 #: The words that may stand, or be left out, between two words of a pattern.
 ARTICLES = ("the", "an", "a")
 _ARTICLE_SET = frozenset(ARTICLES)
-#: Whether an article may stand between two pattern words unless the second is ``+word``
-#: (measured on the MQM references and MT: see benchmarks/lexicon_hits.py).
-ARTICLES_BETWEEN = True
+#: Whether an article may stand between any two pattern words (unless the second is
+#: ``+word``). Off: measured on 1,949 entries it added 5 findings on the MQM zh-en MT (1 in
+#: a rater span), 1 on the clean corpora, and matched 12 entries' silent look-alikes
+#: ("Brush the video camera lens" for ``brush~ video~``), while no example needed it —
+#: the article is often what tells a calque from plain English. Write ``(a|the)`` where one
+#: may stand. ``benchmarks/lexicon_hits.py --articles`` measures it again.
+ARTICLES_BETWEEN = False
 
 
 def _is_article(token: Token) -> bool:
@@ -605,7 +607,7 @@ class Lexicon:
             variants: dict[str, str] = {}
             for k in self.by_anchor:
                 variants[k] = variants[k.replace(" ", "-")] = k
-                if " " in k:  # an article may stand between the words of a pair
+                if " " in k and ARTICLES_BETWEEN:  # an article may stand between them
                     for art in ARTICLES:
                         variants[k.replace(" ", f" {art} ")] = k
             words = sorted(variants)
@@ -659,7 +661,8 @@ def _trie_regex(words: Iterable[str]) -> str:
 
     def build(node: dict) -> str:
         ends = "" in node
-        branches = [(_PAIR_GAP if ch == " " else regex.escape(ch)) + build(sub)
+        gap = _PAIR_GAP if ARTICLES_BETWEEN else r"[\s\-]+"
+        branches = [(gap if ch == " " else regex.escape(ch)) + build(sub)
                     for ch, sub in sorted(node.items()) if ch]
         if not branches:
             return ""
@@ -894,7 +897,7 @@ def _reach(tokens: list[Token], at: int) -> tuple[int, int]:
     def size(t: Token) -> int:
         return _ANY_ROOM if t.kind == "any" else max(len(f) for f in t.forms())
 
-    room = _SEP_ROOM + _ARTICLE_ROOM
+    room = _SEP_ROOM + (_ARTICLE_ROOM if ARTICLES_BETWEEN else 0)
     before = sum(size(t) + room for t in tokens[:at]) + size(tokens[at])
     after = sum(size(t) + room for t in tokens[at:])
     return min(before + 4, WINDOW), min(after + 4, WINDOW)
@@ -1294,7 +1297,8 @@ def _small_text_hits(text: str, keys: dict[str, Any], starts: frozenset[str]
             if pair in keys and _GAP.fullmatch(text, skip.end(), article.start()) \
                     and _GAP.fullmatch(text, article.end(), m.start()):
                 yield skip.start(), m.end(), pair
-        skip, article = (last, m) if word in _ARTICLE_SET else (None, None)
+        skip, article = (last, m) if ARTICLES_BETWEEN and word in _ARTICLE_SET else \
+            (None, None)
         last = m if word in starts else None
 
 

@@ -170,8 +170,8 @@ def test_antipattern_drops_overlapping_matches_only() -> None:
 
 
 def test_antipattern_look_alike_in_a_long_text() -> None:
-    (e,) = lexicon.parse_lexicon(BASE.replace("zorp gadget~", "eat~ melon~") +
-                                 'antipattern = ["eat~ +a melon~"]\n', "lex.toml")
+    (e,) = lexicon.parse_lexicon(BASE.replace("zorp gadget~", "eat~ (a|the) melon~") +
+                                 'antipattern = ["eat~ a melon~"]\n', "lex.toml")
     filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
     for text in ("They ate a melon, then ate the melon seeds and ate melons.",
                  filler + "They ate a melon, then ate the melon seeds and ate melons." + filler):
@@ -196,7 +196,7 @@ def _family(folder: Path) -> list[Path]:
     one.write_text(BASE + 'silent = ["A zorp."]\nsource = "project"\n', encoding="utf-8")
     two = folder / "two.toml"
     two.write_text("# comment\n\n" + BASE.replace("zorp gadget~", "blip~ (the) widget~")
-                   + "\n[[entry]]\npattern = \"harvest~ leek~\"\ndomain = \"society\"\n"
+                   + "\n[[entry]]\npattern = \"harvest~ (the) leek~\"\ndomain = \"society\"\n"
                    "suggest = [\"fleece~ small investors\"]\nexample = \"They harvest leeks.\"\n",
                    encoding="utf-8")
     return [one, two]
