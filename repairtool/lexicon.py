@@ -850,7 +850,9 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
         best = max(rare or required, key=lambda t: (" " in anchor_key(t.forms()[-1]),
                                                     -_frequency(t), t.shortest()))
         return _single_keys(best), _index(tokens, best)
-    i, a, b = max(pairs, key=lambda p: p[1].shortest() + p[2].shortest())
+    # Only common words: the pair whose rarer word is rarest ("the sky", not "from the").
+    i, a, b = min(pairs, key=lambda p: (min(_frequency(p[1]), _frequency(p[2])),
+                                        -(p[1].shortest() + p[2].shortest())))
     return _pair_keys(a, b), i
 
 
