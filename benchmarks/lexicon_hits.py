@@ -5,6 +5,7 @@
     python benchmarks/lexicon_hits.py --extra c.toml       # shipped files plus these
     python benchmarks/lexicon_hits.py --articles           # with free articles between words
     python benchmarks/lexicon_hits.py --show               # every clean hit in context
+    python benchmarks/lexicon_hits.py --idioms             # RT603/RT604 on the MQM pairs
 
 Text (all read at run time, nothing committed):
 - *references*: the human translations (systems ``ref*``, ``Human-*``) of every MQM zh->en
@@ -17,6 +18,11 @@ It prints first every entry that fires on references or clean text (each such hi
 alarm unless a reader finds a real error there), then per entry its MT findings and how many
 overlap a rater span, then the totals the issue sets as targets: the share of RT6 findings on
 MT that overlap a rater span (>= 50%) and the findings on references (0 that are not errors).
+
+``--idioms`` runs instead the bilingual idiom checks RT603/RT604 on the MQM source/target
+pairs, as a bilingual file: the MT rows (share of findings overlapping a rater span) and the
+human references with their sources (every finding there is a false alarm unless a reader
+finds the reference wrong).
 """
 
 from __future__ import annotations
@@ -154,6 +160,74 @@ def run_mt(lexicons: Sequence[lexicon.Lexicon], hits: dict[str, Hits]) -> tuple[
     return n, in_span, size
 
 
+def reference_pairs() -> list[tuple[str, str]]:
+    """(source, reference) of every distinct human reference segment."""
+    seen: set[tuple[str, ...]] = set()
+    out: list[tuple[str, str]] = []
+    for path in sorted(CORPORA.glob("mqm-zhen-*/*.tsv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            for row in rows:
+                system = (row.get("system") or "").lower().removeprefix("hyp.")
+                seg = row.get("seg_id") or row.get("globalSegId") or ""
+                k = (path.name, system, row.get("doc") or "", seg)
+                if system.startswith(_HUMAN) and k not in seen and row.get("target"):
+                    seen.add(k)
+                    out.append((corpus_text.strip_tags(row["source"]),
+                                corpus_text.strip_tags(row["target"])))
+    return out
+
+
+def idiom_findings(pairs: Sequence[tuple[str, str]]) -> list[tuple[int, str, int, int, str]]:
+    """(pair index, code, start, end, message) of RT603/RT604 on ``pairs`` as one file."""
+    from repairtool.bilingual.formats import BilingualFile, Unit
+    from repairtool.bilingual.scan import check_units
+    from repairtool.config import Settings
+    from repairtool.model import Severity
+
+    units, starts, pos = [], [], 0
+    for i, (src, tgt) in enumerate(pairs):
+        units.append(Unit(str(i), src, tgt, list(range(pos, pos + len(tgt))),
+                          list(range(pos + 1, pos + len(tgt) + 1)), pos))
+        starts.append(pos)
+        pos += len(tgt) + 1
+    bf = BilingualFile("mqm", "tsv", units, None, "zh", "en")
+    settings = Settings(select=("RT603", "RT604"), min_severity=Severity.INFO)
+    out = []
+    for f in check_units(bf, settings, {}, []):
+        i = bisect.bisect_right(starts, f.start) - 1
+        out.append((i, f.rule.code, f.start - starts[i], f.end - starts[i], f.message))
+    return out
+
+
+def run_idioms(show: bool) -> None:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path in sorted(CORPORA.glob("mqm-zhen-*/*.tsv")):
+        for segments in load_mt(path).values():
+            segs = list(segments.values())
+            for i, code, s, e, msg in idiom_findings([(g.source, g.target) for g in segs]):
+                whole = code == "RT604" or (s == 0 and e == len(segs[i].target))
+                over = any(a < e and s < b for a, b, _ in segs[i].spans) if not whole \
+                    else bool(segs[i].spans)
+                counts[code][0] += 1
+                counts[code][1] += over
+                if show and code == "RT603":
+                    print(f"  MT {'[rated] ' if over else ''}{context(segs[i].target, s, e, 40)}"
+                          f"  ({msg[:70]})")
+    refs = reference_pairs()
+    found = idiom_findings(refs)
+    print(f"\nreferences: {len(refs)} pairs")
+    for code in ("RT603", "RT604"):
+        mine = [f for f in found if f[1] == code]
+        print(f"  {code}: {len(mine)} findings")
+        for i, _, s, e, msg in mine[:None if show else 10]:
+            print(f"      {context(refs[i][1], s, e, 40)}  ({msg[:80]})")
+    for code, (n, over) in sorted(counts.items()):
+        share = over / n if n else float("nan")
+        print(f"MQM zh-en MT {code}: {n} findings, {over} overlap a rater span ({share:.0%})"
+              + (" (whole-target hints: any span in the segment)" if code == "RT604" else ""))
+
+
 def key(e: lexicon.Entry) -> str:
     return f"{Path(e.file).name}:{e.line} {e.pattern}"
 
@@ -192,8 +266,13 @@ def main() -> None:
     ap.add_argument("--articles", action="store_true",
                     help="let an article stand between any two pattern words (to measure it)")
     ap.add_argument("--show", action="store_true", help="every hit on clean text in context")
+    ap.add_argument("--idioms", action="store_true",
+                    help="RT603/RT604 on the MQM source/target pairs instead")
     args = ap.parse_args()
     corpus_text.require_corpora()
+    if args.idioms:
+        run_idioms(args.show)
+        return
     if args.articles:
         lexicon.ARTICLES_BETWEEN = True  # benchmark only: compare the two policies
     lexicons = lexicons_from(args)
