@@ -30,15 +30,11 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-# Parse the lexicons afresh: the on-disk cache of parsed lexicons would hide --articles.
-os.environ["REPAIRTOOL_CACHE_DIR"] = ""
 
 import corpus_text
 from bilingual_mqm import load as load_mt

@@ -10,8 +10,8 @@ text about as often as real entries' do. Then, for the shipped lexicon and the s
 
 - *load*: in a fresh process, after ``import repairtool.lexicon``, the time to read and
   build the lexicon (what the first RT601 check pays), median of 7 runs: parsing the files,
-  from the on-disk cache of parsed lexicons (``REPAIRTOOL_CACHE_DIR``), and from the
-  prebuilt index (``repairtool/data/calques.index``, here built for the synthetic files);
+  and from the prebuilt index (``repairtool/data/calques.index.gz``, here built for the
+  synthetic files);
 - *scan*: RT601+RT602's shared lexicon pass over ``--mb`` MB of the MQM references and MT
   (as ``benchmarks/speed.py --per-rule`` measures it), ms per MB, best of 3.
 """
@@ -101,8 +101,8 @@ print(took, len(lex))
 """
 
 
-def load_ms(mode: str, files: list[Path], cache: str = "") -> tuple[float, int]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "REPAIRTOOL_CACHE_DIR": cache}
+def load_ms(mode: str, files: list[Path]) -> tuple[float, int]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     times, n = [], 0
     for _ in range(7):
         out = subprocess.run([sys.executable, "-c", _LOAD, mode, *map(str, files)], env=env,
@@ -142,12 +142,11 @@ def main() -> None:
         for label, files in (("shipped", shipped), ("synthetic", [big])):
             index = lexicon.write_index(files, folder / f"{label}.index")
             cold, n = load_ms("parse", files)
-            warm, _ = load_ms("parse", files, str(folder / "cache"))
             fast, _ = load_ms("index", [*files, index])
             lex = lexicon.indexed(files, index)
             scan, found = scan_ms_per_mb(lex, text)
-            print(f"{label:9} {n:5} entries: load: parsed {cold:6.1f} ms, from the disk cache "
-                  f"{warm:6.1f} ms, from the index {fast:5.1f} ms; lexicon pass "
+            print(f"{label:9} {n:5} entries: load: parsed {cold:6.1f} ms, from the index "
+                  f"{fast:5.1f} ms; lexicon pass "
                   f"{scan:6.1f} ms/MB ({found} matches in {args.mb:g} MB)")
 
 

@@ -31,15 +31,15 @@ Speed: the text is scanned once for *anchors* (per entry, the forms of one rare 
 word, or of two adjacent required words when all are common) — by a set lookup per word in
 small texts, by an Aho-Corasick automaton (``ahocorasick_rs``) in large ones; an entry's own
 pattern is compiled on first use and run only in a window around its anchor's hits.
-Parsed lexicons are cached by path, modification time and size.
+Parsed lexicons are cached in memory by path, modification time and size; the shipped
+files are read through a prebuilt index (``calques.index.gz``) that gives each entry's
+anchors without parsing it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -915,16 +915,13 @@ def _plain(token: Token) -> bool:
 
 @cache
 def _entries_cached(path: str, mtime_ns: int, size: int) -> tuple[Entry, ...]:
-    cached = _read_disk_cache(path, mtime_ns, size)
-    if cached is not None:
-        return tuple(cached)
+    """The parsed entries of one file, while it is unchanged. (Nothing is kept on disk: the
+    shipped files have their prebuilt index, a user's lexicon is small.)"""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read lexicon: {exc}") from None
-    entries = parse_lexicon(text, path)
-    _write_disk_cache(path, mtime_ns, size, entries)
-    return tuple(entries)
+    return tuple(parse_lexicon(text, path))
 
 
 @cache
@@ -939,76 +936,6 @@ def _stat_key(path: Path | str) -> tuple[str, int, int]:
     except OSError as exc:
         raise ConfigError(f"{p}:1: cannot read lexicon: {exc.strerror or exc}") from None
     return str(p), st.st_mtime_ns, st.st_size
-
-
-# --- the on-disk cache of parsed lexicons ----------------------------------------------------
-# Parsing ~350 entries costs tens of milliseconds, which a one-file run would pay every time;
-# the parsed form (tokens, anchors) is kept as JSON, keyed by path, mtime, size and the
-# version of this module. Any problem with the cache just means parsing again.
-
-#: Bump when the parsed form changes.
-CACHE_VERSION = 2
-
-
-def _cache_file(path: str, mtime_ns: int, size: int) -> Path | None:
-    """Where the parsed form of this version of ``path`` is kept (``None``: no cache).
-
-    ``REPAIRTOOL_CACHE_DIR`` chooses the folder; set to an empty string it turns the cache
-    off. The default is ``$XDG_CACHE_HOME/repairtool`` (``~/.cache/repairtool``).
-    """
-    folder = os.environ.get("REPAIRTOOL_CACHE_DIR")
-    if folder == "":
-        return None
-    if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                ".cache")
-        folder = os.path.join(base, "repairtool")
-    me = Path(__file__).stat()
-    key = f"{CACHE_VERSION}|{os.path.abspath(path)}|{mtime_ns}|{size}|{me.st_mtime_ns}"
-    return Path(folder) / f"lexicon-{hashlib.sha1(key.encode()).hexdigest()[:20]}.json"
-
-
-def _read_disk_cache(path: str, mtime_ns: int, size: int) -> list[Entry] | None:
-    try:
-        file = _cache_file(path, mtime_ns, size)
-        if file is None or not file.is_file():
-            return None
-        return [_entry_from_json(d, path) for d in json.loads(file.read_text("utf-8"))]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
-
-
-def _write_disk_cache(path: str, mtime_ns: int, size: int, entries: list[Entry]) -> None:
-    try:
-        file = _cache_file(path, mtime_ns, size)
-        if file is None:
-            return
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([_entry_to_json(e) for e in entries]), "utf-8")
-        os.replace(tmp, file)
-    except OSError:
-        pass
-
-
-def _entry_to_json(e: Entry) -> dict[str, Any]:
-    return {
-        "pattern": e.pattern, "kind": e.kind, "domain": e.domain, "suggest": e.suggest,
-        "example": e.example, "note": e.note, "zh": e.zh, "line": e.line,
-        "anchors": sorted(e.anchors), "reach": e.reach, "silent": e.silent,
-        "source": e.source, "antipatterns": e.antipatterns,
-        "tokens": [[t.kind, t.alternatives, t.optional, t.lemma, t.comma, t.strict]
-                   for t in e.tokens],
-    }
-
-
-def _entry_from_json(d: dict[str, Any], file: str) -> Entry:
-    tokens = [Token(k, tuple(tuple(a) for a in alts), opt, lemma, comma, strict)
-              for k, alts, opt, lemma, comma, strict in d["tokens"]]
-    return Entry(d["pattern"], d["kind"], d["domain"], tuple(d["suggest"]), d["example"],
-                 d["note"], d["zh"], file, d["line"], tokens, frozenset(d["anchors"]),
-                 tuple(d["reach"]), tuple(d["silent"]), d["source"],
-                 tuple(d["antipatterns"]))
 
 
 def load(path: Path | str) -> Lexicon:
@@ -1058,7 +985,7 @@ def _indexed_cached(files: tuple[tuple[str, int, int], ...], index: str) -> Lexi
 #: The index file, inside the package.
 INDEX = "calques.index.gz"
 #: Bump when the index format or the anchoring changes.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 
 def index_path() -> Path:
@@ -1083,7 +1010,7 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
     import gzip
 
     paths = list(paths or shipped_paths())
-    head = [f"repairtool-lexicon-index {INDEX_VERSION} {CACHE_VERSION}"]
+    head = [f"repairtool-lexicon-index {INDEX_VERSION}"]
     rows: list[str] = []
     keys: dict[str, list[str]] = {}
     for k, path in enumerate(paths):
@@ -1133,7 +1060,7 @@ class Index:
             return None
         n = len(files)
         head = text.split("\n", n + 3)
-        want = [f"repairtool-lexicon-index {INDEX_VERSION} {CACHE_VERSION}",
+        want = [f"repairtool-lexicon-index {INDEX_VERSION}",
                 *(f"#file\t{f.name}\t{_fingerprint(d)}" for f, d in zip(files, data,
                                                                           strict=True))]
         if len(head) < n + 4 or head[:n + 1] != want or not head[n + 1].startswith("#starts\t"):

@@ -385,29 +385,6 @@ def test_shipped_lexicon_parses_the_same_with_tomllib() -> None:
     assert fast is not None and fast[0] == tomllib.loads(text)
 
 
-def test_disk_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parsed form kept on disk gives the same entries and matches as parsing."""
-    monkeypatch.setenv("REPAIRTOOL_CACHE_DIR", str(tmp_path / "cache"))
-    path = user_lexicon(tmp_path)
-    st = path.stat()
-    parsed = lexicon.Lexicon(list(
-        lexicon._entries_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)))
-    (cache_file,) = (tmp_path / "cache").iterdir()
-    assert cache_file.suffix == ".json"
-    again = lexicon.Lexicon(list(
-        lexicon._entries_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)))
-    assert [(e.pattern, e.anchors, e.reach, e.line) for e in again.entries] == \
-        [(e.pattern, e.anchors, e.reach, e.line) for e in parsed.entries]
-    text = "Two zorp gadgets."
-    assert [(m.start, m.end, m.forms) for m in lexicon.find_matches(text, [again])] == \
-        [(m.start, m.end, m.forms) for m in lexicon.find_matches(text, [parsed])] == \
-        [(4, 16, ("s",))]
-    cache_file.write_text("not json", encoding="utf-8")  # a broken cache is ignored
-    assert lexicon._entries_cached.__wrapped__(str(path), st.st_mtime_ns, st.st_size)
-    monkeypatch.setenv("REPAIRTOOL_CACHE_DIR", "")
-    assert lexicon._cache_file(str(path), 1, 1) is None
-
-
 def test_precision_on_human_references(corpora: Path) -> None:
     """The human reference translations of the MQM zh-en data hold no calque we list."""
     import csv
