@@ -245,9 +245,10 @@ def _judged(unit: Unit, index: IdiomIndex) -> Iterator[tuple[str, Idiom, Entry |
     word for word, no figurative gloss), ``unjudged`` (neither), or ``ok``."""
     from repairtool import lexicon
 
-    found = _target_words(unit.target)
-    words = {m.group() for m in found}
     idioms = [(i, e) for i, e in index.in_source(unit.source) if not _shares_gloss(i)]
+    if not idioms:
+        return  # most sources: the target is not even split into words
+    words = {m.group() for m in _WORD.finditer(unit.target.lower())}
     # Where an entry's exact pattern matches, RT601/RT602 report it: nothing to add for
     # that Chinese expression.
     exact = {i.zh for i, e in idioms if e is not None and _has_all(i.literal, words)
