@@ -16,23 +16,30 @@ any run of spaces, line breaks, hyphens or double quotes):
 - ``*`` / ``(*)``   any one word / at most one word;
 - ``!word``         zero-width: the next word is not ``word`` (at the start: the word before);
 - ``{word}``        zero-width: the next word must be ``word`` (at the start: the word before);
-                    it is context, not part of the finding or its replacement.
+                    it is context, not part of the finding or its replacement;
+- ``+word``         with free articles (below) on: no article may stand before this word;
+                    ``+the``: exactly this article.
 
 ``!word`` and ``{word}`` may stand only first or last, and may hold alternatives.
+
+Articles are matched as written: ``harvest~ (the) leek~`` for ``harvest the leeks``. With
+:data:`ARTICLES_BETWEEN` on (off: it measured worse), one article may stand between any two
+words and one written between two words may be left out or be another one; ``+word`` then
+turns this off before one word and ``+a`` keeps an article as written.
 
 Speed: the text is scanned once for *anchors* (per entry, the forms of one rare required
 word, or of two adjacent required words when all are common) — by a set lookup per word in
 small texts, by an Aho-Corasick automaton (``ahocorasick_rs``) in large ones; an entry's own
 pattern is compiled on first use and run only in a window around its anchor's hits.
-Parsed lexicons are cached by path, modification time and size.
+Parsed lexicons are cached in memory by path, modification time and size; the shipped
+files are read through a prebuilt index (``calques.index.gz``) that gives each entry's
+anchors without parsing it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,7 +60,11 @@ KINDS = frozenset({"calque", "garbled"})
 #: The shipped lexicon, inside the package.
 SHIPPED = "calques_en.toml"
 
-_FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anchor"}
+_FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anchor",
+           "silent", "source", "antipattern"}
+#: What an entry's ``source`` may say: where it was found.
+_SOURCE = re.compile(r"project|mqm:[^:\s]+:[^:\s]+:[^:\s]+|cedict:\S.*|wild:\w+"
+                     r"|web:https?://\S+")
 #: Text between two words of a pattern (``_COMMA_SEP`` after a word written ``word,``).
 SEP = r"[\s\-\u2010\u2011\"\u201c\u201d]+"
 _COMMA_SEP = r"(?:[ \t]*,)?[\s\-\u2010\u2011\"\u201c\u201d]+"
@@ -65,6 +76,8 @@ _END = r"(?![\w'\u2019]|-\w)"
 WINDOW = 240
 #: Characters allowed for the text between two words when computing an entry's reach.
 _SEP_ROOM = 6
+#: Characters allowed for an article between two words when computing an entry's reach.
+_ARTICLE_ROOM = 3 + _SEP_ROOM
 #: Characters allowed for a ``*`` word when computing an entry's reach.
 _ANY_ROOM = 30
 
@@ -240,6 +253,8 @@ class Token:
     lemma: str | None = None
     #: Written ``word,``: a comma may follow it in the text.
     comma: bool = False
+    #: Written ``+word``: no article may stand before it.
+    strict: bool = False
     _forms: tuple[str, ...] | None = None
 
     def forms(self) -> tuple[str, ...]:
@@ -267,11 +282,38 @@ class Token:
 _ATOM = re.compile(r"^([A-Za-z0-9'\u2019.\-]+)(~|\[[A-Za-z|]*\])?$")
 
 
-def parse_pattern(pattern: str) -> list[Token]:
-    """Split ``pattern`` into tokens; raise :class:`PatternError` when it is malformed."""
+#: The words that may stand, or be left out, between two words of a pattern.
+ARTICLES = ("the", "an", "a")
+_ARTICLE_SET = frozenset(ARTICLES)
+#: Whether an article may stand between any two pattern words (unless the second is
+#: ``+word``). Off: measured on 1,949 entries it added 5 findings on the MQM zh-en MT (1 in
+#: a rater span), 1 on the clean corpora, and matched 12 entries' silent look-alikes
+#: ("Brush the video camera lens" for ``brush~ video~``), while no example needed it —
+#: the article is often what tells a calque from plain English. Write ``(a|the)`` where one
+#: may stand. ``benchmarks/lexicon_hits.py --articles`` measures it again.
+ARTICLES_BETWEEN = False
+
+
+def _is_article(token: Token) -> bool:
+    return token.kind == "word" and not token.comma and all(
+        w.lower() in _ARTICLE_SET and not mark for w, mark in token.alternatives)
+
+
+def parse_pattern(pattern: str, articles: bool | None = None) -> list[Token]:
+    """Split ``pattern`` into tokens; raise :class:`PatternError` when it is malformed.
+
+    With ``articles``, an article token between two words is dropped: the gap between any
+    two words already allows one (unless the next word is written ``+word``). ``None``:
+    :data:`ARTICLES_BETWEEN`."""
+    articles = ARTICLES_BETWEEN if articles is None else articles
     tokens: list[Token] = []
     for raw in pattern.split():
         tokens.append(_parse_token(raw))
+    if articles:
+        tokens = _drop_inner_articles(tokens)
+    elif any(t.strict for t in tokens):
+        tokens = [Token(t.kind, t.alternatives, t.optional, t.lemma, t.comma)
+                  for t in tokens]
     words = [t for t in tokens if t.kind == "word" and not t.optional]
     if not words:
         raise PatternError("a pattern needs at least one required word")
@@ -282,7 +324,26 @@ def parse_pattern(pattern: str) -> list[Token]:
     return tokens
 
 
+def _drop_inner_articles(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without the article tokens that stand between two word tokens."""
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        # Only where the gap before the next word allows an article: after a required
+        # word (``(like) (an|a) ant~`` keeps its article, as the first word is optional).
+        inner = 0 < i < len(tokens) - 1 and tokens[i + 1].kind in ("word", "any") \
+            and any(t.kind in ("word", "any") and not t.optional for t in tokens[:i])
+        if inner and _is_article(tok) and not tok.strict:
+            if tokens[i + 1].strict:
+                raise PatternError(f"+{tokens[i + 1].alternatives[0][0]} cannot follow an "
+                                   f"article")
+            continue
+        out.append(tok)
+    return out
+
+
 def _parse_token(raw: str) -> Token:
+    strict = raw.startswith("+") and len(raw) > 1
+    raw = raw[1:] if strict else raw
     comma = raw.endswith(",") and len(raw) > 1
     raw = raw[:-1] if comma else raw
     optional = raw.startswith("(") and raw.endswith(")")
@@ -291,11 +352,13 @@ def _parse_token(raw: str) -> Token:
     if any(c in body for c in "(){}"):
         raise PatternError(f"unbalanced brackets in {raw!r}")
     if body == "*":
+        if strict:
+            raise PatternError(f"{raw!r}: + goes before a word, not *")
         return Token("any", optional=optional, comma=comma)
     negated = body.startswith("!")
     if negated:
-        if optional or context:
-            raise PatternError(f"{raw!r}: a !word cannot be optional or context")
+        if optional or context or strict:
+            raise PatternError(f"{raw!r}: a !word cannot be optional, context or +word")
         body = body[1:]
     alts: list[tuple[str, str]] = []
     lemma = None
@@ -308,7 +371,10 @@ def _parse_token(raw: str) -> Token:
         if mark == "~":
             lemma = lemma or word
     kind = "not" if negated else "ctx" if context else "word"
-    return Token(kind, tuple(alts), optional, lemma if kind == "word" else None, comma)
+    if strict and kind != "word":
+        raise PatternError(f"{raw!r}: + goes before a word, not a context")
+    return Token(kind, tuple(alts), optional, lemma if kind == "word" else None, comma,
+                 strict)
 
 
 def _word_regex(form: str) -> str:
@@ -327,8 +393,15 @@ def _alternation(token: Token) -> str:
     return "(?:" + "|".join(_word_regex(f) for f in token.forms()) + ")"
 
 
-def compile_pattern(tokens: Sequence[Token]) -> regex.Pattern[str]:
-    """The regex of a parsed pattern (case-insensitive, whole words)."""
+_ARTICLE_GAP = "(?:(?:" + "|".join(ARTICLES) + ")" + SEP + ")?"
+
+
+def compile_pattern(tokens: Sequence[Token], articles: bool | None = None
+                    ) -> regex.Pattern[str]:
+    """The regex of a parsed pattern (case-insensitive, whole words); with ``articles``
+    (``None``: :data:`ARTICLES_BETWEEN`), an article may stand before each word but the
+    first (not before a ``+word``)."""
+    articles = ARTICLES_BETWEEN if articles is None else articles
     parts: list[str] = [_START]
     need_sep = False
     sep = SEP
@@ -345,6 +418,9 @@ def compile_pattern(tokens: Sequence[Token]) -> regex.Pattern[str]:
         body = rf"{_WORD_CHARS}+" if tok.kind == "any" else _alternation(tok)
         if tok.lemma is not None:
             body = f"(?P<t{i}>{body})"
+        if articles and need_sep and tok.kind == "word" and not tok.strict \
+                and not (i and _is_article(tokens[i - 1])):
+            body = _ARTICLE_GAP + body
         after = _COMMA_SEP if tok.comma else SEP
         if tok.optional:
             parts.append(f"(?:{sep}{body})?" if need_sep else f"(?:{body}{after})?")
@@ -372,7 +448,8 @@ class Entry:
     example: str
     note: str = ""
     zh: str = ""
-    source: str = ""
+    #: The lexicon file and the line of the entry's ``[[entry]]``.
+    file: str = ""
     line: int = 0
     tokens: list[Token] = field(default_factory=list, repr=False)
     #: Lower-case words (``brocade``) or two-word phrases (``party construction``) one of
@@ -380,7 +457,15 @@ class Entry:
     anchors: frozenset[str] = field(default=frozenset(), repr=False)
     #: How far a match can reach before and after the start of an anchor hit.
     reach: tuple[int, int] = (WINDOW, WINDOW)
+    #: Correct English with the same words, which the entry must not match.
+    silent: tuple[str, ...] = ()
+    #: Where the entry comes from (``project``, ``mqm:...``, ``cedict:...``, ``wild:...``,
+    #: ``web:...``).
+    source: str = ""
+    #: Patterns of look-alikes: a match that overlaps a match of one of them is dropped.
+    antipatterns: tuple[str, ...] = ()
     _regex: regex.Pattern[str] | None = field(default=None, repr=False)
+    _anti: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @property
     def regex(self) -> regex.Pattern[str]:
@@ -389,8 +474,22 @@ class Entry:
         return self._regex
 
     @property
+    def anti_regexes(self) -> tuple[Any, ...]:
+        """The compiled antipatterns (checked at load time, so they parse)."""
+        if self._anti is None:
+            self._anti = tuple(compile_pattern(parse_pattern(p)) for p in self.antipatterns)
+        return self._anti
+
+    def excluded(self, text: str, start: int, end: int) -> bool:
+        """Whether a match at ``text[start:end]`` overlaps a match of an antipattern."""
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        return any(m.start() < end and start < m.end()
+                   for anti in self.anti_regexes
+                   for m in anti.finditer(text, lo, hi, overlapped=True))
+
+    @property
     def where(self) -> str:
-        return f"{self.source}:{self.line}"
+        return f"{self.file}:{self.line}"
 
     @cached_property
     def required(self) -> tuple[tuple[bytes, ...], ...]:
@@ -415,28 +514,90 @@ class Match:
 
 
 class Lexicon:
-    """Entries and the anchor regex that finds where they may match."""
+    """Entries and the anchor keys that find where they may match.
 
-    def __init__(self, entries: list[Entry]) -> None:
-        self.entries = entries
-        self.by_anchor: dict[str, list[Entry]] = {}
-        #: First words of the two-word anchors.
-        self.pair_starts: frozenset[str] = frozenset()
-        for e in entries:
-            for key in e.anchors:
-                self.by_anchor.setdefault(key, []).append(e)
-        self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
+    Built from parsed entries, or (:func:`indexed`) from a prebuilt :class:`Index`: then
+    start-up reads the index as a few big strings, and an entry is parsed only when one of
+    its anchors is first found in a text.
+    """
+
+    def __init__(self, entries: Sequence[Entry] = (), index: Index | None = None) -> None:
+        self._index = index
+        self._items: list[Entry | None] = list(entries) if index is None else \
+            [None] * index.count
+        #: Anchor key -> the indices of the entries it anchors (a list, or, from an index,
+        #: the same as text: ``"3,17"``).
+        self.by_anchor: dict[str, Any]
+        if index is None:
+            self.by_anchor = {}
+            add = self.by_anchor.setdefault
+            for i, e in enumerate(entries):
+                for key in e.anchors:
+                    add(key, []).append(i)
+            #: First words of the two-word anchors.
+            self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
+        else:
+            self.by_anchor, self.pair_starts = index.keys, index.pair_starts
         self._anchor_re: regex.Pattern[str] | None = None
         self._automaton: Any = None
         self.texts_seen = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def ids(self, key: str) -> Sequence[int]:
+        """The indices of the entries anchored by ``key``."""
+        got = self.by_anchor.get(key, ())
+        if isinstance(got, str):  # from the index: parsed once
+            got = self.by_anchor[key] = [int(i) for i in got.split(",")]
+        return got
+
+    def reach(self, i: int) -> tuple[int, int]:
+        e = self._items[i]
+        if e is not None:
+            return e.reach
+        if self._index is None:
+            return self.entry(i).reach
+        return self._index.reach(i)
+
+    def entry(self, i: int) -> Entry:
+        """Entry ``i``, parsed now if it is only in the index."""
+        got = self._items[i]
+        if got is None:
+            assert self._index is not None
+            got = self._items[i] = self._index.entry(i)
+        return got
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry (all parsed)."""
+        return [self.entry(i) for i in range(len(self._items))]
+
+    @cached_property
+    def by_zh(self) -> dict[str, list[int]]:
+        """Chinese source expression -> the entries that render it (``zh`` fields such as
+        ``票贩子 / 黄牛`` give one key per alternative; spaces and punctuation left out)."""
+        out: dict[str, list[int]] = {}
+        for i in range(len(self._items)):
+            e = self._items[i]
+            # An entry still only in the index is not parsed for this.
+            if e is not None:
+                zh = e.zh
+            else:
+                assert self._index is not None  # only indexed entries wait to be parsed
+                zh = self._index.zh(i)
+            for key in zh_keys(zh):
+                out.setdefault(key, []).append(i)
+        return out
 
     @property
     def automaton_built(self) -> bool:
         return bool(self._automaton)
 
-    def automaton(self) -> Any:
+    def automaton(self, size: int = 0) -> Any:
         """An Aho-Corasick automaton of the (lower-case) anchors, or ``None`` when
-        ``ahocorasick_rs`` is not installed (then the slower :attr:`anchor_re` is used)."""
+        ``ahocorasick_rs`` is not installed (then the slower :attr:`anchor_re` is used).
+        ``size``: the length of the text it is first built for."""
         if self._automaton is None:
             try:
                 import ahocorasick_rs as ac
@@ -446,10 +607,18 @@ class Lexicon:
             variants: dict[str, str] = {}
             for k in self.by_anchor:
                 variants[k] = variants[k.replace(" ", "-")] = k
+                if " " in k and ARTICLES_BETWEEN:  # an article may stand between them
+                    for art in ARTICLES:
+                        variants[k.replace(" ", f" {art} ")] = k
             words = sorted(variants)
+            # A DFA scans fastest (twice as fast) but is slow to build for tens of
+            # thousands of keys (57,000 variants of 1,949 entries: ~500 ms against
+            # ~150 ms): beyond DFA_KEYS it is built only for a text of DFA_TEXT or more.
+            impl = ac.Implementation.DFA if len(words) <= DFA_KEYS or size >= DFA_TEXT \
+                else ac.Implementation.ContiguousNFA
             # Pattern words are ASCII (see _ATOM): the text is searched as bytes.
             self._automaton = (ac.BytesAhoCorasick([w.encode("ascii") for w in words],
-                                                   implementation=ac.Implementation.DFA),
+                                                   implementation=impl),
                                [variants[w] for w in words])
         return self._automaton or None
 
@@ -460,6 +629,15 @@ class Lexicon:
             self._anchor_re = regex.compile(
                 r"\b(?:" + _trie_regex(self.by_anchor) + r")\b", regex.IGNORECASE)
         return self._anchor_re
+
+
+_ZH_SPLIT = re.compile(r"\s*[/／;；]\s*")
+_ZH_DROP = re.compile(r"[\s，,、。．.：:！!？?“”\"'‘’（）()《》·…-]+")
+
+
+def zh_keys(zh: str) -> list[str]:
+    """The Chinese expressions of a ``zh`` field, without spaces or punctuation."""
+    return [k for part in _ZH_SPLIT.split(zh) if (k := _ZH_DROP.sub("", part))]
 
 
 def anchor_key(form: str) -> str:
@@ -483,7 +661,8 @@ def _trie_regex(words: Iterable[str]) -> str:
 
     def build(node: dict) -> str:
         ends = "" in node
-        branches = [(r"[\s\-]+" if ch == " " else regex.escape(ch)) + build(sub)
+        gap = _PAIR_GAP if ARTICLES_BETWEEN else r"[\s\-]+"
+        branches = [(gap if ch == " " else regex.escape(ch)) + build(sub)
                     for ch, sub in sorted(node.items()) if ch]
         if not branches:
             return ""
@@ -540,8 +719,11 @@ def _entry_lines(text: str) -> list[int]:
             if line.strip().replace(" ", "") == "[[entry]]"]
 
 
-def parse_lexicon(text: str, source: str) -> list[Entry]:
-    """The entries of one lexicon file; every problem is a one-line :class:`ConfigError`."""
+def parse_lexicon(text: str, source: str, strict: bool = False) -> list[Entry]:
+    """The entries of one lexicon file; every problem is a one-line :class:`ConfigError`.
+
+    ``strict`` (the shipped files): every entry also needs ``silent`` and ``source``; a
+    user's lexicon may leave them out."""
     fast = _fast_parse(text)
     if fast is not None:
         data, lines = fast
@@ -560,14 +742,24 @@ def parse_lexicon(text: str, source: str) -> list[Entry]:
     raw = data.get("entry", [])
     if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
         raise ConfigError(f"{source}:1: 'entry' must be an array of tables ([[entry]])")
-    return [_entry(item, source, lines[i] if i < len(lines) else 1, i + 1)
+    return [_entry(item, source, lines[i] if i < len(lines) else 1, i + 1, strict)
             for i, item in enumerate(raw)]
 
 
-def _entry(item: dict, source: str, line: int, n: int) -> Entry:
+def _strings(item: dict, key: str, fail: Callable[[str], ConfigError]) -> tuple[str, ...]:
+    """``item[key]``: a list of non-empty strings (a lone string is a list of one)."""
+    value = item.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+        raise fail(f"{key!r} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _entry(item: dict, file: str, line: int, n: int, strict: bool = False) -> Entry:
     def fail(msg: str) -> ConfigError:
         label = f" ({item['pattern']!r})" if isinstance(item.get("pattern"), str) else ""
-        return ConfigError(f"{source}:{line}: entry {n}{label}: {msg}")
+        return ConfigError(f"{file}:{line}: entry {n}{label}: {msg}")
 
     unknown = set(item) - _FIELDS
     if unknown:
@@ -575,9 +767,23 @@ def _entry(item: dict, source: str, line: int, n: int) -> Entry:
     for key in ("pattern", "domain", "example"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise fail(f"missing or empty {key!r}")
-    for key in ("kind", "zh", "note", "anchor"):
+    for key in ("kind", "zh", "note", "anchor", "source"):
         if key in item and not isinstance(item[key], str):
             raise fail(f"{key!r} must be a string")
+    silent, antipatterns = _strings(item, "silent", fail), _strings(item, "antipattern", fail)
+    origin = item.get("source", "")
+    if strict and not silent:
+        raise fail("missing 'silent' (correct English sentences the entry must not match)")
+    if strict and not origin:
+        raise fail("missing 'source' (project, mqm:..., cedict:..., wild:... or web:...)")
+    if origin and not _SOURCE.fullmatch(origin):
+        raise fail(f"'source' must be project, mqm:<corpus>:<doc>:<seg>, cedict:<headword>, "
+                   f"wild:<id> or web:<url>, not {origin!r}")
+    for anti in antipatterns:
+        try:
+            parse_pattern(anti)
+        except PatternError as exc:
+            raise fail(f"bad antipattern {anti!r}: {exc}") from None
     suggest = item.get("suggest")
     if isinstance(suggest, str):
         suggest = [suggest]
@@ -595,7 +801,8 @@ def _entry(item: dict, source: str, line: int, n: int) -> Entry:
     except PatternError as exc:
         raise fail(f"bad pattern: {exc}") from None
     entry = Entry(item["pattern"], kind, item["domain"], tuple(suggest), item["example"],
-                  item.get("note", ""), item.get("zh", ""), source, line, tokens)
+                  item.get("note", ""), item.get("zh", ""), file, line, tokens,
+                  silent=silent, source=origin, antipatterns=antipatterns)
     entry.anchors, at = _choose_anchor(tokens, item.get("anchor"), fail)
     entry.reach = _reach(tokens, at)
     return entry
@@ -623,22 +830,51 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
                 return _single_keys(t), _index(tokens, t)
         raise fail(f"anchor {wanted!r} is not a required word (or two adjacent words) "
                    f"of the pattern")
+    # A word rare enough on its own is the better anchor: it is found about as seldom as a
+    # pair, and has a handful of forms where a pair has their product (16 keys for two
+    # inflected words), which the start-up reads and the automaton holds.
+    rarest = min(required, key=_frequency)
+    if _frequency(rarest) < RARE_WORD and not rarest.is_common() and " " not in \
+            anchor_key(rarest.forms()[-1]):
+        return _single_keys(rarest), _index(tokens, rarest)
     rare_pairs = [p for p in pairs if not (p[1].is_common() and p[2].is_common())]
     if rare_pairs:
         i, a, b = max(rare_pairs, key=lambda p: (_rarity(p[1]) + _rarity(p[2]),
+                                                 -min(_frequency(p[1]), _frequency(p[2])),
                                                  p[1].shortest() + p[2].shortest()))
         return _pair_keys(a, b), i
     rare = [t for t in required if not t.is_common()]
     if rare or not pairs:
+        # The rarest word in English web text: every hit of an anchor costs a look at the
+        # text around it, and "flood" is found a hundred times as often as "brocade".
         best = max(rare or required, key=lambda t: (" " in anchor_key(t.forms()[-1]),
-                                                    t.shortest()))
+                                                    -_frequency(t), t.shortest()))
         return _single_keys(best), _index(tokens, best)
-    i, a, b = max(pairs, key=lambda p: p[1].shortest() + p[2].shortest())
+    # Only common words: the pair whose rarer word is rarest ("the sky", not "from the").
+    i, a, b = min(pairs, key=lambda p: (min(_frequency(p[1]), _frequency(p[2])),
+                                        -(p[1].shortest() + p[2].shortest())))
     return _pair_keys(a, b), i
 
 
 def _lower(token: Token) -> set[str]:
     return {f.lower() for f in token.forms()}
+
+
+#: A token whose forms together are rarer than this in English web text (about rank 20,000
+#: and beyond) anchors its entry alone.
+RARE_WORD = 5e-5
+
+
+def _frequency(token: Token) -> float:
+    """How often the token's forms occur in English web text, roughly (Zipf: 1 / rank)."""
+    from repairtool import words
+
+    total = 0.0
+    for form in token.forms():
+        key = anchor_key(form)
+        rank = words.rank(key) if key.isalpha() else None
+        total += 1 / (rank + 1) if rank is not None else 1e-6
+    return total
 
 
 def _rarity(token: Token) -> int:
@@ -663,8 +899,9 @@ def _reach(tokens: list[Token], at: int) -> tuple[int, int]:
     def size(t: Token) -> int:
         return _ANY_ROOM if t.kind == "any" else max(len(f) for f in t.forms())
 
-    before = sum(size(t) + _SEP_ROOM for t in tokens[:at]) + size(tokens[at])
-    after = sum(size(t) + _SEP_ROOM for t in tokens[at:])
+    room = _SEP_ROOM + (_ARTICLE_ROOM if ARTICLES_BETWEEN else 0)
+    before = sum(size(t) + room for t in tokens[:at]) + size(tokens[at])
+    after = sum(size(t) + room for t in tokens[at:])
     return min(before + 4, WINDOW), min(after + 4, WINDOW)
 
 
@@ -677,107 +914,200 @@ def _plain(token: Token) -> bool:
 
 
 @cache
-def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
-    cached = _read_disk_cache(path, mtime_ns, size)
-    if cached is not None:
-        return Lexicon(cached)
+def _entries_cached(path: str, mtime_ns: int, size: int) -> tuple[Entry, ...]:
+    """The parsed entries of one file, while it is unchanged. (Nothing is kept on disk: the
+    shipped files have their prebuilt index, a user's lexicon is small.)"""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read lexicon: {exc}") from None
     try:
-        entries = parse_lexicon(text, path)
+        return tuple(parse_lexicon(text, path))
     except RecursionError:  # the TOML/JSON readers recurse once per level of nesting
         raise ConfigError(f"{path}:1: invalid lexicon: nested too deeply") from None
-    _write_disk_cache(path, mtime_ns, size, entries)
-    return Lexicon(entries)
 
 
-# --- the on-disk cache of parsed lexicons ----------------------------------------------------
-# Parsing ~350 entries costs tens of milliseconds, which a one-file run would pay every time;
-# the parsed form (tokens, anchors) is kept as JSON, keyed by path, mtime, size and the
-# version of this module. Any problem with the cache just means parsing again.
-
-#: Bump when the parsed form changes.
-CACHE_VERSION = 1
+@cache
+def _lexicon_cached(files: tuple[tuple[str, int, int], ...]) -> Lexicon:
+    return Lexicon([e for f in files for e in _entries_cached(*f)])
 
 
-def _cache_file(path: str, mtime_ns: int, size: int) -> Path | None:
-    """Where the parsed form of this version of ``path`` is kept (``None``: no cache).
-
-    ``REPAIRTOOL_CACHE_DIR`` chooses the folder; set to an empty string it turns the cache
-    off. The default is ``$XDG_CACHE_HOME/repairtool`` (``~/.cache/repairtool``).
-    """
-    folder = os.environ.get("REPAIRTOOL_CACHE_DIR")
-    if folder == "":
-        return None
-    if folder is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"),
-                                                                ".cache")
-        folder = os.path.join(base, "repairtool")
-    me = Path(__file__).stat()
-    key = f"{CACHE_VERSION}|{os.path.abspath(path)}|{mtime_ns}|{size}|{me.st_mtime_ns}"
-    return Path(folder) / f"lexicon-{hashlib.sha1(key.encode()).hexdigest()[:20]}.json"
-
-
-def _read_disk_cache(path: str, mtime_ns: int, size: int) -> list[Entry] | None:
-    try:
-        file = _cache_file(path, mtime_ns, size)
-        if file is None or not file.is_file():
-            return None
-        return [_entry_from_json(d, path) for d in json.loads(file.read_text("utf-8"))]
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
-
-
-def _write_disk_cache(path: str, mtime_ns: int, size: int, entries: list[Entry]) -> None:
-    try:
-        file = _cache_file(path, mtime_ns, size)
-        if file is None:
-            return
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([_entry_to_json(e) for e in entries]), "utf-8")
-        os.replace(tmp, file)
-    except OSError:
-        pass
-
-
-def _entry_to_json(e: Entry) -> dict[str, Any]:
-    return {
-        "pattern": e.pattern, "kind": e.kind, "domain": e.domain, "suggest": e.suggest,
-        "example": e.example, "note": e.note, "zh": e.zh, "line": e.line,
-        "anchors": sorted(e.anchors), "reach": e.reach,
-        "tokens": [[t.kind, t.alternatives, t.optional, t.lemma, t.comma] for t in e.tokens],
-    }
-
-
-def _entry_from_json(d: dict[str, Any], source: str) -> Entry:
-    tokens = [Token(k, tuple(tuple(a) for a in alts), opt, lemma, comma)
-              for k, alts, opt, lemma, comma in d["tokens"]]
-    return Entry(d["pattern"], d["kind"], d["domain"], tuple(d["suggest"]), d["example"],
-                 d["note"], d["zh"], source, d["line"], tokens, frozenset(d["anchors"]),
-                 tuple(d["reach"]))
-
-
-def load(path: Path | str) -> Lexicon:
-    """The compiled lexicon at ``path`` (cached while the file is unchanged)."""
+def _stat_key(path: Path | str) -> tuple[str, int, int]:
     p = Path(path)
     try:
         st = p.stat()
     except OSError as exc:
         raise ConfigError(f"{p}:1: cannot read lexicon: {exc.strerror or exc}") from None
-    return _load_cached(str(p), st.st_mtime_ns, st.st_size)
+    return str(p), st.st_mtime_ns, st.st_size
+
+
+def load(path: Path | str) -> Lexicon:
+    """The compiled lexicon at ``path`` (cached while the file is unchanged)."""
+    return _lexicon_cached((_stat_key(path),))
 
 
 def shipped_path() -> Path:
-    """The lexicon shipped in the package (``repairtool/data/calques_en.toml``)."""
+    """The main lexicon shipped in the package (``repairtool/data/calques_en.toml``)."""
     return Path(__file__).parent / "data" / SHIPPED
+
+
+def shipped_paths() -> list[Path]:
+    """Every shipped lexicon file: ``calques_en.toml`` and ``calques/*.toml`` (one file a
+    family), in a fixed order."""
+    folder = Path(__file__).parent / "data" / "calques"
+    return [shipped_path(), *sorted(folder.glob("*.toml"))]
+
+
+def shipped() -> Lexicon:
+    """The shipped lexicon files as one lexicon (one anchor pass over the text for all).
+
+    From the prebuilt index (:data:`INDEX`) when it was built from exactly these files:
+    start-up then reads anchor keys, not thousands of entries; else every file is parsed."""
+    return indexed(shipped_paths(), index_path())
+
+
+def indexed(paths: Sequence[Path], index: Path) -> Lexicon:
+    """The lexicon files ``paths`` as one lexicon, by the index file ``index`` when it is
+    fresh (cached while the files are unchanged)."""
+    return _indexed_cached(tuple(_stat_key(p) for p in paths), str(index))
+
+
+@cache
+def _indexed_cached(files: tuple[tuple[str, int, int], ...], index: str) -> Lexicon:
+    found = Index.read(Path(index), [Path(f[0]) for f in files])
+    return Lexicon(index=found) if found is not None else _lexicon_cached(files)
+
+
+# --- the prebuilt index of the shipped lexicon -----------------------------------------------
+# Parsing and anchoring thousands of entries costs far more than the scan of a small file.
+# The index (gzip text, built by ``python -m repairtool.lexicon``) holds each shipped entry's
+# place in its file, reach and anchor keys, laid out so that loading is a few C-level string
+# operations; it is used only while the files are byte for byte those it was built from (the
+# test suite checks that it is fresh), else the files are parsed.
+
+#: The index file, inside the package.
+INDEX = "calques.index.gz"
+#: Bump when the index format or the anchoring changes.
+INDEX_VERSION = 4
+
+
+def index_path() -> Path:
+    return Path(__file__).parent / "data" / INDEX
+
+
+def _fingerprint(data: bytes) -> str:
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def _blocks(data: bytes, lines: Sequence[int]) -> list[tuple[int, int]]:
+    """Byte spans of the ``[[entry]]`` blocks starting at 1-based ``lines``."""
+    starts = [0, *(m.end() for m in re.finditer(b"\n", data))]
+    offsets = [starts[n - 1] for n in lines]
+    return list(zip(offsets, [*offsets[1:], len(data)], strict=True))
+
+
+def build_index(paths: Sequence[Path] | None = None) -> bytes:
+    """The index of the lexicon files ``paths`` (default: the shipped ones), gzipped."""
+    import gzip
+
+    paths = list(paths or shipped_paths())
+    head = [f"repairtool-lexicon-index {INDEX_VERSION}"]
+    rows: list[str] = []
+    keys: dict[str, list[str]] = {}
+    for k, path in enumerate(paths):
+        data = path.read_bytes()
+        entries = parse_lexicon(data.decode("utf-8"), str(path))
+        head.append(f"#file\t{path.name}\t{_fingerprint(data)}")
+        spans = _blocks(data, [e.line for e in entries])
+        for n, (e, (start, end)) in enumerate(zip(entries, spans, strict=True), 1):
+            for key in e.anchors:
+                keys.setdefault(key, []).append(str(len(rows)))
+            zh = " ".join(e.zh.split())  # no tab or line break in the row
+            rows.append(f"{k}\t{e.line}\t{n}\t{start}\t{end}\t{e.reach[0]}\t{e.reach[1]}\t"
+                        f"{zh}")
+    starts = sorted({key.split(" ")[0] for key in keys if " " in key})
+    text = "\n".join([*head, "#starts\t" + "|".join(starts), f"#entries\t{len(rows)}",
+                      *rows, "#keys",
+                      *(x for key in sorted(keys) for x in (key, ",".join(keys[key])))])
+    return gzip.compress(text.encode("utf-8") + b"\n", mtime=0)
+
+
+@dataclass
+class Index:
+    """A read index: the files' bytes, the entry rows (split on first use) and the anchor
+    keys."""
+
+    files: list[Path]
+    data: list[bytes]
+    count: int
+    rows_text: str
+    keys: dict[str, str]
+    pair_starts: frozenset[str]
+    _reaches: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @cached_property
+    def rows(self) -> list[str]:
+        return self.rows_text.split("\n")
+
+    @classmethod
+    def read(cls, path: Path, files: Sequence[Path]) -> Index | None:
+        """The index at ``path`` if it was built from exactly ``files``, else ``None``."""
+        import gzip
+
+        try:
+            text = gzip.decompress(path.read_bytes()).decode("utf-8")
+            data = [f.read_bytes() for f in files]
+        except (OSError, EOFError, ValueError):
+            return None
+        n = len(files)
+        head = text.split("\n", n + 3)
+        want = [f"repairtool-lexicon-index {INDEX_VERSION}",
+                *(f"#file\t{f.name}\t{_fingerprint(d)}" for f, d in zip(files, data,
+                                                                          strict=True))]
+        if len(head) < n + 4 or head[:n + 1] != want or not head[n + 1].startswith("#starts\t"):
+            return None
+        rows, _, keys = head[n + 3].partition("\n#keys\n")
+        body = keys.split("\n")[:-1]
+        try:
+            count = int(head[n + 2].removeprefix("#entries\t"))
+            table = dict(zip(body[::2], body[1::2], strict=True))
+        except ValueError:
+            return None
+        return cls(list(files), data, count, rows, table,
+                   frozenset(head[n + 1].removeprefix("#starts\t").split("|")))
+
+    def zh(self, i: int) -> str:
+        return self.rows[i].split("\t")[7]
+
+    def reach(self, i: int) -> tuple[int, int]:
+        got = self._reaches.get(i)
+        if got is None:
+            parts = self.rows[i].split("\t")
+            got = self._reaches[i] = (int(parts[5]), int(parts[6]))
+        return got
+
+    def entry(self, i: int) -> Entry:
+        """Entry ``i``, parsed from its block (its anchors and reach come out as in the
+        index: the files and this module are those it was built with)."""
+        k, line, n, start, end = (int(x) for x in self.rows[i].split("\t")[:5])
+        block = self.data[k][start:end].decode("utf-8")
+        fast = _fast_parse(block)
+        item = (fast[0] if fast is not None else tomllib.loads(block))["entry"][0]
+        return _entry(item, str(self.files[k]), line, n)
+
+
+def write_index(paths: Sequence[Path] | None = None, path: Path | None = None) -> Path:
+    """Rebuild the index of ``paths`` at ``path`` (default: the shipped ones)."""
+    path = path or index_path()
+    path.write_bytes(build_index(paths))
+    return path
 
 
 def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
     """The shipped lexicon and the user's ones, in that order."""
-    return [load(shipped_path()), *(load(p) for p in extra)]
+    return [shipped(), *(load(p) for p in extra)]
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -785,39 +1115,41 @@ def lexicons_for(extra: Iterable[Path | str] = ()) -> list[Lexicon]:
 
 def find_matches(text: str, lexicons: Sequence[Lexicon], folded_text: bytes | None = None
                  ) -> list[Match]:
-    """Every entry match in ``text``; where matches overlap the longest (then first) wins.
+    """Every entry match in ``text``; where matches overlap the longest (then first) wins,
+    and of matches with the same span the entry that comes first in the lexicons.
 
     ``folded_text``: :func:`repairtool.document.fold` of ``text``, if the caller has it.
     """
-    found: list[Match] = []
+    found: list[tuple[int, int, int, int, Match]] = []
     folded = cache(lambda: fold(text) if folded_text is None else folded_text)
-    for lex in lexicons:
-        found.extend(_matches_in(text, lex, folded))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    for n, lex in enumerate(lexicons):
+        found.extend((m.start, m.start - m.end, n, i, m) for i, m in _matches_in(text, lex, folded))
+    found.sort(key=lambda t: t[:4])
     out: list[Match] = []
     last_end = -1
-    for m in found:
+    for *_, m in found:
         if m.start >= last_end:
             out.append(m)
             last_end = m.end
     return out
 
 
-def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterator[Match]:
+def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]
+                ) -> Iterator[tuple[int, Match]]:
+    """(entry index, match) of every match of ``lex``'s entries."""
     windows: dict[int, list[tuple[int, int]]] = {}
-    entries: dict[int, Entry] = {}
     n = len(text)
     for hit_start, _end, key in _anchor_hits(text, lex, folded):
-        for e in lex.by_anchor.get(key, ()):
-            start, end = max(0, hit_start - e.reach[0]), min(n, hit_start + e.reach[1])
-            spans = windows.setdefault(id(e), [])
-            entries[id(e)] = e
+        for i in lex.ids(key):
+            before, after = lex.reach(i)
+            start, end = max(0, hit_start - before), min(n, hit_start + after)
+            spans = windows.setdefault(i, [])
             if spans and start <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
-    for key, spans in windows.items():
-        e = entries[key]
+    for i, spans in windows.items():
+        e = lex.entry(i)
         for start, end in spans:
             if not all(any(folded().find(p, start, end) >= 0 for p in pieces)
                        for pieces in e.required):
@@ -825,12 +1157,18 @@ def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]) -> Iterato
             for m in e.regex.finditer(text, start, end, overlapped=False):
                 if m.end() == end and end < n:
                     continue  # may be cut off by the window: a wider one would decide
-                yield Match(e, m.start(), m.end(), _forms(e, m))
+                if e.antipatterns and e.excluded(text, m.start(), m.end()):
+                    continue
+                yield i, Match(e, m.start(), m.end(), _forms(e, m))
 
 
 #: Below this many code points the pre-filter looks each word up in a set; above it, it
 #: runs an Aho-Corasick automaton (built once per process) over the text.
 SMALL_TEXT = 20_000
+#: Up to this many anchor variants the automaton is a DFA; beyond, a DFA only when the
+#: first text it is built for has DFA_TEXT code points or more, else a contiguous NFA.
+DFA_KEYS = 20_000
+DFA_TEXT = 4_000_000
 #: After this many texts the automaton is built whatever their size.
 SMALL_TEXTS = 20
 _WORD = re.compile(r"\w+")
@@ -845,21 +1183,16 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
     # corpus of many short documents builds it once (after SMALL_TEXTS of them).
     if len(text) < SMALL_TEXT and not lex.automaton_built and (
             lex.texts_seen <= SMALL_TEXTS or lex._automaton is False):
-        prev: re.Match[str] | None = None
-        for m in _WORD.finditer(text):
-            word = m.group().lower()
-            if word in keys:
-                yield m.start(), m.end(), word
-            if prev is not None:
-                pair = f"{prev.group().lower()} {word}"
-                if pair in keys and _GAP.fullmatch(text, prev.end(), m.start()):
-                    yield prev.start(), m.end(), pair
-            prev = m if word in starts else None
+        yield from _small_text_hits(text, keys, starts)
         return
-    auto = lex.automaton()
+    auto = lex.automaton(len(text))
     if auto is None:
         for m in lex.anchor_re.finditer(text, overlapped=True):
-            yield m.start(), m.end(), _GAP.sub(" ", m.group().lower())
+            key = _GAP_ARTICLE.sub(" ", m.group().lower())
+            first, space, _ = key.partition(" ")
+            if space and first in keys:  # the regex gives the longest key at a place only
+                yield m.start(), m.start() + len(first), first
+            yield m.start(), m.end(), key
         return
     machine, key_of = auto
     n = len(text)
@@ -870,6 +1203,35 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
 
 
 _GAP = re.compile(r"[\s\-]+")
+#: The text between the two words of a pair anchor in the fallback regex: an article may
+#: stand there (see :data:`ARTICLES_BETWEEN`); it is no part of the key.
+_PAIR_GAP = r"[\s\-]+(?:(?:" + "|".join(ARTICLES) + r")[\s\-]+)?"
+_GAP_ARTICLE = re.compile(_PAIR_GAP)
+
+
+def _small_text_hits(text: str, keys: dict[str, Any], starts: frozenset[str]
+                     ) -> Iterator[tuple[int, int, str]]:
+    """The anchor hits of a short text, word by word: a pair anchor (``harvest leek``) is
+    also found with an article between its words (``harvest the leek``)."""
+    last: re.Match[str] | None = None  # the word before, if a pair starts with it
+    skip: re.Match[str] | None = None  # the word before an article, if a pair starts with it
+    article: re.Match[str] | None = None
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        if word in keys:
+            yield m.start(), m.end(), word
+        if last is not None:
+            pair = f"{last.group().lower()} {word}"
+            if pair in keys and _GAP.fullmatch(text, last.end(), m.start()):
+                yield last.start(), m.end(), pair
+        if skip is not None and article is not None:
+            pair = f"{skip.group().lower()} {word}"
+            if pair in keys and _GAP.fullmatch(text, skip.end(), article.start()) \
+                    and _GAP.fullmatch(text, article.end(), m.start()):
+                yield skip.start(), m.end(), pair
+        skip, article = (last, m) if ARTICLES_BETWEEN and word in _ARTICLE_SET else \
+            (None, None)
+        last = m if word in starts else None
 
 
 def _is_word(ch: str) -> bool:
@@ -913,3 +1275,6 @@ def plain(suggestion: str) -> str:
     """A suggestion without its ``~`` marks (as shown in the lexicon)."""
     return suggestion.replace("~", "")
 
+
+if __name__ == "__main__":  # python -m repairtool.lexicon: rebuild the shipped index
+    print(f"wrote {write_index()}")

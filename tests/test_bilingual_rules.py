@@ -14,11 +14,12 @@ from repairtool.bilingual.scan import scan_bilingual
 from repairtool.config import Settings
 from repairtool.fixes import apply_edits
 from repairtool.rules.base import registry
+from repairtool.rules.bilingual import BilingualRule
 
 from .conftest import FIXTURES
 
 TABLES = FIXTURES / "bilingual" / "rules"
-BILINGUAL = [c for c in registry() if c.startswith("RT8")]
+BILINGUAL = [c for c, r in registry().items() if issubclass(r, BilingualRule)]
 
 
 def load(code: str) -> dict:

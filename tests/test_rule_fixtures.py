@@ -15,6 +15,7 @@ from repairtool.config import Settings
 from repairtool.engine import scan_text
 from repairtool.fixes import apply_edits
 from repairtool.rules.base import DOC_SECTIONS, registry
+from repairtool.rules.bilingual import BilingualRule
 
 from .conftest import FIXTURES
 
@@ -45,8 +46,9 @@ def all_cases(kind: str) -> list:
 
 
 #: Bilingual rules need source/target pairs: their tables are in fixtures/bilingual/rules
-#: and tests/test_bilingual_rules.py holds them to the same minimums.
-BILINGUAL_RULES = {c for c in registry() if c.startswith("RT8")}
+#: and tests/test_bilingual_rules.py holds them to the same minimums (RT8, and the RT6 idiom
+#: checks RT603/RT604 that compare a target with its source).
+BILINGUAL_RULES = {c for c, r in registry().items() if issubclass(r, BilingualRule)}
 
 
 @pytest.mark.parametrize("code", [c for c in registry()

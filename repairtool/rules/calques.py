@@ -88,9 +88,12 @@ class Calque(_LexiconRule):
     any inflection; `word[s|es]` listed endings; `a|the` alternatives; `(the)` optional word;
     `*` any one word, `(*)` at most one; `word,` a comma may follow; `!word` the next (or,
     written first, the previous) word must not be `word`; `{word}` it must be `word`, as
-    context outside the finding. Spaces, line breaks, hyphens and double quotes between
-    words are all accepted. The file format is documented at the top of the shipped file;
-    `repairtool/data/SOURCES.md` says where it comes from.
+    context outside the finding. Articles are matched as written (`harvest~ (the)
+    leek~`). Spaces, line breaks, hyphens and double quotes between words are all
+    accepted. An entry may list `antipattern`s: look-alikes whose matches
+    cancel its own. The file format is documented at the top of the shipped file
+    `repairtool/data/calques_en.toml`; the family files `repairtool/data/calques/*.toml`
+    are read with it; `repairtool/data/SOURCES.md` says where they come from.
 
     ## Why it matters
     A literal idiom reads as nonsense or as a strange image to an English reader, and marks
