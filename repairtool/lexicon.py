@@ -53,7 +53,8 @@ KINDS = frozenset({"calque", "garbled"})
 #: The shipped lexicon, inside the package.
 SHIPPED = "calques_en.toml"
 
-_FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anchor"}
+_FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anchor",
+           "silent", "source", "antipattern"}  # the last three: read by the lexcore loader
 #: Text between two words of a pattern (``_COMMA_SEP`` after a word written ``word,``).
 SEP = r"[\s\-\u2010\u2011\"\u201c\u201d]+"
 _COMMA_SEP = r"(?:[ \t]*,)?[\s\-\u2010\u2011\"\u201c\u201d]+"
