@@ -210,7 +210,7 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 _SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
-    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?[()DPp]))"  # `word ,` (not `:)`, ` !=`, ` ??`)
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`, ` !=`, ` ??`)
     r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll}))"    # `word .` (not ` ...`, ` .NET`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
@@ -219,7 +219,8 @@ _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = lazy(
-    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)(?![a-z]*+['’])")
+    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)(?![\w/\\|#@:=-]))"
+    r"(?![a-z]*+['’])")  # not `sed 's/a/b/'`, `echo 's:x:'`: a quoted script
 
 
 class SpaceBeforePunctuation(Rule):
@@ -420,7 +421,13 @@ MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
-_SMILEY = lazy(r"(?<!\()[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?![\w)])|¯\\_\(ツ\)_/¯")
+#: An emoticon stands apart: after a space or the start of a line (`the Zoar;)`, `(';')`
+#: and `(*note Invoking::)` close real brackets); of the turned ones only `(:` and `(-:`
+#: (`(= eyes)` opens one).
+_SMILEY = lazy(r"(?<![^\s])[:;=][-^']?[()](?!\w)|(?<![^\s])\(-?:(?![\w)])|¯\\_\(ツ\)_/¯")
+#: A bracket named as a character: `'('`, `‘[]]’`, `"]"`.
+_QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
+                    r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
 _INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
 
 
@@ -457,7 +464,8 @@ class UnbalancedBracket(Rule):
         view = doc.view
         if "(" not in view and ")" not in view and "[" not in view and "]" not in view:
             return
-        for seg in doc.segments():
+        unpaired: list[tuple[int, int, str, bool]] = []  # paragraph, offset, mark, closer
+        for n, seg in enumerate(doc.segments()):
             text = view[seg.start:seg.end]
             if not _BRACKETS.search(text):
                 continue
@@ -468,13 +476,47 @@ class UnbalancedBracket(Rule):
             bad = _unmatched(text)
             if len(bad) > MAX_PER_PARAGRAPH:
                 continue  # not prose: code, ASCII art, a list of fragments
-            masks = (text.find(MASK), text.rfind(MASK))
-            for pos, ch, closed in bad:
-                if _masked_partner(masks, pos, closed):
-                    continue
-                what = (f"{ch!r} is never closed in this paragraph" if not closed
-                        else f"{ch!r} closes nothing in this paragraph")
-                yield self.finding(seg.start + pos, seg.start + pos + 1, what)
+            masks = _mask_bounds(view, seg.start, seg.end, text)
+            unpaired.extend((n, seg.start + pos, ch, closed) for pos, ch, closed in bad
+                            if not _masked_partner(masks, pos, closed))
+        for _, pos, ch, closed in _across_paragraphs(unpaired):
+            what = (f"{ch!r} is never closed in this paragraph" if not closed
+                    else f"{ch!r} closes nothing in this paragraph")
+            yield self.finding(pos, pos + 1, what)
+
+
+#: A bracket may stay open over this many paragraph breaks (an aside or an editor's note of
+#: several paragraphs, as in books and the Jargon File).
+MAX_PARAGRAPHS_OPEN = 3
+
+
+def _across_paragraphs(unpaired: list[tuple[int, int, str, bool]]
+                       ) -> list[tuple[int, int, str, bool]]:
+    """``unpaired`` less each opener closed by a surplus closer a few paragraphs on."""
+    dropped: set[int] = set()
+    for i, (n, _, ch, closed) in enumerate(unpaired):
+        if closed or i in dropped:
+            continue
+        for j in range(i + 1, len(unpaired)):
+            m, _, other, other_closed = unpaired[j]
+            if m > n + MAX_PARAGRAPHS_OPEN:
+                break
+            if m > n and other_closed and j not in dropped and _PAIRS[other] == ch:
+                dropped.update((i, j))
+                break
+    return [u for i, u in enumerate(unpaired) if i not in dropped]
+
+
+def _mask_bounds(view: str, start: int, end: int, text: str) -> tuple[int, int]:
+    """First and last masked offsets of the paragraph ``text`` (-1 when none); a hidden line
+    (a table row, code) right before or after the paragraph counts as masked at its edge,
+    since the partner may stand in it."""
+    first, last = text.find(MASK), text.rfind(MASK)
+    if view[max(0, start - 2):start].rstrip("\r\n")[-1:] == MASK:
+        first = 0
+    if view[end:end + 2].lstrip("\r\n")[:1] == MASK:
+        last = len(text)
+    return first, last
 
 
 def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
@@ -488,7 +530,7 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
@@ -579,7 +621,7 @@ class UnbalancedQuote(Rule):
             bad = _unpaired_quotes(text)
             if len(bad) > MAX_PER_PARAGRAPH:
                 continue
-            masks = (text.find(MASK), text.rfind(MASK))
+            masks = _mask_bounds(view, seg.start, seg.end, text)
             for pos, closer in bad:
                 if _masked_partner(masks, pos, closer):
                     continue
