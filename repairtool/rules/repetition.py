@@ -130,6 +130,8 @@ class DoubledWord(Rule):
             return None
         if not _standalone(view, start, end):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
+        if "   " in found or "\t" in found or _grammatical(view, start, end, word):
+            return None  # `xt        xt`: two columns of a table
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -264,6 +266,30 @@ class DoubledPhrase(Rule):
         return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
 
 
+#: `whatever happens happens`: the doubled verb ends a free relative and starts the clause.
+_WH_EVER = frozenset({"whatever", "whoever", "whichever", "wherever", "whenever"})
+#: `laid before you you will`, `for it it will`: an object, then the subject of the next
+#: clause; only after a preposition and before a verb or modal.
+_OBJECT_SUBJECT = frozenset({"it", "you", "them", "him", "us", "me", "this"})
+_PREPOSITIONS = frozenset({"for", "before", "to", "with", "from", "at", "on", "about",
+                           "against", "upon", "after", "unto", "into", "like", "than"})
+_FINITE = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might",
+                     "must", "is", "was", "are", "were", "has", "have", "had", "does",
+                     "did", "do", "seems", "seemed", "means", "meant"})
+_NEIGHBOUR = lazy_re(r"[A-Za-z]+")
+
+
+def _grammatical(view: str, start: int, end: int, word: str) -> bool:
+    """A doubled word that is good English in its context (the words around it)."""
+    before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
+    after = _NEIGHBOUR.match(view, end + 1) if view[end:end + 1] == " " else None
+    prev = before[-1].lower() if before else ""
+    nxt = after.group().lower() if after else ""
+    if prev in _WH_EVER:
+        return True
+    return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
+
+
 def _same_case(found: str) -> bool:
     """`the the`, `The the`: a slip. `URL url`, `unreachable UNREACHABLE`: on purpose."""
     first, *rest = found.split()
@@ -279,6 +305,8 @@ def _standalone(view: str, start: int, end: int) -> bool:
         return False
     if after and (after.isalnum() or after in "_\\/@"):
         return False
+    if after == "." and view[end + 1:end + 2].isalnum():
+        return False  # `gcc -o foo foo.c`: the second is a file name
     return not (before in "\"“'‘" and before and after in "\"”'’" and after)
 
 
@@ -311,5 +339,9 @@ def _period(words: list[bytes], i: int) -> int | None:
 
 def _idiom(words: list[str]) -> bool:
     """`again and again and`, `day by day by`, `slice of slice of`: a repeated `X and X`."""
+    if words[0] == "per" or (len(words) == 2 and words[0] == "as"):
+        return True  # `metres per second per second`, `as bright as bright can be`
+    if len(words) >= 3 and words[-1] == "is" and words[0] in ("a", "an", "the"):
+        return True  # `a rose is a rose is a rose`
     return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for",
                                             "of", "in", "on", "with", "than")
