@@ -58,7 +58,7 @@ _STRONG_CODE = re.compile(
     r"|^\s*#\s*(?:include|define|if|ifdef|ifndef|endif|else|pragma)\b"
     r"|[{}]\s*$|^\s*[{}]|=>|->|::|\$\{|\$\(|&&|\|\||[=!<>]=|/\*|\*/|^\s*//"
     r"|\b(?:sub|my|def|fn|int|void|char|return|if|while|for|else|elif)\b[^.]*[;:{(]\s*$"
-    r"|\w\([^()]*\)\s*[;{]|^\s*\w+\s*=\s*\S")
+    r"|\w\([^()]*\)\s*[;{]|^\s*\w+\s*=\s*\S|\)\s*;\s*$")
 #: Two or more kinds of these make a line code (each kind counts once: a list of items
 #: with `;` between them is no code).
 _WEAK_CODE = tuple(re.compile(p) for p in (

@@ -211,10 +211,25 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 _SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
     r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`, ` !=`, ` ??`)
-    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll}))"    # `word .` (not ` ...`, ` .NET`)
+    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
+    #                                                    ` .NET`, `had a . . .`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
+#: A dot that is a path given to a command: `find .`, `git add -u .`.
+_PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|chmod|chown"
+                 r"|grep|docker[ \t]+\w+)(?:[ \t]+(?:-{1,2}[\w-]+|\S+))*?[ \t]+\Z")
+#: A placeholder or variable spaced inside brackets: `( EXPRESSION )`, `( $x )`.
+_SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
+#: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
+_NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
+                     "enter"})
+#: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
+#: in a text that spaces them as a rule but not its commas and full stops (tokenised MT
+#: spaces all of them).
+_HIGH_SPACED = lazy_re(r"\w[ \t]+[?!;:](?=\s|$)")
+_HIGH_TIGHT = lazy_re(r"\w[?!;:](?=\s|$)")
+_LOW_SPACED = lazy_re(r"\w[ \t]+[,.](?=\s|$)")
 _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
@@ -262,9 +277,10 @@ class SpaceBeforePunctuation(Rule):
         if "( " in view or "(\t" in view:
             for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
-                if m:
+                if m and not _SPACED_PLACEHOLDER.match(view, c.start()):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
+        convention: bool | None = None
         for c in _SPACE_CANDIDATE.finditer(view):
             start = c.start()
             while start and view[start - 1] in " \t":
@@ -274,6 +290,12 @@ class SpaceBeforePunctuation(Rule):
                 mark = m.group(m.lastindex or 0)
                 if mark == ":" and _emoticon(view, m.end()):
                     continue
+                if self._named_or_code(view, start, m.end(), mark):
+                    continue
+                if mark in "?!;:":
+                    convention = _spaced_convention(view) if convention is None else convention
+                    if convention:
+                        continue
                 if view[m.end():m.end() + 1] == MASK:
                     continue  # ` ._repr_html_`, ` .` + code: the mark belongs to hidden text
                 if doc.kind == "markdown" and mark != "," and view[m.end():m.end() + 1] in " \t":
@@ -283,14 +305,39 @@ class SpaceBeforePunctuation(Rule):
                 continue
             m = _SPACE_APOSTROPHE.match(view, start)
             if m:
+                convention = _spaced_convention(view) if convention is None else convention
+                if convention:
+                    continue  # `there 's` in a book set with spaced `?` and `!`
                 start, end = m.start(1), m.end()
                 yield self._finding(start, end, start, end,
                                     f"spaced apostrophe {view[start:end]!r}", keep=m.group(2))
+
+    @staticmethod
+    def _named_or_code(view: str, start: int, end: int, mark: str) -> bool:
+        """`find .`, `( EXPRESSION )`, `the ! shorthand`: the mark is not placed in prose."""
+        line_start = view.rfind("\n", 0, start) + 1
+        before = view[line_start:start]
+        if mark == "." and _PATH_DOT.search(before + " "):
+            return True
+        if mark == ")":
+            opener = view.rfind("(", line_start, start)
+            if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view, opener, end):
+                return True
+        word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+        return mark in "!?;:" and word in _NAMING
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:
         fix = Fix.replace("Remove the space", cut, cut_end, keep, Applicability.SAFE)
         return self.finding(start, end, message, [fix])
+
+
+def _spaced_convention(view: str) -> bool:
+    """Whether the text spaces `?`, `!`, `;`, `:` as a rule but not `,` and `.`."""
+    spaced = len(_HIGH_SPACED.findall(view))
+    if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
+        return False
+    return len(_LOW_SPACED.findall(view)) * 10 < spaced
 
 
 def _emoticon(view: str, pos: int) -> bool:
