@@ -218,7 +218,8 @@ _SPACE_PUNCT = lazy(
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
 #: A dot that is a path given to a command: `find .`, `git add -u .`.
 _PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|chmod|chown"
-                 r"|grep|docker[ \t]+\w+)(?:[ \t]+(?:-{1,2}[\w-]+|\S+))*?[ \t]+\Z")
+                 r"|grep|docker[ \t]+\w+)(?:[ \t]+(?:-{1,2}[\w-]+|[\w~-]*[/.][\w./~-]*)){0,3}"
+                 r"[ \t]+\Z")
 #: A placeholder or variable spaced inside brackets: `( EXPRESSION )`, `( $x )`.
 _SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
 #: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
