@@ -469,10 +469,11 @@ MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
-#: An emoticon stands apart: after a space or the start of a line (`the Zoar;)`, `(';')`
-#: and `(*note Invoking::)` close real brackets); of the turned ones only `(:` and `(-:`
-#: (`(= eyes)` opens one).
-_SMILEY = lazy(r"(?<![^\s])[:;=][-^']?[()](?!\w)|(?<![^\s])\(-?:(?![\w)])|¯\\_\(ツ\)_/¯")
+#: An emoticon stands apart, after a space or the start of a line (`:)`, `:o)`, `;]`):
+#: glued to a word, `Zoar;)`, `gerahs:)`, `(';')` and `(*note Invoking::)` close real
+#: brackets. Of the turned ones only `(:` and `(-:` (`(= eyes)` opens a bracket).
+_SMILEY = lazy(r"(?<![^\s])[:;=][-^'o]?[()\[\]](?!\w)|(?<![^\s])\(-?:(?![\w)])"
+               r"|¯\\_\(ツ\)_/¯")
 #: A bracket named as a character: `'('`, `‘[]]’`, `"]"`.
 _QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
                     r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)

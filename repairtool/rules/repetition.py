@@ -12,7 +12,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
-from repairtool.words import word_list, word_set
+from repairtool.words import is_word, word_list, word_set
 
 _FIRST = operator.itemgetter(0)
 #: Candidate doubled phrases in the string of first letters (one byte per word).
@@ -121,8 +121,11 @@ class DoubledWord(Rule):
     def _judge(self, doc: Document, spans: _Locator, run: list[bytes]) -> Finding | None:
         word = run[0].decode("latin-1")
         if not _WORD.fullmatch(run[0]) or word in LEGIT_DOUBLES or \
-                (len(word) == 1 and word != "a"):
-            return None  # decided by the word alone, so every run of it is skipped too
+                (len(word) == 1 and word != "a") or (word.isascii() and not is_word(word)):
+            # Decided by the word alone, so every run of it is skipped too. A word no
+            # dictionary lists doubles on purpose: sounds (`pok pok`, `blurp blurp`), baby
+            # talk, identifiers (`proc proc`, `xt xt`); decoding loops double common words.
+            return None
         start, second, end = spans.locate(run)
         view = doc.view
         found = view[start:end]
