@@ -224,7 +224,10 @@ _PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|c
 _SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
 #: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
 _NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
-                     "enter"})
+                     "enter", "literal", "character", "colon", "semicolon", "comma",
+                     "period", "instance", "including", "single", "trailing", "leading"})
+#: `the filesystem . (period)`: the mark named right after it.
+_NAMED_AFTER = lazy(r"[ \t]+\((?:period|full stop|dot|comma|colon|semicolon)\b")
 #: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
 #: in a text that spaces them as a rule but not its commas and full stops (tokenised MT
 #: spaces all of them).
@@ -325,7 +328,7 @@ class SpaceBeforePunctuation(Rule):
             if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view, opener, end):
                 return True
         word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-        return mark in "!?;:" and word in _NAMING
+        return word in _NAMING or bool(_NAMED_AFTER.match(view, end))
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:

@@ -12,7 +12,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
-from repairtool.words import is_word, word_list, word_set
+from repairtool.words import FUNCTION_WORDS, is_word, word_list, word_set
 
 _FIRST = operator.itemgetter(0)
 #: Candidate doubled phrases in the string of first letters (one byte per word).
@@ -62,6 +62,11 @@ PARTICLES = word_set("phrasal-particles")
 _VERB_BEFORE = lazy_re(
     r"\b(?:" + "|".join(word_list("phrasal-verbs")) + "|(?:"
     + "|".join(word_list("phrasal-verbs-regular")) + r")(?:s|ed|ing)?)\s+$")
+
+
+def _unlisted(word: str) -> bool:
+    """An ASCII word that no dictionary lists (`café` is judged like a listed word)."""
+    return word.isascii() and not is_word(word)
 
 
 def _proper_name(text: str) -> bool:
@@ -121,10 +126,11 @@ class DoubledWord(Rule):
     def _judge(self, doc: Document, spans: _Locator, run: list[bytes]) -> Finding | None:
         word = run[0].decode("latin-1")
         if not _WORD.fullmatch(run[0]) or word in LEGIT_DOUBLES or \
-                (len(word) == 1 and word != "a") or (word.isascii() and not is_word(word)):
-            # Decided by the word alone, so every run of it is skipped too. A word no
+                (len(word) == 1 and word != "a") or (len(word) <= 5 and _unlisted(word)):
+            # Decided by the word alone, so every run of it is skipped too. A short word no
             # dictionary lists doubles on purpose: sounds (`pok pok`, `blurp blurp`), baby
-            # talk, identifiers (`proc proc`, `xt xt`); decoding loops double common words.
+            # talk, identifiers (`proc proc`, `xt xt`); a decoding loop doubles real words,
+            # and longer unlisted ones are content words (`antelopes antelopes`).
             return None
         start, second, end = spans.locate(run)
         view = doc.view
@@ -271,6 +277,12 @@ class DoubledPhrase(Rule):
 
 #: `whatever happens happens`: the doubled verb ends a free relative and starts the clause.
 _WH_EVER = frozenset({"whatever", "whoever", "whichever", "wherever", "whenever"})
+#: `they that sleep sleep in the night`, `every man that offered offered`: a relative
+#: clause ends on the verb the main clause starts with.
+_RELATIVE = frozenset({"that", "who", "which"})
+#: ... after a person (`that index index` is a slip).
+_RELATIVE_HEADS = frozenset({"they", "he", "she", "man", "men", "all", "those", "one",
+                             "him", "them", "whoso"})
 #: `laid before you you will`, `for it it will`: an object, then the subject of the next
 #: clause; only after a preposition and before a verb or modal.
 _OBJECT_SUBJECT = frozenset({"it", "you", "them", "him", "us", "me", "this"})
@@ -290,6 +302,8 @@ def _grammatical(view: str, start: int, end: int, word: str) -> bool:
     nxt = after.group().lower() if after else ""
     if prev in _WH_EVER:
         return True
+    if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS:
+        return word not in FUNCTION_WORDS
     return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
 
 
