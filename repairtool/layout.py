@@ -30,7 +30,7 @@ from repairtool.document import line_starts
 #: A cheap pre-test: a line with none of these characters or runs is prose.
 _CANDIDATE = re.compile(
     r"[ \t]{3}|\t|[{}|;$@#%<>=\\│┃├┤┼─━═║┌┐└┘╔╗╚╝]|:[ \t]|\.\.\.\.|\*[Nn]ote|\x1b|^\*"
-    r"|(?:^|\s)--?[a-z]|(?<![\w/])/\w|^\s*[0-9a-fA-F]{4,8}:?[ \t]",
+    r"|(?:^|\s)--?[a-z]|(?<![\w/])/\w|^\s*[0-9a-fA-F]{4,8}:?[ \t]|\w\(\d",
     re.MULTILINE)
 _COLUMN_GAP = re.compile(r"\S(?:[ \t]{3,}|\t)[ \t]*\S")
 #: Two box-drawing characters, or two column bars (`| a | b |`, `a | b | c`).
@@ -49,6 +49,8 @@ _INFO_NOTE = re.compile(r"\*[Nn]ote[ \t\n]+[^:]{1,80}?::"
                         r"|\*[Nn]ote[ \t\n]+[^:]{1,80}?:[ \t\n]+[^.,]{1,80}[.,]")
 #: A hex dump row: `0020  ff ff 18 00 …`, `00000010: 4865 6c6c …`.
 _HEX_DUMP = re.compile(r"\s*[0-9a-fA-F]{4,8}:?[ \t]+(?:[0-9a-fA-F]{2,4}[ \t]+){3}")
+#: The header or footer line of a rendered man page: `LS(1) … LS(1)`, squeezed or not.
+_MAN_HEADER = re.compile(r"\s*[\w.:-]+\(\d[^()\s]*.{0,80}\(\d\w*\)\s*$")
 #: A line of `ls -l`: `-rw-r--r-- 1 root root 64 …`.
 _LS_LINE = re.compile(r"\s*[-dlcbps][-rwxsStT]{9}[.+@]?[ \t]+\d")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -96,7 +98,7 @@ def _layout_line(line: str) -> bool:
         return False
     return bool(_COLUMN_GAP.search(body) or _BOX.search(line) or _LEADER.search(line)
                 or _INFO_MENU.match(line) or _PATH_KEY.match(line) or _HEX_DUMP.match(line)
-                or _LS_LINE.match(line) or _is_code(line))
+                or _LS_LINE.match(line) or _MAN_HEADER.match(line) or _is_code(line))
 
 
 def _is_code(line: str) -> bool:

@@ -281,7 +281,8 @@ class SpaceBeforePunctuation(Rule):
         if "( " in view or "(\t" in view:
             for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
-                if m and not _SPACED_PLACEHOLDER.match(view, c.start()):
+                if m and not _SPACED_PLACEHOLDER.match(view, c.start()) and \
+                        not _KEY_BRACKET.search(view, max(0, c.start() - 5), c.start() + 1):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
@@ -475,8 +476,10 @@ _LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
 #: An emoticon stands apart, after a space or the start of a line (`:)`, `:o)`, `;]`):
 #: glued to a word, `Zoar;)`, `gerahs:)`, `(';')` and `(*note Invoking::)` close real
 #: brackets. Of the turned ones only `(:` and `(-:` (`(= eyes)` opens a bracket).
-_SMILEY = lazy(r"(?<![^\s])[:;=][-^'o]?[()\[\]](?!\w)|(?<![^\s])\(-?:(?![\w)])"
+_SMILEY = lazy(r"(?<![^\s])[:;=][-^'o]?[()\[\]](?!\w)|(?<![^\s])\(-?:(?![\w):])"
                r"|¯\\_\(ツ\)_/¯")
+#: A bracket that is a key: `Ctrl-[`, `Meta-]`, `C-x (`, `ESC [`.
+_KEY_BRACKET = lazy(r"(?:\b(?:Ctrl|CTRL|Meta|Alt|Shift|C|M|ESC)-|\bESC |\bC-x )[\[\]()]")
 #: A bracket named as a character: `'('`, `‘[]]’`, `"]"`.
 _QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
                     r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
@@ -582,7 +585,7 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip

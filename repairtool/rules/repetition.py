@@ -320,6 +320,8 @@ def _standalone(view: str, start: int, end: int) -> bool:
     after = view[end:end + 1]
     if before and not (before.isspace() or before in "(“‘\"'[—–"):
         return False
+    if view[max(0, start - 80):start].rstrip(" \t").endswith(("‐\n", "-\n")):
+        return False  # `inher‐⏎its its root`: the first is the end of a hyphenated word
     if after and (after.isalnum() or after in "_\\/@"):
         return False
     if after == "." and view[end + 1:end + 2].isalnum():
