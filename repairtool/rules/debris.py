@@ -222,6 +222,8 @@ _PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|c
                  r"[ \t]+\Z")
 #: A placeholder or variable spaced inside brackets: `( EXPRESSION )`, `( $x )`.
 _SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
+#: How far before a mark its command or opening bracket is looked for.
+_LOOK_BACK = 120
 #: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
 _NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
                      "enter", "literal", "character", "colon", "semicolon", "comma",
@@ -281,8 +283,8 @@ class SpaceBeforePunctuation(Rule):
         if "( " in view or "(\t" in view:
             for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
-                if m and not _SPACED_PLACEHOLDER.match(view, c.start()) and \
-                        not _KEY_BRACKET.search(view, max(0, c.start() - 5), c.start() + 1):
+                if m and not _SPACED_PLACEHOLDER.match(view[c.start():c.start() + 64]) and \
+                        not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
@@ -320,16 +322,18 @@ class SpaceBeforePunctuation(Rule):
     @staticmethod
     def _named_or_code(view: str, start: int, end: int, mark: str) -> bool:
         """`find .`, `( EXPRESSION )`, `the ! shorthand`: the mark is not placed in prose."""
-        line_start = view.rfind("\n", 0, start) + 1
+        # A bounded look back: a one-line page has a finding every few words.
+        window = max(0, start - _LOOK_BACK)
+        line_start = view.rfind("\n", window, start) + 1 or window
         before = view[line_start:start]
         if mark == "." and _PATH_DOT.search(before + " "):
             return True
         if mark == ")":
             opener = view.rfind("(", line_start, start)
-            if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view, opener, end):
+            if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view[opener:end]):
                 return True
         word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-        return word in _NAMING or bool(_NAMED_AFTER.match(view, end))
+        return word in _NAMING or bool(_NAMED_AFTER.match(view[end:end + 24]))
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:
