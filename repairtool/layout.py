@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 
-_COLUMN_GAP = re.compile(r"\S(?:[ \t]{3,}|\t)[ \t]*\S")
+#: Three spaces between two non-spaces, or two tabs in a line (one tab may stand in prose).
+_COLUMN_GAP = re.compile(r"\S[ \t]{3,}\S|\S\t.*\S\t")
 #: Two box-drawing characters, or two column bars (`| a | b |`, `a | b | c`).
 _BOX = re.compile(r"[│┃├┤┼─━═║┌┐└┘╔╗╚╝].*[│┃├┤┼─━═║┌┐└┘╔╗╚╝]|^\s*\|.*\||\|.*\|\s*$"
                   r"|\S\s\|\s\S.*\s\|\s")
