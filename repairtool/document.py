@@ -102,13 +102,18 @@ class Document:
     @classmethod
     def from_text(cls, text: str, *, kind: str = "text", language: str = "en",
                   path: str | None = None, options: Mapping[str, Any] | None = None,
-                  protected: Iterable[tuple[int, int]] = ()) -> Document:
-        """Build the masked view of ``text`` for its kind (``text`` or ``markdown``)."""
+                  protected: Iterable[tuple[int, int]] = (), layout: bool = False) -> Document:
+        """Build the masked view of ``text`` for its kind (``text`` or ``markdown``); with
+        ``layout``, the tables, columns and code of a plain text are hidden too."""
         spans = list(protected)
         if kind == "markdown":
             from repairtool.markup import markdown_hidden_spans
 
             spans.extend(markdown_hidden_spans(text))
+        elif layout and kind == "text":
+            from repairtool.layout import plain_hidden_spans
+
+            spans.extend(plain_hidden_spans(text))
         spans.extend(link_spans(text))
         view = mask(text, spans)
         return cls(text, view, language, path, kind, options or {})

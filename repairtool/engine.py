@@ -81,8 +81,11 @@ def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
     known = registry()
     sup = suppress.parse(text, known)
     opts = {"lexicons": settings.lexicons, **(options or {})}
+    given = list(protected)
+    # A plain text's own layout (tables, code) is found only in a whole file: the callers
+    # that protect spans (bilingual files) hand over the prose themselves.
     doc = Document.from_text(text, kind=kind, language=language, path=path, options=opts,
-                             protected=[*protected, *sup.spans])
+                             protected=[*given, *sup.spans], layout=not given)
     codes = settings.enabled_codes(path)
     findings: list[Finding] = []
     hidden = MASK in doc.view  # else every finding is visible: no test per finding

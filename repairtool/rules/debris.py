@@ -211,16 +211,38 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 _SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
-    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?[()DPp]))"  # `word ,` (not `:)`, ` !=`, ` ??`)
-    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll}))"    # `word .` (not ` ...`, ` .NET`)
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`, ` !=`, ` ??`)
+    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
+    #                                                    ` .NET`, `had a . . .`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
+#: A dot that is a path given to a command: `find .`, `git add -u .`.
+_PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|chmod|chown"
+                 r"|grep|docker[ \t]+\w+)(?:[ \t]+(?:-{1,2}[\w-]+|[\w~-]*[/.][\w./~-]*)){0,3}"
+                 r"[ \t]+\Z")
+#: A placeholder or variable spaced inside brackets: `( EXPRESSION )`, `( $x )`.
+_SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
+#: How far before a mark its command or opening bracket is looked for.
+_LOOK_BACK = 120
+#: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
+_NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
+                     "enter", "literal", "character", "colon", "semicolon", "comma",
+                     "period", "instance", "including", "single", "trailing", "leading"})
+#: `the filesystem . (period)`: the mark named right after it.
+_NAMED_AFTER = lazy(r"[ \t]+\((?:period|full stop|dot|comma|colon|semicolon)\b")
+#: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
+#: in a text that spaces them as a rule but not its commas and full stops (tokenised MT
+#: spaces all of them).
+_HIGH_SPACED = lazy_re(r"\w[ \t]+[?!;:](?=\s|$)")
+_HIGH_TIGHT = lazy_re(r"\w[?!;:](?=\s|$)")
+_LOW_SPACED = lazy_re(r"\w[ \t]+[,.](?=\s|$)")
 _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = lazy(
-    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)\b)(?![a-z]*+['’])")
+    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)(?![\w/\\|#@:=-]))"
+    r"(?![a-z]*+['’])")  # not `sed 's/a/b/'`, `echo 's:x:'`: a quoted script
 
 
 class SpaceBeforePunctuation(Rule):
@@ -262,9 +284,11 @@ class SpaceBeforePunctuation(Rule):
         if "( " in view or "(\t" in view:
             for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
-                if m:
+                if m and not _SPACED_PLACEHOLDER.match(view[c.start():c.start() + 64]) and \
+                        not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
+        convention: bool | None = None
         for c in _SPACE_CANDIDATE.finditer(view):
             start = c.start()
             while start and view[start - 1] in " \t":
@@ -274,6 +298,12 @@ class SpaceBeforePunctuation(Rule):
                 mark = m.group(m.lastindex or 0)
                 if mark == ":" and _emoticon(view, m.end()):
                     continue
+                if self._named_or_code(view, start, m.end(), mark):
+                    continue
+                if mark in "?!;:":
+                    convention = _spaced_convention(view) if convention is None else convention
+                    if convention:
+                        continue
                 if view[m.end():m.end() + 1] == MASK:
                     continue  # ` ._repr_html_`, ` .` + code: the mark belongs to hidden text
                 if doc.kind == "markdown" and mark != "," and view[m.end():m.end() + 1] in " \t":
@@ -283,14 +313,41 @@ class SpaceBeforePunctuation(Rule):
                 continue
             m = _SPACE_APOSTROPHE.match(view, start)
             if m:
+                convention = _spaced_convention(view) if convention is None else convention
+                if convention:
+                    continue  # `there 's` in a book set with spaced `?` and `!`
                 start, end = m.start(1), m.end()
                 yield self._finding(start, end, start, end,
                                     f"spaced apostrophe {view[start:end]!r}", keep=m.group(2))
+
+    @staticmethod
+    def _named_or_code(view: str, start: int, end: int, mark: str) -> bool:
+        """`find .`, `( EXPRESSION )`, `the ! shorthand`: the mark is not placed in prose."""
+        # A bounded look back: a one-line page has a finding every few words.
+        window = max(0, start - _LOOK_BACK)
+        line_start = view.rfind("\n", window, start) + 1 or window
+        before = view[line_start:start]
+        if mark == "." and _PATH_DOT.search(before + " "):
+            return True
+        if mark == ")":
+            opener = view.rfind("(", line_start, start)
+            if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view[opener:end]):
+                return True
+        word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+        return word in _NAMING or bool(_NAMED_AFTER.match(view[end:end + 24]))
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:
         fix = Fix.replace("Remove the space", cut, cut_end, keep, Applicability.SAFE)
         return self.finding(start, end, message, [fix])
+
+
+def _spaced_convention(view: str) -> bool:
+    """Whether the text spaces `?`, `!`, `;`, `:` as a rule but not `,` and `.`."""
+    spaced = len(_HIGH_SPACED.findall(view))
+    if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
+        return False
+    return len(_LOW_SPACED.findall(view)) * 10 < spaced
 
 
 def _emoticon(view: str, pos: int) -> bool:
@@ -421,7 +478,16 @@ MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
-_SMILEY = lazy(r"(?<!\()[:;=][-^']?[()](?!\w)|\([-^']?[:;=](?![\w)])|¯\\_\(ツ\)_/¯")
+#: An emoticon stands apart, after a space or the start of a line (`:)`, `:o)`, `;]`):
+#: glued to a word, `Zoar;)`, `gerahs:)`, `(';')` and `(*note Invoking::)` close real
+#: brackets. Of the turned ones only `(:` and `(-:` (`(= eyes)` opens a bracket).
+_SMILEY = lazy(r"(?<![^\s])[:;=][-^'o]?[()\[\]](?!\w)|(?<![^\s])\(-?:(?![\w):])"
+               r"|¯\\_\(ツ\)_/¯")
+#: A bracket that is a key: `Ctrl-[`, `Meta-]`, `C-x (`, `ESC [`.
+_KEY_BRACKET = lazy(r"(?:\b(?:Ctrl|CTRL|Meta|Alt|Shift|C|M|ESC)-|\bESC |\bC-x )[\[\]()]")
+#: A bracket named as a character: `'('`, `‘[]]’`, `"]"`.
+_QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
+                    r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
 _INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
 
 
@@ -458,7 +524,8 @@ class UnbalancedBracket(Rule):
         view = doc.view
         if "(" not in view and ")" not in view and "[" not in view and "]" not in view:
             return
-        for seg in doc.segments():
+        unpaired: list[tuple[int, int, str, bool]] = []  # paragraph, offset, mark, closer
+        for n, seg in enumerate(doc.segments()):
             text = view[seg.start:seg.end]
             if not _BRACKETS.search(text):
                 continue
@@ -469,13 +536,47 @@ class UnbalancedBracket(Rule):
             bad = _unmatched(text)
             if len(bad) > MAX_PER_PARAGRAPH:
                 continue  # not prose: code, ASCII art, a list of fragments
-            masks = (text.find(MASK), text.rfind(MASK))
-            for pos, ch, closed in bad:
-                if _masked_partner(masks, pos, closed):
-                    continue
-                what = (f"{ch!r} is never closed in this paragraph" if not closed
-                        else f"{ch!r} closes nothing in this paragraph")
-                yield self.finding(seg.start + pos, seg.start + pos + 1, what)
+            masks = _mask_bounds(view, seg.start, seg.end, text)
+            unpaired.extend((n, seg.start + pos, ch, closed) for pos, ch, closed in bad
+                            if not _masked_partner(masks, pos, closed))
+        for _, pos, ch, closed in _across_paragraphs(unpaired):
+            what = (f"{ch!r} is never closed in this paragraph" if not closed
+                    else f"{ch!r} closes nothing in this paragraph")
+            yield self.finding(pos, pos + 1, what)
+
+
+#: A bracket may stay open over this many paragraph breaks (an aside or an editor's note of
+#: several paragraphs, as in books and the Jargon File).
+MAX_PARAGRAPHS_OPEN = 3
+
+
+def _across_paragraphs(unpaired: list[tuple[int, int, str, bool]]
+                       ) -> list[tuple[int, int, str, bool]]:
+    """``unpaired`` less each opener closed by a surplus closer a few paragraphs on."""
+    dropped: set[int] = set()
+    for i, (n, _, ch, closed) in enumerate(unpaired):
+        if closed or i in dropped:
+            continue
+        for j in range(i + 1, len(unpaired)):
+            m, _, other, other_closed = unpaired[j]
+            if m > n + MAX_PARAGRAPHS_OPEN:
+                break
+            if m > n and other_closed and j not in dropped and _PAIRS[other] == ch:
+                dropped.update((i, j))
+                break
+    return [u for i, u in enumerate(unpaired) if i not in dropped]
+
+
+def _mask_bounds(view: str, start: int, end: int, text: str) -> tuple[int, int]:
+    """First and last masked offsets of the paragraph ``text`` (-1 when none); a hidden line
+    (a table row, code) right before or after the paragraph counts as masked at its edge,
+    since the partner may stand in it."""
+    first, last = text.find(MASK), text.rfind(MASK)
+    if view[max(0, start - 2):start].rstrip("\r\n")[-1:] == MASK:
+        first = 0
+    if view[end:end + 2].lstrip("\r\n")[:1] == MASK:
+        last = len(text)
+    return first, last
 
 
 def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
@@ -489,7 +590,7 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
@@ -580,7 +681,7 @@ class UnbalancedQuote(Rule):
             bad = _unpaired_quotes(text)
             if len(bad) > MAX_PER_PARAGRAPH:
                 continue
-            masks = (text.find(MASK), text.rfind(MASK))
+            masks = _mask_bounds(view, seg.start, seg.end, text)
             for pos, closer in bad:
                 if _masked_partner(masks, pos, closer):
                     continue

@@ -12,7 +12,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
-from repairtool.words import word_list, word_set
+from repairtool.words import FUNCTION_WORDS, is_word, word_list, word_set
 
 _FIRST = operator.itemgetter(0)
 #: Candidate doubled phrases in the string of first letters (one byte per word).
@@ -62,6 +62,11 @@ PARTICLES = word_set("phrasal-particles")
 _VERB_BEFORE = lazy_re(
     r"\b(?:" + "|".join(word_list("phrasal-verbs")) + "|(?:"
     + "|".join(word_list("phrasal-verbs-regular")) + r")(?:s|ed|ing)?)\s+$")
+
+
+def _unlisted(word: str) -> bool:
+    """An ASCII word that no dictionary lists (`café` is judged like a listed word)."""
+    return word.isascii() and not is_word(word)
 
 
 def _proper_name(text: str) -> bool:
@@ -121,8 +126,12 @@ class DoubledWord(Rule):
     def _judge(self, doc: Document, spans: _Locator, run: list[bytes]) -> Finding | None:
         word = run[0].decode("latin-1")
         if not _WORD.fullmatch(run[0]) or word in LEGIT_DOUBLES or \
-                (len(word) == 1 and word != "a"):
-            return None  # decided by the word alone, so every run of it is skipped too
+                (len(word) == 1 and word != "a") or (len(word) <= 5 and _unlisted(word)):
+            # Decided by the word alone, so every run of it is skipped too. A short word no
+            # dictionary lists doubles on purpose: sounds (`pok pok`, `blurp blurp`), baby
+            # talk, identifiers (`proc proc`, `xt xt`); a decoding loop doubles real words,
+            # and longer unlisted ones are content words (`antelopes antelopes`).
+            return None
         start, second, end = spans.locate(run)
         view = doc.view
         found = view[start:end]
@@ -130,6 +139,8 @@ class DoubledWord(Rule):
             return None
         if not _standalone(view, start, end):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
+        if "   " in found or "\t" in found or _grammatical(view, start, end, word):
+            return None  # `xt        xt`: two columns of a table
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -264,6 +275,38 @@ class DoubledPhrase(Rule):
         return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
 
 
+#: `whatever happens happens`: the doubled verb ends a free relative and starts the clause.
+_WH_EVER = frozenset({"whatever", "whoever", "whichever", "wherever", "whenever"})
+#: `they that sleep sleep in the night`, `every man that offered offered`: a relative
+#: clause ends on the verb the main clause starts with.
+_RELATIVE = frozenset({"that", "who", "which"})
+#: ... after a person (`that index index` is a slip).
+_RELATIVE_HEADS = frozenset({"they", "he", "she", "man", "men", "all", "those", "one",
+                             "him", "them", "whoso"})
+#: `laid before you you will`, `for it it will`: an object, then the subject of the next
+#: clause; only after a preposition and before a verb or modal.
+_OBJECT_SUBJECT = frozenset({"it", "you", "them", "him", "us", "me", "this"})
+_PREPOSITIONS = frozenset({"for", "before", "to", "with", "from", "at", "on", "about",
+                           "against", "upon", "after", "unto", "into", "like", "than"})
+_FINITE = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might",
+                     "must", "is", "was", "are", "were", "has", "have", "had", "does",
+                     "did", "do", "seems", "seemed", "means", "meant"})
+_NEIGHBOUR = lazy_re(r"[A-Za-z]+")
+
+
+def _grammatical(view: str, start: int, end: int, word: str) -> bool:
+    """A doubled word that is good English in its context (the words around it)."""
+    before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
+    after = _NEIGHBOUR.match(view, end + 1) if view[end:end + 1] == " " else None
+    prev = before[-1].lower() if before else ""
+    nxt = after.group().lower() if after else ""
+    if prev in _WH_EVER:
+        return True
+    if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS:
+        return word not in FUNCTION_WORDS
+    return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
+
+
 def _same_case(found: str) -> bool:
     """`the the`, `The the`: a slip. `URL url`, `unreachable UNREACHABLE`: on purpose."""
     first, *rest = found.split()
@@ -277,8 +320,12 @@ def _standalone(view: str, start: int, end: int) -> bool:
     after = view[end:end + 1]
     if before and not (before.isspace() or before in "(“‘\"'[—–"):
         return False
+    if view[max(0, start - 80):start].rstrip(" \t").endswith(("‐\n", "-\n")):
+        return False  # `inher‐⏎its its root`: the first is the end of a hyphenated word
     if after and (after.isalnum() or after in "_\\/@"):
         return False
+    if after == "." and view[end + 1:end + 2].isalnum():
+        return False  # `gcc -o foo foo.c`: the second is a file name
     return not (before in "\"“'‘" and before and after in "\"”'’" and after)
 
 
@@ -311,5 +358,9 @@ def _period(words: list[bytes], i: int) -> int | None:
 
 def _idiom(words: list[str]) -> bool:
     """`again and again and`, `day by day by`, `slice of slice of`: a repeated `X and X`."""
+    if words[0] == "per" or (len(words) == 2 and words[0] == "as"):
+        return True  # `metres per second per second`, `as bright as bright can be`
+    if len(words) >= 3 and words[-1] == "is" and words[0] in ("a", "an", "the"):
+        return True  # `a rose is a rose is a rose`
     return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for",
                                             "of", "in", "on", "with", "than")
