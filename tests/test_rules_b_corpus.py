@@ -2,8 +2,8 @@
 
 The ``ref*`` rows of mqm-zhen-google, a document per system/doc, paragraphs of four
 segments. Every finding at the time of writing was a real slip in the reference (a doubled
-word, a stray or unclosed quotation mark, a space before a comma); the bound catches a rule
-that starts crying wolf.
+word, a stray or unclosed quotation mark, a space before a comma) or a credit left in the
+text; the bound catches a rule that starts crying wolf.
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ from repairtool.config import Settings
 from repairtool.engine import scan_text
 
 csv.field_size_limit(1 << 30)
-#: Findings per 100 KB allowed (10 real slips in 363 KB today = 2.75).
-MAX_PER_100KB = 3.5
+#: Findings per 100 KB allowed. 14 in 363 KB today (3.86), each read: 11 slips (doubled
+#: words, unclosed quotation marks, a space before a comma or inside quotation marks,
+#: `) )`), and 3 photo or correspondent credits the translators left in the text
+#: (`Photo by Fu Tian, CNS reporter`, `(Correspondent: Wang Jinyue)`), which RT501/RT502 exist
+#: to find.
+MAX_PER_100KB = 4.0
 
 
 def reference_documents(folder: Path) -> list[str]:

@@ -451,6 +451,8 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
     # Code has no curly quotes, and MT prose with braces (`“ group { one }”`) is no code.
     for c in _CURLY_CANDIDATE.finditer(view):  # C-speed literal scan first
         if c.group().startswith("“"):
+            if _inside_curly_quotation(view, c.start()):
+                continue  # `… development. “ According`: a closing mark typed as an opening one
             m = _CURLY_OPEN.match(view, c.start())
         else:
             start = c.start()
@@ -472,6 +474,19 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
         if i > done and i >= 0 and at < segs[i].end:
             done = i
             yield from _straight_quotes(rule, view, segs[i].start, segs[i].end)
+
+
+def _inside_curly_quotation(view: str, at: int) -> bool:
+    """Whether the `“` at ``at`` stands where a closing mark belongs: the last curly double
+    mark before it in its paragraph opens a quotation, or none closes after it."""
+    lo = max(view.rfind("\n\n", max(0, at - 2000), at), at - 2000, 0)
+    opened, closed = view.rfind("“", lo, at), view.rfind("”", lo, at)
+    if opened > closed:
+        return True
+    hi = view.find("\n\n", at, at + 2000)
+    # No `”` after it in the paragraph: an orphan (a closing mark whose quotation opened in
+    # an earlier paragraph), not a quotation opened with a space.
+    return view.find("”", at, hi if hi >= 0 else at + 2000) < 0
 
 
 def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Finding]:
