@@ -149,5 +149,6 @@ def test_one_long_line_with_many_findings_is_linear(tmp_path: Path, fmt: str) ->
     small.write_text(unit * 4_000, encoding="utf-8")
     large.write_text(unit * 16_000, encoding="utf-8")
     _wall(small, fmt)  # warm: imports and word lists load once
-    ratio = _wall(large, fmt) / min(_wall(small, fmt) for _ in range(2))
+    # Best of two at each size: one slow run on a loaded machine is not a trend.
+    ratio = min(_wall(large, fmt) for _ in range(2)) / min(_wall(small, fmt) for _ in range(2))
     assert ratio < 8, f"{fmt}: 4x the text took {ratio:.1f}x the time"

@@ -767,7 +767,8 @@ def test_adversarial_shapes_are_linear(shape: str) -> None:
     _scan_seconds(make(small), select)  # warm: word lists, compiled patterns
     t_small = max(FLOOR, _scan_seconds(make(small), select))
     ratio = max(FLOOR, _scan_seconds(make(8 * small), select)) / t_small
-    assert ratio < 12, f"{shape}: 8x the text took {ratio:.1f}x the time"
+    # Linear is 8x, quadratic 64x: 16 leaves room for a loaded machine's noise.
+    assert ratio < 16, f"{shape}: 8x the text took {ratio:.1f}x the time"
 
 
 def test_noqa_repeated_keeps_one_code_per_line() -> None:
