@@ -245,6 +245,12 @@ _SPACE_APOSTROPHE = lazy(
     r"(?![a-z]*+['’])")  # not `sed 's/a/b/'`, `echo 's:x:'`: a quoted script
 
 
+#: A name a converter spaced off its mark: `Shift , Lock`, `Mod5 )`, `Num_Lock .` (DocBook
+#: rendered to text puts a space after each marked-up term). Not a bare number: MT spaces
+#: the stop after a year too (`married in May 2018 .`).
+_TERM = lazy_re(r"(?:[A-Z]\w*|[^\W\d_]\w*[\d_]\w*|\w*[\d_][^\W\d_]\w*|[a-z]+[A-Z]\w*)\Z")
+
+
 class SpaceBeforePunctuation(Rule):
     """
     ## What it does
@@ -266,7 +272,9 @@ class SpaceBeforePunctuation(Rule):
     Safe: only spaces and tabs are removed, never a line break. Left alone: an ellipsis
     after a space (` ...`), a dot that starts a name (` .NET`, ` .gitignore`) or is named
     (`with . and ..`), emoticons (` :)`), ratios and times (`3 : 1`), ` !=`, no-break
-    spaces (French typography), marks at the start of a line, text that is not English, and
+    spaces (French typography), marks at the start of a line, text that is not English, a
+    text that spaces `,` `.` `)` after its names as a converter's rule (ten times or more,
+    with most marks tight: `the Shift , Lock and Control modifiers`), and
     in Markdown a mark other than a comma with spaces on both sides (`remove the ? from`,
     `a ? b : c`): technical text names symbols that way.
     """
@@ -289,6 +297,7 @@ class SpaceBeforePunctuation(Rule):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
+        converted: bool | None = None
         for c in _SPACE_CANDIDATE.finditer(view):
             start = c.start()
             while start and view[start - 1] in " \t":
@@ -308,6 +317,10 @@ class SpaceBeforePunctuation(Rule):
                     continue  # ` ._repr_html_`, ` .` + code: the mark belongs to hidden text
                 if doc.kind == "markdown" and mark != "," and view[m.end():m.end() + 1] in " \t":
                     continue  # `remove the ? from`, `with ; on Windows`: a symbol named
+                if mark in ",.)":
+                    converted = _converted_markup(view) if converted is None else converted
+                    if converted:
+                        continue  # `Shift , Lock , Control` throughout: a converter's rule
                 yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
                                     f"space before {mark!r}")
                 continue
@@ -348,6 +361,28 @@ def _spaced_convention(view: str) -> bool:
     if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
         return False
     return len(_LOW_SPACED.findall(view)) * 10 < spaced
+
+
+#: A word spaced off a following comma, full stop or closing bracket; and one that is not.
+_LOW_SPACED_WORD = lazy_re(r"(\w+)[ \t]+[,.)](?=\s|$)")
+_LOW_TIGHT = lazy_re(r"\w[,.)](?=\s|$)")
+
+
+def _converted_markup(view: str) -> bool:
+    """Whether the text spaces `,` `.` `)` after its marked-up terms as a converter's rule.
+
+    DocBook or HTML rendered to plain text puts a space after each element it had marked
+    (`the Shift , Lock and Control modifiers`, `is True , the action`), many times over, and
+    leaves every other mark tight. Tokenised MT spaces after plain words as well, and spaces
+    most marks, so it fails both tests: names and values before half the spaced marks or
+    more, and at least four tight marks to each spaced one. Sporadic MT damage (`the
+    influence .`, `Pork Rice , Wanhua`) is too rare to count: ten spaced marks at least.
+    """
+    spaced = _LOW_SPACED_WORD.findall(view)
+    if len(spaced) < 10:
+        return False
+    terms = sum(1 for word in spaced if _TERM.match(word))
+    return terms * 2 >= len(spaced) and len(_LOW_TIGHT.findall(view)) >= 4 * len(spaced)
 
 
 def _emoticon(view: str, pos: int) -> bool:
