@@ -524,6 +524,16 @@ _KEY_BRACKET = lazy(r"(?:\b(?:Ctrl|CTRL|Meta|Alt|Shift|C|M|ESC)-|\bESC |\bC-x )[
 _QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
                     r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
 _INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
+#: A bracket standing alone between spaces is named, not placed: `The [ and test commands`,
+#: `any of the special ) | = characters`, `ESC $ ( C` (when it pairs with nothing).
+_LONE_BRACKET = lazy(r"(?<![^\s])[()\[\]](?![^\s])")
+#: A troff or terminal escape: `\*(Tm`, `\n(xx`, `\f(xx`, `\(em`, `\E[0;1m`.
+_ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
+#: A pattern, not prose: one token with three brackets and a regex or glob symbol
+#: (`"[]-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`).
+_PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!-])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
+#: A face with a hat or hair: `(=:]`, `<=:]`.
+_HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
 
 class UnbalancedBracket(Rule):
@@ -544,8 +554,10 @@ class UnbalancedBracket(Rule):
 
     ## Fix safety
     No fix: only a person can tell where the missing half belongs. Not reported: list
-    markers (`a)`, `1)`, `iv)`), emoticons (`:)`), half-open intervals (`[0, 1)`), escaped
-    brackets in Markdown, and brackets inside code, URLs or links (masked).
+    markers (`a)`, `1)`, `iv)`), emoticons (`:)`, `(=:]`), half-open intervals (`[0, 1)`),
+    escaped brackets in Markdown, brackets inside code, URLs or links (masked), a bracket
+    standing alone between spaces (`the [ and test commands`), troff and terminal escapes
+    (`\\*(Tm`, `\\E[0m`) and patterns (`"[]-[]]"`: three brackets and a glob symbol).
     """
 
     code = "RT706"
@@ -625,7 +637,8 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _ESCAPE_BRACKET,
+                    _PATTERN_TOKEN, _HAIR_SMILEY):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
@@ -661,7 +674,19 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
         depth[opener] -= 1
     bad.extend((i, ch, False) for i, ch in stack)
     # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
-    return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\"))
+    return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\")
+                  and not _named_bracket(text, b[0]))
+
+
+def _named_bracket(text: str, pos: int) -> bool:
+    """An unpaired bracket alone between spaces, not just after another: a symbol named.
+
+    `The [ and test commands`, `ESC $ ( C`. Still reported: MT's doubled closer
+    (`documents) )`, `the UK). )`); a lone bracket that pairs (`( WHO )`) never gets here.
+    """
+    if not _LONE_BRACKET.match(text, pos):
+        return False
+    return not _BRACKETS.search(text[:pos].rstrip()[-3:])
 
 
 _QUOTES = lazy_re(r"[\"“”]")
