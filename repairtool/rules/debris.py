@@ -530,8 +530,9 @@ _LONE_BRACKET = lazy(r"(?<![^\s])[()\[\]](?![^\s])")
 #: A troff or terminal escape: `\*(Tm`, `\n(xx`, `\f(xx`, `\(em`, `\E[0;1m`.
 _ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
 #: A pattern, not prose: one token with three brackets and a regex or glob symbol
-#: (`"[]-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`).
-_PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!-])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
+#: (`"[!]a-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`); not a hyphen, which
+#: names have (`(see systemd-system.conf(5)).`).
+_PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
 #: A face with a hat or hair: `(=:]`, `<=:]`.
 _HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
@@ -557,7 +558,7 @@ class UnbalancedBracket(Rule):
     markers (`a)`, `1)`, `iv)`), emoticons (`:)`, `(=:]`), half-open intervals (`[0, 1)`),
     escaped brackets in Markdown, brackets inside code, URLs or links (masked), a bracket
     standing alone between spaces (`the [ and test commands`), troff and terminal escapes
-    (`\\*(Tm`, `\\E[0m`) and patterns (`"[]-[]]"`: three brackets and a glob symbol).
+    (`\\*(Tm`, `\\E[0m`) and patterns (`"[!]a-[]]"`: three brackets and a glob symbol).
     """
 
     code = "RT706"
