@@ -638,8 +638,7 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _ESCAPE_BRACKET,
-                    _PATTERN_TOKEN, _HAIR_SMILEY):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _HAIR_SMILEY):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
@@ -676,7 +675,20 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
     bad.extend((i, ch, False) for i, ch in stack)
     # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
     return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\")
-                  and not _named_bracket(text, b[0]))
+                  and not _named_bracket(text, b[0]) and not _code_bracket(text, b[0]))
+
+
+def _code_bracket(text: str, pos: int) -> bool:
+    """An unpaired bracket of a troff escape or in a pattern token: code, not prose.
+
+    Tested after pairing, not skipped before it, so that hiding one half of a real pair
+    (`(see systemd-system.conf(5)).`) can never make the other half look unpaired.
+    """
+    if any(_ESCAPE_BRACKET.fullmatch(text, i, pos + 1) for i in range(max(0, pos - 4), pos)):
+        return True
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos), text.rfind("\t", 0, pos)) + 1
+    ends = [i for i in (text.find(c, pos) for c in " \n\t") if i >= 0]
+    return bool(_PATTERN_TOKEN.fullmatch(text[start:min(ends) if ends else len(text)]))
 
 
 def _named_bracket(text: str, pos: int) -> bool:
