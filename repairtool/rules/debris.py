@@ -245,6 +245,12 @@ _SPACE_APOSTROPHE = lazy(
     r"(?![a-z]*+['’])")  # not `sed 's/a/b/'`, `echo 's:x:'`: a quoted script
 
 
+#: A name a converter spaced off its mark: `Shift , Lock`, `Mod5 )`, `Num_Lock .` (DocBook
+#: rendered to text puts a space after each marked-up term). Not a bare number: MT spaces
+#: the stop after a year too (`married in May 2018 .`).
+_TERM = lazy_re(r"(?:[A-Z]\w*|[^\W\d_]\w*[\d_]\w*|\w*[\d_][^\W\d_]\w*|[a-z]+[A-Z]\w*)\Z")
+
+
 class SpaceBeforePunctuation(Rule):
     """
     ## What it does
@@ -266,7 +272,9 @@ class SpaceBeforePunctuation(Rule):
     Safe: only spaces and tabs are removed, never a line break. Left alone: an ellipsis
     after a space (` ...`), a dot that starts a name (` .NET`, ` .gitignore`) or is named
     (`with . and ..`), emoticons (` :)`), ratios and times (`3 : 1`), ` !=`, no-break
-    spaces (French typography), marks at the start of a line, text that is not English, and
+    spaces (French typography), marks at the start of a line, text that is not English, a
+    text that spaces `,` `.` `)` after its names as a converter's rule (ten times or more,
+    with most marks tight: `the Shift , Lock and Control modifiers`), and
     in Markdown a mark other than a comma with spaces on both sides (`remove the ? from`,
     `a ? b : c`): technical text names symbols that way.
     """
@@ -289,6 +297,7 @@ class SpaceBeforePunctuation(Rule):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
+        converted: bool | None = None
         for c in _SPACE_CANDIDATE.finditer(view):
             start = c.start()
             while start and view[start - 1] in " \t":
@@ -308,6 +317,10 @@ class SpaceBeforePunctuation(Rule):
                     continue  # ` ._repr_html_`, ` .` + code: the mark belongs to hidden text
                 if doc.kind == "markdown" and mark != "," and view[m.end():m.end() + 1] in " \t":
                     continue  # `remove the ? from`, `with ; on Windows`: a symbol named
+                if mark in ",.)":
+                    converted = _converted_markup(view) if converted is None else converted
+                    if converted:
+                        continue  # `Shift , Lock , Control` throughout: a converter's rule
                 yield self._finding(m.start(1), m.end(), m.start(1), m.end(1),
                                     f"space before {mark!r}")
                 continue
@@ -348,6 +361,28 @@ def _spaced_convention(view: str) -> bool:
     if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
         return False
     return len(_LOW_SPACED.findall(view)) * 10 < spaced
+
+
+#: A word spaced off a following comma, full stop or closing bracket; and one that is not.
+_LOW_SPACED_WORD = lazy_re(r"(\w+)[ \t]+[,.)](?=\s|$)")
+_LOW_TIGHT = lazy_re(r"\w[,.)](?=\s|$)")
+
+
+def _converted_markup(view: str) -> bool:
+    """Whether the text spaces `,` `.` `)` after its marked-up terms as a converter's rule.
+
+    DocBook or HTML rendered to plain text puts a space after each element it had marked
+    (`the Shift , Lock and Control modifiers`, `is True , the action`), many times over, and
+    leaves every other mark tight. Tokenised MT spaces after plain words as well, and spaces
+    most marks, so it fails both tests: names and values before half the spaced marks or
+    more, and at least four tight marks to each spaced one. Sporadic MT damage (`the
+    influence .`, `Pork Rice , Wanhua`) is too rare to count: ten spaced marks at least.
+    """
+    spaced = _LOW_SPACED_WORD.findall(view)
+    if len(spaced) < 10:
+        return False
+    terms = sum(1 for word in spaced if _TERM.match(word))
+    return terms * 2 >= len(spaced) and len(_LOW_TIGHT.findall(view)) >= 4 * len(spaced)
 
 
 def _emoticon(view: str, pos: int) -> bool:
@@ -489,6 +524,17 @@ _KEY_BRACKET = lazy(r"(?:\b(?:Ctrl|CTRL|Meta|Alt|Shift|C|M|ESC)-|\bESC |\bC-x )[
 _QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
                     r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
 _INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
+#: A bracket standing alone between spaces is named, not placed: `The [ and test commands`,
+#: `any of the special ) | = characters`, `ESC $ ( C` (when it pairs with nothing).
+_LONE_BRACKET = lazy(r"(?<![^\s])[()\[\]](?![^\s])")
+#: A troff or terminal escape: `\*(Tm`, `\n(xx`, `\f(xx`, `\(em`, `\E[0;1m`.
+_ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
+#: A pattern, not prose: one token with three brackets and a regex or glob symbol
+#: (`"[!]a-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`); not a hyphen, which
+#: names have (`(see systemd-system.conf(5)).`).
+_PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
+#: A face with a hat or hair: `(=:]`, `<=:]`.
+_HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
 
 class UnbalancedBracket(Rule):
@@ -509,8 +555,10 @@ class UnbalancedBracket(Rule):
 
     ## Fix safety
     No fix: only a person can tell where the missing half belongs. Not reported: list
-    markers (`a)`, `1)`, `iv)`), emoticons (`:)`), half-open intervals (`[0, 1)`), escaped
-    brackets in Markdown, and brackets inside code, URLs or links (masked).
+    markers (`a)`, `1)`, `iv)`), emoticons (`:)`, `(=:]`), half-open intervals (`[0, 1)`),
+    escaped brackets in Markdown, brackets inside code, URLs or links (masked), a bracket
+    standing alone between spaces (`the [ and test commands`), troff and terminal escapes
+    (`\\*(Tm`, `\\E[0m`) and patterns (`"[!]a-[]]"`: three brackets and a glob symbol).
     """
 
     code = "RT706"
@@ -590,7 +638,7 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _HAIR_SMILEY):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
@@ -626,7 +674,32 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
         depth[opener] -= 1
     bad.extend((i, ch, False) for i, ch in stack)
     # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
-    return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\"))
+    return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\")
+                  and not _named_bracket(text, b[0]) and not _code_bracket(text, b[0]))
+
+
+def _code_bracket(text: str, pos: int) -> bool:
+    """An unpaired bracket of a troff escape or in a pattern token: code, not prose.
+
+    Tested after pairing, not skipped before it, so that hiding one half of a real pair
+    (`(see systemd-system.conf(5)).`) can never make the other half look unpaired.
+    """
+    if any(_ESCAPE_BRACKET.fullmatch(text, i, pos + 1) for i in range(max(0, pos - 4), pos)):
+        return True
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos), text.rfind("\t", 0, pos)) + 1
+    ends = [i for i in (text.find(c, pos) for c in " \n\t") if i >= 0]
+    return bool(_PATTERN_TOKEN.fullmatch(text[start:min(ends) if ends else len(text)]))
+
+
+def _named_bracket(text: str, pos: int) -> bool:
+    """An unpaired bracket alone between spaces, not just after another: a symbol named.
+
+    `The [ and test commands`, `ESC $ ( C`. Still reported: MT's doubled closer
+    (`documents) )`, `the UK). )`); a lone bracket that pairs (`( WHO )`) never gets here.
+    """
+    if not _LONE_BRACKET.match(text, pos):
+        return False
+    return not _BRACKETS.search(text[:pos].rstrip()[-3:])
 
 
 _QUOTES = lazy_re(r"[\"“”]")
