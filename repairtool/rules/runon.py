@@ -10,6 +10,7 @@ what is a word.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -486,15 +487,20 @@ class CaseJoin(Rule):
     `Reporters askedWhy the plan failed. Talks were held in BerlinOn Monday.`
 
     ## Use instead
-    `Reporters asked why the plan failed. Talks were held in Berlin. On Monday…` (or
-    `in Berlin on Monday`): only the reader can tell.
+    `Reporters asked why the plan failed. Talks were held in Berlin on Monday.`; a clause
+    that really ended takes a full stop (`in Shanghai. In December, he…`).
 
     ## Fix safety
-    Unsafe: the first fix starts a new sentence (`asked. Why`), which changes the structure;
-    the second (`asked why`) is a suggestion. Before a name the first fix inserts a space
-    (unsafe: the join may also hide a sentence boundary, offered second). For a repeated
-    word the fixes are a new sentence (unsafe) or dropping the repeat (suggestion); for a
-    repeated function word or title (`TheThe`, `MsMs`) dropping the repeat comes first.
+    Unsafe, and the first fix is the likelier repair: a space and lower case where the clause
+    goes on (`asked why`, `Berlin on Monday to discuss`, `said the economy`), a new sentence
+    where it ended (a subject pronoun or sentence adverb follows, an opening phrase ends in a
+    comma and a new subject, or a determiner follows a noun: `Beijing. The city`); the other
+    repair is a suggestion. Two capitalised content words (`RussiaToday`), a short
+    reduplicated name (`TamTam`) and a name prefix (`TransBaikal`, hyphen first) get only
+    suggestions: a channel, a messenger and a railway are names. Before a name the first fix
+    inserts a space (unsafe). For a repeated word the fixes are a new sentence (unsafe) or
+    dropping the repeat (suggestion); for a repeated function word or title (`TheThe`,
+    `MsMs`) dropping the repeat comes first.
     """
 
     code = "RT202"
@@ -548,7 +554,7 @@ class CaseJoin(Rule):
                 return None  # notBefore, hasValue: an identifier, not a lost boundary
             if _repeated(view, token, start, seen):
                 return None
-            return self._boundary(start, split, end, left, right)
+            return self._boundary(view, start, split, end, left, right)
         if self._name_join(left, right) and not _repeated(view, token, start, seen):
             return self._space(start, split, end, left, right)
         return None
@@ -571,24 +577,35 @@ class CaseJoin(Rule):
             return False
         return left.islower() or len(left) >= 5
 
-    def _boundary(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
-        fixes = [
-            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
-                        Applicability.UNSAFE),
-            Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
-                        " " + right[0].lower(), Applicability.SUGGESTION),
-        ]
+    def _boundary(self, view: str, start: int, split: int, end: int, left: str, right: str
+                  ) -> Finding:
+        sentence = Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                               Applicability.UNSAFE)
+        space = Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
+                            " " + right[0].lower(), Applicability.UNSAFE)
+        if _brand_pair(left, right):
+            # RussiaToday, EuroNews: a name of two capitalised words; only a reader can tell
+            fixes = [_as_suggestion(space), _as_suggestion(sentence)]
+        elif _clause_ends(view, end, left, right):
+            fixes = [sentence, _as_suggestion(space)]
+        else:
+            fixes = [space, _as_suggestion(sentence)]
         return self.finding(start, end,
                             f"{left + right!r} joins two words: a sentence boundary or a space "
                             f"was lost before {right!r}", fixes)
 
     def _space(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
-        fixes = [
-            Fix.replace(f"Insert a space: {left} {right}", split, split, " ",
-                        Applicability.UNSAFE),
-            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
-                        Applicability.SUGGESTION),
-        ]
+        space = Fix.replace(f"Insert a space: {left} {right}", split, split, " ",
+                            Applicability.UNSAFE)
+        sentence = Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                               Applicability.SUGGESTION)
+        if left in _NAME_PREFIXES:
+            # TransBaikal, SinoSoviet: a prefix of a name, written with a hyphen or as one word
+            hyphen = Fix.replace(f"Join with a hyphen: {left}-{right}", split, split, "-",
+                                 Applicability.SUGGESTION)
+            fixes = [hyphen, _as_suggestion(space)]
+        else:
+            fixes = [space, sentence]
         return self.finding(start, end,
                             f"{left + right!r} joins a word and the name {right!r}: a space or "
                             "a sentence boundary was lost", fixes)
@@ -598,6 +615,13 @@ class CaseJoin(Rule):
                                ". ", Applicability.UNSAFE)
         drop = Fix.replace(f"Drop the repeated {left!r}", split, end, "",
                            Applicability.SUGGESTION)
+        if (left[0].isupper() and len(left) <= 4 and left not in _TITLES
+                and not words.is_function_word(left)):
+            # TamTam, BoraBora: a reduplicated name, not a slip; only a reader can tell
+            return self.finding(start, end,
+                                f"{left + left!r} repeats {left!r} without a space: a lost "
+                                "sentence boundary, a doubled word or a name",
+                                [_as_suggestion(sentence), drop])
         if words.is_function_word(left) or left in _TITLES:
             # "TheThe inspection", "MsMs Cheng": one word twice, not two sentences
             sentence, drop = (Fix(sentence.title, sentence.edits, Applicability.SUGGESTION),
@@ -608,6 +632,39 @@ class CaseJoin(Rule):
         return self.finding(start, end,
                             f"{left + left!r} repeats {left!r} without a space: a lost "
                             "sentence boundary or a doubled word", fixes)
+
+
+_NAME_PREFIXES = words.word_set("name-prefixes")
+_CLAUSE_OPENERS = words.word_set("clause-openers")
+_IN_CLAUSE = words.word_set("in-clause-starters")
+_TAKES_OBJECT = words.word_set("takes-object")
+_PHRASE_THEN_COMMA = re.compile(r"[ \t]+(?:[\w'’-]+[ \t]+){0,4}?[\w'’-]+,[ \t]+[a-z]")
+
+
+def _as_suggestion(fix: Fix) -> Fix:
+    return Fix(fix.title, fix.edits, Applicability.SUGGESTION)
+
+
+def _brand_pair(left: str, right: str) -> bool:
+    """``RussiaToday``: two capitalised content words, no function word, read as one name."""
+    return (left[0].isupper() and right not in _IN_CLAUSE and right not in _CLAUSE_OPENERS
+            and not words.is_function_word(right) and len(left) >= 3)
+
+
+def _clause_ends(view: str, end: int, left: str, right: str) -> bool:
+    """Whether the text before the join ends a clause, so the join hides a sentence break.
+
+    ``ShanghaiIn December, he``: an opening phrase, a comma and a new subject; ``yesterdayHe
+    said``: a subject pronoun or a sentence adverb; ``BeijingThe city``: a determiner after a
+    noun. ``askedWhy prices rose`` and ``BerlinOn Monday to discuss`` go on in one clause.
+    """
+    if view[end:end + 1] in ("'", "’"):
+        return True  # cleverIt's, orbitLet's
+    if right in _CLAUSE_OPENERS:
+        return True
+    if right in _IN_CLAUSE:
+        return bool(_PHRASE_THEN_COMMA.match(view, end, min(len(view), end + 80)))
+    return left not in _TAKES_OBJECT and not left.endswith("ed")
 
 
 #: How far around a candidate :func:`_repeated` looks for the same token.
