@@ -216,7 +216,8 @@ class DoubledPhrase(Rule):
     ## Fix safety
     Unsafe: deleting the second copy is right for a decoding loop, but a repeated phrase
     can be rhetoric, a quoted chant or a lyric, so a person should look. Names that repeat
-    (`New York New York`) are not reported; phrases separated by punctuation are not
+    (`New York New York`) and idioms (`more and more`, `what will be will be`) are not
+    reported; phrases separated by punctuation are not
     matched at all.
     """
 
@@ -266,7 +267,7 @@ class DoubledPhrase(Rule):
             return None
         if not _standalone(view, start, end):
             return None
-        if _idiom([w.decode("latin-1") for w in phrase]):
+        if _idiom([w.decode("latin-1") for w in phrase]) or _free_relative(view, start, phrase):
             return None
         first_end = _end_of_first(view, start, second)
         text = view[start:first_end]
@@ -305,6 +306,14 @@ def _grammatical(view: str, start: int, end: int, word: str) -> bool:
     if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS:
         return word not in FUNCTION_WORDS
     return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
+
+
+def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
+    """`what will be will be`, `whatever has been has been`: a free relative ends on the verb
+    phrase the main clause repeats; deleting the copy leaves `what will be`."""
+    before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
+    prev = before[-1].lower() if before else ""
+    return (prev == "what" or prev in _WH_EVER) and phrase[0].decode("latin-1") in _FINITE
 
 
 def _same_case(found: str) -> bool:
