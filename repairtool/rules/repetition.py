@@ -309,11 +309,17 @@ def _grammatical(view: str, start: int, end: int, word: str) -> bool:
 
 
 def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
-    """`what will be will be`, `whatever has been has been`: a free relative ends on the verb
-    phrase the main clause repeats; deleting the copy leaves `what will be`."""
+    """`what will be will be`, `whatever has been has been`, `he who is not good is not
+    good`: a (free) relative clause ends on the verb phrase the main clause repeats;
+    deleting the copy leaves `what will be`."""
     before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
     prev = before[-1].lower() if before else ""
-    return (prev == "what" or prev in _WH_EVER) and phrase[0].decode("latin-1") in _FINITE
+    if phrase[0].decode("latin-1") not in _FINITE:
+        return False
+    if prev == "what" or prev in _WH_EVER:
+        return True
+    # `he who is not good is not good for himself`: a relative clause after a person
+    return prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS
 
 
 def _same_case(found: str) -> bool:
@@ -371,5 +377,13 @@ def _idiom(words: list[str]) -> bool:
         return True  # `metres per second per second`, `as bright as bright can be`
     if len(words) >= 3 and words[-1] == "is" and words[0] in ("a", "an", "the"):
         return True  # `a rose is a rose is a rose`
+    if len(words) == 2 and words[0] in ("and", "or") and (
+            words[1] in _GROWING or words[1].endswith("er")):
+        return True  # `and more and more reports`: the same `more and more`, seen from `and`
     return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for",
                                             "of", "in", "on", "with", "than")
+
+
+#: Words of `X and X` idioms (`more and more`, `on and on`, `round and round`).
+_GROWING = frozenset({"more", "less", "fewer", "on", "over", "again", "round", "around",
+                      "so", "much", "many"})
