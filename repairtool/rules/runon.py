@@ -500,7 +500,9 @@ class CaseJoin(Rule):
     suggestions: a channel, a messenger and a railway are names. Before a name the first fix
     inserts a space (unsafe). For a repeated word the fixes are a new sentence (unsafe) or
     dropping the repeat (suggestion); for a repeated function word or title (`TheThe`,
-    `MsMs`) dropping the repeat comes first.
+    `MsMs`) dropping the repeat comes first. A repeated name with no predicate after it
+    (`RaskolnikovRaskolnikov and`, a wiki link's label) gets only suggestions, the drop
+    first. Wiki image markup that lost its bars (`thumbleftIn 1922`) is not reported.
     """
 
     code = "RT202"
@@ -542,10 +544,12 @@ class CaseJoin(Rule):
             if _uses(view, token, start) >= _TERM_USES:
                 return None  # ChaCha, named again and again: a name, not a slip
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
-                return self._repeat(start, split, end, left)
+                return self._repeat(view, start, split, end, left)
             return None  # PyPy
         if len(left) < 3 or words.is_known(token):
             return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
+        if _WIKI_IMAGE.fullmatch(left):
+            return None  # thumbleftIn 1922: `[[File:x|thumb|left|...]]` lost its markup
         if right in STARTERS or contracted:
             if right in _PARTICLES and not contracted and not _opens_phrase(view, end):
                 return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
@@ -610,11 +614,18 @@ class CaseJoin(Rule):
                             f"{left + right!r} joins a word and the name {right!r}: a space or "
                             "a sentence boundary was lost", fixes)
 
-    def _repeat(self, start: int, split: int, end: int, left: str) -> Finding:
+    def _repeat(self, view: str, start: int, split: int, end: int, left: str) -> Finding:
         sentence = Fix.replace(f"Start a new sentence at the second {left!r}", split, split,
                                ". ", Applicability.UNSAFE)
         drop = Fix.replace(f"Drop the repeated {left!r}", split, end, "",
                            Applicability.SUGGESTION)
+        if left[0].isupper() and not _clause_follows(view, end):
+            # RaskolnikovRaskolnikov and the…: a wiki link's label ([[X|X]]) or a doubled
+            # name, not two sentences; only a reader can tell which copy to keep
+            return self.finding(start, end,
+                                f"{left + left!r} repeats {left!r} without a space: a "
+                                "doubled word or a lost sentence boundary",
+                                [drop, _as_suggestion(sentence)])
         if (left[0].isupper() and len(left) <= 4 and left not in _TITLES
                 and not words.is_function_word(left)):
             # TamTam, BoraBora: a reduplicated name, not a slip; only a reader can tell
@@ -639,6 +650,16 @@ _CLAUSE_OPENERS = words.word_set("clause-openers")
 _IN_CLAUSE = words.word_set("in-clause-starters")
 _TAKES_OBJECT = words.word_set("takes-object")
 _PHRASE_THEN_COMMA = re.compile(r"[ \t]+(?:[\w'’-]+[ \t]+){0,4}?[\w'’-]+,[ \t]+[a-z]")
+
+
+_WIKI_IMAGE = re.compile(r"(?i)thumb(?:nail)?(?:left|right|center|upright|\d+px)+")
+#: Verbs that open the predicate of a new sentence after a repeated name (`TokyoTokyo has`).
+_PREDICATE = re.compile(r"[ \t]+(?:has|have|had|is|are|was|were|will|would|can|could|"
+                        r"said|says|announced|plans|wants|did|does)\b")
+
+
+def _clause_follows(view: str, end: int) -> bool:
+    return _PREDICATE.match(view, end) is not None
 
 
 def _as_suggestion(fix: Fix) -> Fix:
