@@ -496,8 +496,8 @@ class CaseJoin(Rule):
     where it ended (a subject pronoun or sentence adverb follows, an opening phrase ends in a
     comma and a new subject, or a determiner follows a noun: `Beijing. The city`); the other
     repair is a suggestion. Two capitalised content words (`RussiaToday`), a short
-    reduplicated name (`TamTam`) and a name prefix (`TransBaikal`, hyphen first) get only
-    suggestions: a channel, a messenger and a railway are names. Before a name the first fix
+    reduplicated name (`TamTam`) and a name prefix (`TransBaikal`) are not reported: a
+    channel, a messenger and a region are names. Before a name the first fix
     inserts a space (unsafe). For a repeated word the fixes are a new sentence (unsafe) or
     dropping the repeat (suggestion); for a repeated function word or title (`TheThe`,
     `MsMs`) dropping the repeat comes first. A repeated name with no predicate after it
@@ -543,6 +543,9 @@ class CaseJoin(Rule):
         if left.lower() == right.lower():
             if _uses(view, token, start) >= _TERM_USES:
                 return None  # ChaCha, named again and again: a name, not a slip
+            if (left[0].isupper() and len(left) <= 4 and left not in _TITLES
+                    and not words.is_function_word(left)):
+                return None  # TamTam, BoraBora: a reduplicated name, not a slip
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
                 return self._repeat(view, start, split, end, left)
             return None  # PyPy
@@ -550,6 +553,8 @@ class CaseJoin(Rule):
             return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
         if _WIKI_IMAGE.fullmatch(left):
             return None  # thumbleftIn 1922: `[[File:x|thumb|left|...]]` lost its markup
+        if right in STARTERS and not contracted and _brand_pair(left, right):
+            return None  # RussiaToday: a name of two capitalised words, not "Russia. Today"
         if right in STARTERS or contracted:
             if right in _PARTICLES and not contracted and not _opens_phrase(view, end):
                 return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
@@ -559,6 +564,8 @@ class CaseJoin(Rule):
             if _repeated(view, token, start, seen):
                 return None
             return self._boundary(view, start, split, end, left, right)
+        if left in _NAME_PREFIXES:
+            return None  # TransBaikal, SinoSoviet: a prefix of a name, often written as one
         if self._name_join(left, right) and not _repeated(view, token, start, seen):
             return self._space(start, split, end, left, right)
         return None
@@ -587,10 +594,7 @@ class CaseJoin(Rule):
                                Applicability.UNSAFE)
         space = Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
                             " " + right[0].lower(), Applicability.UNSAFE)
-        if _brand_pair(left, right):
-            # RussiaToday, EuroNews: a name of two capitalised words; only a reader can tell
-            fixes = [_as_suggestion(space), _as_suggestion(sentence)]
-        elif _clause_ends(view, end, left, right):
+        if _clause_ends(view, end, left, right):
             fixes = [sentence, _as_suggestion(space)]
         else:
             fixes = [space, _as_suggestion(sentence)]
@@ -603,13 +607,7 @@ class CaseJoin(Rule):
                             Applicability.UNSAFE)
         sentence = Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
                                Applicability.SUGGESTION)
-        if left in _NAME_PREFIXES:
-            # TransBaikal, SinoSoviet: a prefix of a name, written with a hyphen or as one word
-            hyphen = Fix.replace(f"Join with a hyphen: {left}-{right}", split, split, "-",
-                                 Applicability.SUGGESTION)
-            fixes = [hyphen, _as_suggestion(space)]
-        else:
-            fixes = [space, sentence]
+        fixes = [space, sentence]
         return self.finding(start, end,
                             f"{left + right!r} joins a word and the name {right!r}: a space or "
                             "a sentence boundary was lost", fixes)
@@ -626,13 +624,6 @@ class CaseJoin(Rule):
                                 f"{left + left!r} repeats {left!r} without a space: a "
                                 "doubled word or a lost sentence boundary",
                                 [drop, _as_suggestion(sentence)])
-        if (left[0].isupper() and len(left) <= 4 and left not in _TITLES
-                and not words.is_function_word(left)):
-            # TamTam, BoraBora: a reduplicated name, not a slip; only a reader can tell
-            return self.finding(start, end,
-                                f"{left + left!r} repeats {left!r} without a space: a lost "
-                                "sentence boundary, a doubled word or a name",
-                                [_as_suggestion(sentence), drop])
         if words.is_function_word(left) or left in _TITLES:
             # "TheThe inspection", "MsMs Cheng": one word twice, not two sentences
             sentence, drop = (Fix(sentence.title, sentence.edits, Applicability.SUGGESTION),
