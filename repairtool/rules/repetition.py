@@ -97,7 +97,9 @@ class DoubledWord(Rule):
     post-edits even deleting `are are` lowered chrF, so `--fix` alone leaves them to a person
     (`--unsafe-fixes` applies them). Left alone: doubles that are good English (`had had`, `that
     that`, `is is`, `her her`), a particle after a phrasal verb (`was taken in in the church`),
-    intensifiers and interjections (`very very`, `bye bye`, `ha ha`), names (`Walla Walla`,
+    intensifiers and interjections (`very very`, `bye bye`, `ha ha`), contrastive
+    reduplication (`not nice nice, but nice`), a pair that is a whole clause after a comma
+    (`…, soldier soldier.`: a proverb's parallel), names (`Walla Walla`,
     `ylang ylang`), copies in different case (`URL url`), a quoted mention of the typo (`"the
     the"`), words glued to other text (`async_context context`), single letters other than `a`,
     and words across a line break or punctuation (`no, no`).
@@ -141,6 +143,8 @@ class DoubledWord(Rule):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if "   " in found or "\t" in found or _grammatical(view, start, end, word):
             return None  # `xt        xt`: two columns of a table
+        if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
+            return None
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -320,6 +324,21 @@ def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
         return True
     # `he who is not good is not good for himself`: a relative clause after a person
     return prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS
+
+
+def _contrastive(view: str, end: int, word: str) -> bool:
+    """`not nice nice, but nice`: contrastive reduplication, the word said again right after
+    ("the real one"), not a decoding loop."""
+    after = _NEIGHBOUR.findall(view[end:end + 30])[:4]
+    return word.lower() in (w.lower() for w in after)
+
+
+def _elliptic(view: str, start: int, end: int) -> bool:
+    """`A priest begets a priest, a soldier a soldier` read `…, soldier soldier.`: the pair
+    is a whole clause after a comma, an elliptic parallel, as MT renders proverbs."""
+    before = view[max(0, start - 2):start]
+    return before == ", " and view[end:end + 1] in (".", "!", "?") and \
+        view[end + 1:end + 2] in ("", " ", "\n")
 
 
 def _same_case(found: str) -> bool:
