@@ -495,14 +495,15 @@ class CaseJoin(Rule):
     goes on (`asked why`, `Berlin on Monday to discuss`, `said the economy`), a new sentence
     where it ended (a subject pronoun or sentence adverb follows, an opening phrase ends in a
     comma and a new subject, or a determiner follows a noun: `Beijing. The city`); the other
-    repair is a suggestion. Two capitalised content words (`RussiaToday`), a short
-    reduplicated name (`TamTam`) and a name prefix (`TransBaikal`) are not reported: a
-    channel, a messenger and a region are names. Before a name the first fix
+    repair is a suggestion. Two capitalised content words (`RussiaToday`) and a name prefix
+    (`TransBaikal`) are not reported: a channel and a region are names. Before a name the
+    first fix
     inserts a space (unsafe). For a repeated word the fixes are a new sentence (unsafe) or
     dropping the repeat (suggestion); for a repeated function word or title (`TheThe`,
-    `MsMs`) dropping the repeat comes first. A repeated name with no predicate after it
-    (`RaskolnikovRaskolnikov and`, a wiki link's label) gets only suggestions, the drop
-    first. Wiki image markup that lost its bars (`thumbleftIn 1922`) is not reported.
+    `MsMs`) dropping the repeat comes first. A repeated capitalised word with no
+    predicate after it (`RaskolnikovRaskolnikov and`, a wiki link's label; `messenger
+    TamTam,`) gets only suggestions, the drop first. Wiki image markup that lost its bars
+    (`thumbleftIn 1922`) is not reported.
     """
 
     code = "RT202"
@@ -543,9 +544,6 @@ class CaseJoin(Rule):
         if left.lower() == right.lower():
             if _uses(view, token, start) >= _TERM_USES:
                 return None  # ChaCha, named again and again: a name, not a slip
-            if (left[0].isupper() and len(left) <= 4 and left not in _TITLES
-                    and not words.is_function_word(left)):
-                return None  # TamTam, BoraBora: a reduplicated name, not a slip
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
                 return self._repeat(view, start, split, end, left)
             return None  # PyPy
