@@ -14,6 +14,7 @@ import pytest
 from repairtool.config import Settings
 from repairtool.engine import scan_text
 from repairtool.fixes import apply_edits
+from repairtool.model import Applicability
 from repairtool.rules.base import DOC_SECTIONS, registry
 from repairtool.rules.bilingual import BilingualRule
 
@@ -82,6 +83,9 @@ def test_fires(code: str, case: dict) -> None:
     if "fixed" in case:
         first = next(f for f in found if f.fixes)
         assert apply_edits(text, first.fixes[0].edits) == case["fixed"]
+    if "unsafe_fixed" in case:
+        # what `--fix --unsafe-fixes` writes: suggestions are never applied
+        assert unsafe_level(text, found) == case["unsafe_fixed"]
     if "candidates" in case:
         titles = [text_after(text, fx) for f in found for fx in f.fixes]
         for wanted in case["candidates"]:
@@ -89,6 +93,16 @@ def test_fires(code: str, case: dict) -> None:
     rule = registry()[code]
     if rule.fixable:
         assert any(f.fixes for f in found), f"{code} says it can fix but offered none"
+
+
+def unsafe_level(text: str, found: list) -> str:
+    """``text`` with each finding's first safe or unsafe fix applied (none of its suggestions)."""
+    edits = []
+    for f in found:
+        fx = next((x for x in f.fixes if x.applicability is not Applicability.SUGGESTION), None)
+        if fx is not None:
+            edits.extend(fx.edits)
+    return apply_edits(text, edits)
 
 
 def text_after(text: str, fix) -> str:

@@ -89,13 +89,21 @@ def test_unique_glue_is_safe() -> None:
     assert [fx.applicability for fx in f.fixes] == [Applicability.SAFE]
 
 
-def test_case_join_offers_a_new_sentence_first_then_plain_words() -> None:
+def test_case_join_inside_a_clause_offers_plain_words_first() -> None:
     text = "Reporters askedWhy it failed."
     [f] = findings(text, "RT202")
     assert [fx.applicability for fx in f.fixes] == [Applicability.UNSAFE,
                                                      Applicability.SUGGESTION]
     assert [apply_edits(text, fx.edits) for fx in f.fixes] == [
-        "Reporters asked. Why it failed.", "Reporters asked why it failed."]
+        "Reporters asked why it failed.", "Reporters asked. Why it failed."]
+
+
+def test_case_join_where_the_clause_ended_offers_a_new_sentence_first() -> None:
+    text = "He moved to ShanghaiIn December, he opened a shop."
+    [f] = findings(text, "RT202")
+    assert [apply_edits(text, fx.edits) for fx in f.fixes] == [
+        "He moved to Shanghai. In December, he opened a shop.",
+        "He moved to Shanghai in December, he opened a shop."]
 
 
 def test_missing_space_fix_is_safe_and_adds_no_line_break() -> None:

@@ -58,7 +58,9 @@ class GluedHeadline(Rule):
 
     ## Fix safety
     Suggestion only: deleting the fragment is right when it is scraped debris, but a person
-    must check that it is not a heading or a sentence that lost its full stop. Only
+    must check that it is not a heading or a sentence that lost its full stop. A fragment in
+    sentence case that holds an article or an auxiliary (`Somewhere a bunch of Africans
+    laugh`; headlines drop both) is offered a full stop first, the deletion second. Only
     fragments of 4 to 16 words with no final punctuation, in Title Case (or a headline on
     the same line as the sentence before it), are reported. Markdown headings, list items,
     tables and quotes, lines at the start of a file, and paragraphs without a finished
@@ -115,10 +117,28 @@ class GluedHeadline(Rule):
 
     def _finding(self, view: str, cut: int, frag: int, end: int) -> Finding:
         text = view[frag:end]
-        fix = Fix.replace(f"Delete the fragment {text!r}", cut, end, "",
-                          Applicability.SUGGESTION)
+        fixes = [Fix.replace(f"Delete the fragment {text!r}", cut, end, "",
+                             Applicability.SUGGESTION)]
+        if _reads_as_sentence(text):
+            # "Somewhere a bunch of Africans laugh": a last sentence that lost its full stop
+            # more likely than a headline; deleting it would drop a sentence of the text
+            fixes.insert(0, Fix.replace("End the sentence with a full stop", end, end, ".",
+                                        Applicability.SUGGESTION))
         return self.finding(frag, end, f"headline-like fragment glued to the paragraph: "
-                            f"{text!r}", [fix])
+                            f"{text!r}", fixes)
+
+
+#: Words headlines leave out ("Exports Hit Record High"): articles and auxiliaries.
+_SENTENCE_WORDS = frozenset({"a", "an", "the", "is", "are", "was", "were", "has", "have",
+                             "had", "will", "would", "can", "could", "do", "does", "did"})
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A fragment in sentence case with an article or an auxiliary: headlinese drops both."""
+    words = _WORD.findall(text)
+    if sum(1 for w in words[1:] if w[0].isupper()) * 2 >= len(words) - 1:
+        return False  # Title Case: a headline
+    return any(w.lower() in _SENTENCE_WORDS for w in words[1:])
 
 
 def _abbreviation(view: str, dot: int) -> bool:

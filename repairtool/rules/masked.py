@@ -62,6 +62,7 @@ class _Fills:
     names_symbol: frozenset[str]
     ratings: frozenset[str]
     pointer_types: frozenset[str]
+    verbs_after: frozenset[str]
 
 
 @cache
@@ -87,6 +88,7 @@ def fills() -> _Fills:
         names_symbol=low(data["hole"]["names_symbol"]),
         ratings=low(data["hole"]["ratings"]),
         pointer_types=frozenset(data["hole"]["pointer_types"]),
+        verbs_after=low(data["removal"]["verbs_after"]),
     )
 
 
@@ -187,7 +189,10 @@ class _MaskRule(Rule):
                 out.extend(in_place(g) for g in f.government)
             elif any(p in view[max(0, start - 40):start].lower() for p in f.media_before):
                 out.extend(in_place(w) for w in f.media)  # "according to the **,"
-        out.append(self._removal(view, start, end, left, right))
+        if not _heads_phrase(view, left, right):
+            out.append(self._removal(view, start, end, left, right))
+        elif not out:  # "his ** said": no context; a fill still reads better than none
+            out.extend(in_place(w) for w in (*f.titles, *f.government))
         return out
 
     def _reordered(self, view: str, start: int, end: int, left: _Word, right: _Word | None
@@ -225,6 +230,34 @@ class _MaskRule(Rule):
         repl = " " if glued_left and glued_right else ""
         return Fix.replace("Remove the hole (check that the sentence still reads)", s, e, repl,
                            Applicability.UNSAFE)
+
+
+_POSSESSIVES = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+
+
+def _heads_phrase(view: str, left: _Word | None, right: _Word | None) -> bool:
+    """Whether the hole is the head of a noun phrase, so removing it breaks the sentence.
+
+    ``The new ** said``, ``the federal **, claiming``, ``France's ** said``: a determiner, a
+    possessive, or an adjective after a determiner before the hole, and a verb, a function
+    word or punctuation after it. ``the ** Ministry``, ``the new ** rules`` read without it.
+    """
+    if left is None or left.glued or (right is not None and right.glued):
+        return False
+    word = left.text.lower()
+    if not (word in words.DETERMINERS or word in _POSSESSIVES or _possessive_word(left.text)):
+        before = _prev_word(view, left.start)
+        if before is None or before.text.lower() not in words.DETERMINERS \
+                or words.is_function_word(word) or not left.text.isalpha():
+            return False
+    if right is None:
+        return True
+    after = right.text
+    return after.islower() and (after in fills().verbs_after or words.is_function_word(after))
+
+
+def _possessive_word(word: str) -> bool:
+    return word.endswith(("'s", "’s"))
 
 
 def _article(view: str, pos: int) -> str:
@@ -285,7 +318,10 @@ class MaskedToken(_MaskRule):
     The fills read the words around the hole (a title before a name, "media" before
     "reports", "government" after a place; data in `repairtool/data/masked_fills.toml`) and
     are suggestions, best first: only a person can know the censored word. The last
-    candidate removes the hole and is unsafe: check that the sentence still reads.
+    candidate removes the hole and is unsafe: check that the sentence still reads. It is
+    offered only where the sentence can read without the hole: not where the hole heads a
+    noun phrase (`The new ** said`, `the federal **, claiming`, `France's ** said`), which
+    `--unsafe-fixes` would turn into "The new said".
     """
 
     code = "RT101"
@@ -470,7 +506,8 @@ class MaskedSymbols(_MaskRule):
 
     ## Fix safety
     As for RT101: the fills come from the words around the hole and are suggestions, best
-    first; the last candidate removes the hole and is unsafe.
+    first; the last candidate removes the hole and is unsafe, and is not offered where the
+    hole heads a noun phrase (`the new □□ said`).
     """
 
     code = "RT102"

@@ -97,7 +97,9 @@ class DoubledWord(Rule):
     post-edits even deleting `are are` lowered chrF, so `--fix` alone leaves them to a person
     (`--unsafe-fixes` applies them). Left alone: doubles that are good English (`had had`, `that
     that`, `is is`, `her her`), a particle after a phrasal verb (`was taken in in the church`),
-    intensifiers and interjections (`very very`, `bye bye`, `ha ha`), names (`Walla Walla`,
+    intensifiers and interjections (`very very`, `bye bye`, `ha ha`), contrastive
+    reduplication (`not nice nice, but nice`), a pair that is a whole clause after a comma
+    (`…, soldier soldier.`: a proverb's parallel), names (`Walla Walla`,
     `ylang ylang`), copies in different case (`URL url`), a quoted mention of the typo (`"the
     the"`), words glued to other text (`async_context context`), single letters other than `a`,
     and words across a line break or punctuation (`no, no`).
@@ -141,6 +143,8 @@ class DoubledWord(Rule):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if "   " in found or "\t" in found or _grammatical(view, start, end, word):
             return None  # `xt        xt`: two columns of a table
+        if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
+            return None
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -216,7 +220,8 @@ class DoubledPhrase(Rule):
     ## Fix safety
     Unsafe: deleting the second copy is right for a decoding loop, but a repeated phrase
     can be rhetoric, a quoted chant or a lyric, so a person should look. Names that repeat
-    (`New York New York`) are not reported; phrases separated by punctuation are not
+    (`New York New York`) and idioms (`more and more`, `what will be will be`) are not
+    reported; phrases separated by punctuation are not
     matched at all.
     """
 
@@ -266,7 +271,7 @@ class DoubledPhrase(Rule):
             return None
         if not _standalone(view, start, end):
             return None
-        if _idiom([w.decode("latin-1") for w in phrase]):
+        if _idiom([w.decode("latin-1") for w in phrase]) or _free_relative(view, start, phrase):
             return None
         first_end = _end_of_first(view, start, second)
         text = view[start:first_end]
@@ -305,6 +310,35 @@ def _grammatical(view: str, start: int, end: int, word: str) -> bool:
     if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS:
         return word not in FUNCTION_WORDS
     return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
+
+
+def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
+    """`what will be will be`, `whatever has been has been`, `he who is not good is not
+    good`: a (free) relative clause ends on the verb phrase the main clause repeats;
+    deleting the copy leaves `what will be`."""
+    before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
+    prev = before[-1].lower() if before else ""
+    if phrase[0].decode("latin-1") not in _FINITE:
+        return False
+    if prev == "what" or prev in _WH_EVER:
+        return True
+    # `he who is not good is not good for himself`: a relative clause after a person
+    return prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS
+
+
+def _contrastive(view: str, end: int, word: str) -> bool:
+    """`not nice nice, but nice`: contrastive reduplication, the word said again right after
+    ("the real one"), not a decoding loop."""
+    after = _NEIGHBOUR.findall(view[end:end + 30])[:4]
+    return word.lower() in (w.lower() for w in after)
+
+
+def _elliptic(view: str, start: int, end: int) -> bool:
+    """`A priest begets a priest, a soldier a soldier` read `…, soldier soldier.`: the pair
+    is a whole clause after a comma, an elliptic parallel, as MT renders proverbs."""
+    before = view[max(0, start - 2):start]
+    return before == ", " and view[end:end + 1] in (".", "!", "?") and \
+        view[end + 1:end + 2] in ("", " ", "\n")
 
 
 def _same_case(found: str) -> bool:
@@ -362,5 +396,13 @@ def _idiom(words: list[str]) -> bool:
         return True  # `metres per second per second`, `as bright as bright can be`
     if len(words) >= 3 and words[-1] == "is" and words[0] in ("a", "an", "the"):
         return True  # `a rose is a rose is a rose`
+    if len(words) == 2 and words[0] in ("and", "or") and (
+            words[1] in _GROWING or words[1].endswith("er")):
+        return True  # `and more and more reports`: the same `more and more`, seen from `and`
     return len(words) == 2 and words[1] in ("and", "or", "by", "after", "upon", "to", "for",
                                             "of", "in", "on", "with", "than")
+
+
+#: Words of `X and X` idioms (`more and more`, `on and on`, `round and round`).
+_GROWING = frozenset({"more", "less", "fewer", "on", "over", "again", "round", "around",
+                      "so", "much", "many"})

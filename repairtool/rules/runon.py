@@ -10,6 +10,7 @@ what is a word.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -486,15 +487,23 @@ class CaseJoin(Rule):
     `Reporters askedWhy the plan failed. Talks were held in BerlinOn Monday.`
 
     ## Use instead
-    `Reporters asked why the plan failed. Talks were held in Berlin. On Monday…` (or
-    `in Berlin on Monday`): only the reader can tell.
+    `Reporters asked why the plan failed. Talks were held in Berlin on Monday.`; a clause
+    that really ended takes a full stop (`in Shanghai. In December, he…`).
 
     ## Fix safety
-    Unsafe: the first fix starts a new sentence (`asked. Why`), which changes the structure;
-    the second (`asked why`) is a suggestion. Before a name the first fix inserts a space
-    (unsafe: the join may also hide a sentence boundary, offered second). For a repeated
-    word the fixes are a new sentence (unsafe) or dropping the repeat (suggestion); for a
-    repeated function word or title (`TheThe`, `MsMs`) dropping the repeat comes first.
+    Unsafe, and the first fix is the likelier repair: a space and lower case where the clause
+    goes on (`asked why`, `Berlin on Monday to discuss`, `said the economy`), a new sentence
+    where it ended (a subject pronoun or sentence adverb follows, an opening phrase ends in a
+    comma and a new subject, or a determiner follows a noun: `Beijing. The city`); the other
+    repair is a suggestion. Two capitalised content words (`RussiaToday`) and a name prefix
+    (`TransBaikal`) are not reported: a channel and a region are names. Before a name the
+    first fix
+    inserts a space (unsafe). For a repeated word the fixes are a new sentence (unsafe) or
+    dropping the repeat (suggestion); for a repeated function word or title (`TheThe`,
+    `MsMs`) dropping the repeat comes first. A repeated capitalised word with no
+    predicate after it (`RaskolnikovRaskolnikov and`, a wiki link's label; `messenger
+    TamTam,`) gets only suggestions, the drop first. Wiki image markup that lost its bars
+    (`thumbleftIn 1922`) is not reported.
     """
 
     code = "RT202"
@@ -536,10 +545,14 @@ class CaseJoin(Rule):
             if _uses(view, token, start) >= _TERM_USES:
                 return None  # ChaCha, named again and again: a name, not a slip
             if len(left) >= 3 or left in _TITLES or words.is_word(left):
-                return self._repeat(start, split, end, left)
+                return self._repeat(view, start, split, end, left)
             return None  # PyPy
         if len(left) < 3 or words.is_known(token):
             return None  # iPhone, eBay; YouTube, JavaScript, LinkedIn
+        if _WIKI_IMAGE.fullmatch(left):
+            return None  # thumbleftIn 1922: `[[File:x|thumb|left|...]]` lost its markup
+        if right in STARTERS and not contracted and _brand_pair(left, right):
+            return None  # RussiaToday: a name of two capitalised words, not "Russia. Today"
         if right in STARTERS or contracted:
             if right in _PARTICLES and not contracted and not _opens_phrase(view, end):
                 return None  # AddOn, DoIt: only "BerlinOn Monday", "yearIn 2020"
@@ -548,7 +561,9 @@ class CaseJoin(Rule):
                 return None  # notBefore, hasValue: an identifier, not a lost boundary
             if _repeated(view, token, start, seen):
                 return None
-            return self._boundary(start, split, end, left, right)
+            return self._boundary(view, start, split, end, left, right)
+        if left in _NAME_PREFIXES:
+            return None  # TransBaikal, SinoSoviet: a prefix of a name, often written as one
         if self._name_join(left, right) and not _repeated(view, token, start, seen):
             return self._space(start, split, end, left, right)
         return None
@@ -571,33 +586,42 @@ class CaseJoin(Rule):
             return False
         return left.islower() or len(left) >= 5
 
-    def _boundary(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
-        fixes = [
-            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
-                        Applicability.UNSAFE),
-            Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
-                        " " + right[0].lower(), Applicability.SUGGESTION),
-        ]
+    def _boundary(self, view: str, start: int, split: int, end: int, left: str, right: str
+                  ) -> Finding:
+        sentence = Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                               Applicability.UNSAFE)
+        space = Fix.replace(f"Separate the words: {left} {right.lower()}", split, split + 1,
+                            " " + right[0].lower(), Applicability.UNSAFE)
+        if _clause_ends(view, end, left, right):
+            fixes = [sentence, _as_suggestion(space)]
+        else:
+            fixes = [space, _as_suggestion(sentence)]
         return self.finding(start, end,
                             f"{left + right!r} joins two words: a sentence boundary or a space "
                             f"was lost before {right!r}", fixes)
 
     def _space(self, start: int, split: int, end: int, left: str, right: str) -> Finding:
-        fixes = [
-            Fix.replace(f"Insert a space: {left} {right}", split, split, " ",
-                        Applicability.UNSAFE),
-            Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
-                        Applicability.SUGGESTION),
-        ]
+        space = Fix.replace(f"Insert a space: {left} {right}", split, split, " ",
+                            Applicability.UNSAFE)
+        sentence = Fix.replace(f"Start a new sentence at {right!r}", split, split, ". ",
+                               Applicability.SUGGESTION)
+        fixes = [space, sentence]
         return self.finding(start, end,
                             f"{left + right!r} joins a word and the name {right!r}: a space or "
                             "a sentence boundary was lost", fixes)
 
-    def _repeat(self, start: int, split: int, end: int, left: str) -> Finding:
+    def _repeat(self, view: str, start: int, split: int, end: int, left: str) -> Finding:
         sentence = Fix.replace(f"Start a new sentence at the second {left!r}", split, split,
                                ". ", Applicability.UNSAFE)
         drop = Fix.replace(f"Drop the repeated {left!r}", split, end, "",
                            Applicability.SUGGESTION)
+        if left[0].isupper() and not _clause_follows(view, end):
+            # RaskolnikovRaskolnikov and the…: a wiki link's label ([[X|X]]) or a doubled
+            # name, not two sentences; only a reader can tell which copy to keep
+            return self.finding(start, end,
+                                f"{left + left!r} repeats {left!r} without a space: a "
+                                "doubled word or a lost sentence boundary",
+                                [drop, _as_suggestion(sentence)])
         if words.is_function_word(left) or left in _TITLES:
             # "TheThe inspection", "MsMs Cheng": one word twice, not two sentences
             sentence, drop = (Fix(sentence.title, sentence.edits, Applicability.SUGGESTION),
@@ -608,6 +632,49 @@ class CaseJoin(Rule):
         return self.finding(start, end,
                             f"{left + left!r} repeats {left!r} without a space: a lost "
                             "sentence boundary or a doubled word", fixes)
+
+
+_NAME_PREFIXES = words.word_set("name-prefixes")
+_CLAUSE_OPENERS = words.word_set("clause-openers")
+_IN_CLAUSE = words.word_set("in-clause-starters")
+_TAKES_OBJECT = words.word_set("takes-object")
+_PHRASE_THEN_COMMA = re.compile(r"[ \t]+(?:[\w'’-]+[ \t]+){0,4}?[\w'’-]+,[ \t]+[a-z]")
+
+
+_WIKI_IMAGE = re.compile(r"(?i)thumb(?:nail)?(?:left|right|center|upright|\d+px)+")
+#: Verbs that open the predicate of a new sentence after a repeated name (`TokyoTokyo has`).
+_PREDICATE = re.compile(r"[ \t]+(?:has|have|had|is|are|was|were|will|would|can|could|"
+                        r"said|says|announced|plans|wants|did|does)\b")
+
+
+def _clause_follows(view: str, end: int) -> bool:
+    return _PREDICATE.match(view, end) is not None
+
+
+def _as_suggestion(fix: Fix) -> Fix:
+    return Fix(fix.title, fix.edits, Applicability.SUGGESTION)
+
+
+def _brand_pair(left: str, right: str) -> bool:
+    """``RussiaToday``: two capitalised content words, no function word, read as one name."""
+    return (left[0].isupper() and right not in _IN_CLAUSE and right not in _CLAUSE_OPENERS
+            and not words.is_function_word(right) and len(left) >= 3)
+
+
+def _clause_ends(view: str, end: int, left: str, right: str) -> bool:
+    """Whether the text before the join ends a clause, so the join hides a sentence break.
+
+    ``ShanghaiIn December, he``: an opening phrase, a comma and a new subject; ``yesterdayHe
+    said``: a subject pronoun or a sentence adverb; ``BeijingThe city``: a determiner after a
+    noun. ``askedWhy prices rose`` and ``BerlinOn Monday to discuss`` go on in one clause.
+    """
+    if view[end:end + 1] in ("'", "’"):
+        return True  # cleverIt's, orbitLet's
+    if right in _CLAUSE_OPENERS:
+        return True
+    if right in _IN_CLAUSE:
+        return bool(_PHRASE_THEN_COMMA.match(view, end, min(len(view), end + 80)))
+    return left not in _TAKES_OBJECT and not left.endswith("ed")
 
 
 #: How far around a candidate :func:`_repeated` looks for the same token.
