@@ -17,7 +17,7 @@ def first_fix_level(text: str, code: str) -> Applicability:
 
 @pytest.mark.parametrize(("text", "code", "level"), [
     ("He went to the the market.", "RT401", Applicability.UNSAFE),
-    ("Pop will give birth, soldier soldier.", "RT401", Applicability.UNSAFE),
+    ("The price rose in in March.", "RT401", Applicability.UNSAFE),
     ("The council decidedto act.", "RT203", Applicability.SAFE),
     ("The price ofthe house rose.", "RT203", Applicability.SAFE),
     ("It is about the name of the dialectin question.", "RT203", Applicability.UNSAFE),

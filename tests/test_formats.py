@@ -112,7 +112,7 @@ def test_rdjsonl_columns_on_a_line_with_many_findings(tmp_path: Path) -> None:
 
     path = tmp_path / "a.txt"
     path.write_text("Café ，prices  rose 北京 ,said the the man（x） &amp; x.\n" * 3
-                    + "Ünïcode 北京 , and and 。" * 40, encoding="utf-8")
+                    + "Ünïcode 北京 , and and 。" * 50, encoding="utf-8")
     result = next(scan_paths([str(path)]))
     text = result.document.text
 
