@@ -401,7 +401,7 @@ class Fixer:
             elif result.fs_path is None and not self.diff:
                 sys.stdout.buffer.write(new if rep.changed else rep.old_bytes())
                 sys.stdout.flush()
-            elif rep.changed:
+            elif rep.changed and result.fs_path is not None:
                 repair.write_atomic(result.fs_path, new, result.source, self.force)
         except repair.WriteError as exc:
             result.error = str(exc)
@@ -653,7 +653,7 @@ def rules_cmd(fmt: str) -> None:
     """List every rule."""
     import json
 
-    rows = [{"code": r.code, "name": r.name, "category": r.category,
+    rows: list[dict[str, Any]] = [{"code": r.code, "name": r.name, "category": r.category,
              "severity": str(r.severity), "fixable": r.fixable,
              "languages": sorted(r.languages), "default": r.default_enabled}
             for r in registry().values()]

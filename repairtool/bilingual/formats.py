@@ -362,14 +362,15 @@ def read_xliff(path: str, text: str) -> BilingualFile:
     version2 = root.attributes.get("version", "").startswith("2")
     try:
         if version2:
-            from translate.storage.xliff2 import Xliff2File as Store
+            from translate.storage.xliff2 import Xliff2File
+            store: Any = Xliff2File.parsestring(data)
         else:
-            from translate.storage.xliff import xlifffile as Store
-        store = Store.parsestring(data)
+            from translate.storage.xliff import xlifffile
+            store = xlifffile.parsestring(data)
     except Exception as exc:
         raise _xml_error(exc) from None
     starts = line_starts(text)
-    units = []
+    units: list[Unit] = []
     for tu in store.units:
         if tu.isheader() or not tu.istranslatable():
             continue  # translate="no" units are not checked
@@ -669,7 +670,7 @@ def read_android(path: str, text: str) -> BilingualFile:
     except Exception as exc:
         raise _xml_error(exc) from None
     starts = line_starts(text)
-    units = []
+    units: list[Unit] = []
     for tu in store.units:
         elem = tu.xmlelement
         items = [elem] if elem.tag == "string" else list(elem.iter("item"))

@@ -197,8 +197,7 @@ class OffsetMap:
 
     def finding(self, f: Finding) -> Finding:
         f.start, f.end = self.span(f.start, f.end)
-        f.fixes = [self.fix(fx) for fx in f.fixes]
-        f.fixes = [fx for fx in f.fixes if fx is not None]
+        f.fixes = [fx for fx in map(self.fix, f.fixes) if fx is not None]
         return f
 
     def fix(self, fx: Fix) -> Fix | None:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from repairtool.config import Settings
 from repairtool.corpus import records
@@ -349,7 +349,7 @@ def run_task(task: tuple[Job, Shard, Chunk]) -> dict[str, Any]:
 
 def _open_out(path: Path, shard: Shard) -> IO[bytes]:
     if shard.fmt == "jsonl.gz":
-        return _GzipOut(path)
+        return cast(IO[bytes], _GzipOut(path))  # GzipFile is a binary file; typeshed says otherwise
     return open(path, "wb")
 
 

@@ -16,7 +16,7 @@ import regex
 class LazyPattern:
     """A ``regex`` pattern compiled the first time one of its methods is used."""
 
-    def __init__(self, pattern: str, flags: int = 0,
+    def __init__(self, pattern: str | bytes, flags: int = 0,
                  compile: Callable[..., Any] = regex.compile) -> None:
         self._args = (pattern, flags)
         self._compile = compile
@@ -36,6 +36,6 @@ def lazy(pattern: str, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
 
 
-def lazy_re(pattern: str, flags: int = 0) -> LazyPattern:
+def lazy_re(pattern: str | bytes, flags: int = 0) -> LazyPattern:
     """A pattern of the stdlib ``re`` module, compiled on first use."""
     return LazyPattern(pattern, flags, re.compile)

@@ -40,6 +40,8 @@ class Rule:
     #: Codes whose findings this rule's findings replace where their spans overlap (a more
     #: specific rule says the same thing better, e.g. a bilingual check of a monolingual one).
     supersedes: ClassVar[frozenset[str]] = frozenset()
+    #: Set by :meth:`info` on first use, one per rule class.
+    _info: ClassVar[RuleInfo]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -188,8 +188,10 @@ class _Locator:
         left = reps - first
         while left > 0:
             chunk = min(left, _CHUNK)
-            end = re.compile(rb"(?:\s+" + unit + rb"){%d}(?!\S)" % chunk).match(
-                self.data, end).end()
+            more = re.compile(rb"(?:\s+" + unit + rb"){%d}(?!\S)" % chunk).match(self.data, end)
+            if more is None:  # cannot happen: the repeats were counted in this data
+                raise LookupError(run[:period])
+            end = more.end()
             left -= chunk
         self.pos = end
         return m.start(), m.start(2), end
