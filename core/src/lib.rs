@@ -1,0 +1,62 @@
+//! `repairtool._core`: the compiled passes of repairtool's scan.
+//!
+//! Step 1 of issue #14 holds one pass, the document's line and paragraph index
+//! (`repairtool.document.line_starts` and `Document._paragraphs`). Offsets are code points
+//! into the Python `str`, as everywhere in repairtool. The work runs on the UTF-8 bytes with
+//! the GIL released; a text with lone surrogates (not UTF-8) raises `UnicodeEncodeError`
+//! and the caller falls back to its Python pass.
+
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+mod index;
+
+/// The UTF-8 bytes of `s` and a keeper for them: an ASCII `str` lends its own buffer (no
+/// copy, nothing cached on the object); any other is encoded to a temporary `bytes`, so the
+/// `str` does not keep a UTF-8 copy alive as `PyUnicode_AsUTF8AndSize` would.
+enum Utf8<'py> {
+    Borrowed(&'py str),
+    Owned(Bound<'py, pyo3::types::PyBytes>),
+}
+
+impl<'py> Utf8<'py> {
+    fn of(s: &'py Bound<'py, PyString>) -> PyResult<Self> {
+        if s.call_method0("isascii")?.is_truthy()? {
+            Ok(Utf8::Borrowed(s.to_str()?))
+        } else {
+            Ok(Utf8::Owned(s.encode_utf8()?))
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Utf8::Borrowed(s) => s,
+            // Python's own strict UTF-8 encoder made these bytes.
+            Utf8::Owned(b) => std::str::from_utf8(b.as_bytes()).expect("CPython's UTF-8"),
+        }
+    }
+}
+
+/// Offset of the first code point of every line (0, then one past each `\n`).
+#[pyfunction]
+fn line_starts(py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<usize>> {
+    let utf8 = Utf8::of(text)?;
+    let text = utf8.as_str();
+    Ok(py.detach(|| index::line_starts(text)))
+}
+
+/// Paragraphs of a masked view, as `(start, end)` code-point pairs: what
+/// `repairtool.document._PARAGRAPH.finditer(view)` spans.
+#[pyfunction]
+fn paragraphs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+    let utf8 = Utf8::of(view)?;
+    let view = utf8.as_str();
+    Ok(py.detach(|| index::paragraphs(view)))
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(line_starts, m)?)?;
+    m.add_function(wrap_pyfunction!(paragraphs, m)?)?;
+    Ok(())
+}
