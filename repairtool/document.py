@@ -12,10 +12,15 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
 import regex
+
+try:  # the compiled passes (repairtool._core, built by `pip install`; core/ holds the crate)
+    from repairtool import _core
+except ImportError:  # a source tree nobody built: the Python passes below give the same
+    _core = None  # type: ignore[assignment]
 
 #: The code point that stands in for text the rules must not read (a private-use
 #: character: not a letter, digit, space or punctuation, so no rule matches it).
@@ -176,7 +181,7 @@ class Document:
     @cached_property
     def _paragraphs(self) -> tuple[Segment, ...]:
         # Found once per document: several rules walk the paragraphs.
-        return tuple(Segment(m.start(), m.end()) for m in _PARAGRAPH.finditer(self.view))
+        return paragraphs(self.view)
 
     def is_hidden(self, start: int, end: int) -> bool:
         """Whether any code point of ``[start, end)`` is masked."""
@@ -189,8 +194,37 @@ class Document:
 _PARAGRAPH = re.compile(r"[^\s\ue000](?:[^\n]+|\n(?![ \t\r\ue000]*(?:\n|\Z)))*")
 
 
+def paragraphs(view: str) -> tuple[Segment, ...]:
+    """The paragraphs of a masked view (see :meth:`Document.segments`): by the compiled core
+    where there is one, else by :func:`py_paragraphs`."""
+    if _core is not None:
+        try:
+            spans = _core.paragraphs(view)
+        except UnicodeEncodeError:  # lone surrogates are not UTF-8: the Python pass reads them
+            pass
+        else:  # tuple.__new__ makes the named tuples in C, without a Python frame each
+            return tuple(map(tuple.__new__, repeat(Segment), spans))
+    return py_paragraphs(view)
+
+
+def py_paragraphs(view: str) -> tuple[Segment, ...]:
+    """:func:`paragraphs` in Python (kept for the differential test, tests/test_core_differential.py)."""
+    return tuple(Segment(m.start(), m.end()) for m in _PARAGRAPH.finditer(view))
+
+
 def line_starts(text: str) -> list[int]:
-    """Offset of the first code point of every line (after each ``\n``; computed in C)."""
+    """Offset of the first code point of every line (after each ``\n``): by the compiled
+    core where there is one, else by :func:`py_line_starts`."""
+    if _core is not None:
+        try:
+            return _core.line_starts(text)
+        except UnicodeEncodeError:
+            pass
+    return py_line_starts(text)
+
+
+def py_line_starts(text: str) -> list[int]:
+    """:func:`line_starts` in Python (computed in C)."""
     lengths = map((1).__add__, map(len, text.split("\n")))
     return list(accumulate(lengths, initial=0))[:-1]
 
