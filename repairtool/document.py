@@ -152,7 +152,7 @@ class Document:
         """Spans of the runs of non-ASCII code points in the view (masked text left out)."""
         if self.view.isascii():  # O(1)
             return ()
-        return tuple(m.span() for m in _NON_ASCII.finditer(self.view))
+        return non_ascii_runs(self.view)
 
     def non_ascii_matches(self, pattern: Any, after: int = 0) -> Iterator[Any]:
         """Matches of ``pattern`` that start in a run of non-ASCII code points of the view.
@@ -208,8 +208,24 @@ def paragraphs(view: str) -> tuple[Segment, ...]:
 
 
 def py_paragraphs(view: str) -> tuple[Segment, ...]:
-    """:func:`paragraphs` in Python (kept for the differential test, tests/test_core_differential.py)."""
+    """:func:`paragraphs` in Python (also the reference of tests/test_core_differential.py)."""
     return tuple(Segment(m.start(), m.end()) for m in _PARAGRAPH.finditer(view))
+
+
+def non_ascii_runs(view: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the runs of non-ASCII code points of a view other than the mask: by the
+    compiled core where there is one, else by :func:`py_non_ascii_runs`."""
+    if _core is not None:
+        try:
+            return tuple(_core.non_ascii_runs(view))
+        except UnicodeEncodeError:
+            pass
+    return py_non_ascii_runs(view)
+
+
+def py_non_ascii_runs(view: str) -> tuple[tuple[int, int], ...]:
+    """:func:`non_ascii_runs` in Python."""
+    return tuple(m.span() for m in _NON_ASCII.finditer(view))
 
 
 def line_starts(text: str) -> list[int]:

@@ -94,6 +94,8 @@ def _same_pass(text: str) -> None:
     assert core.line_starts(doc.view) == document.py_line_starts(doc.view)
     assert document.paragraphs(doc.view) == document.py_paragraphs(doc.view)
     assert document.paragraphs(text) == document.py_paragraphs(text)
+    assert document.non_ascii_runs(doc.view) == document.py_non_ascii_runs(doc.view)
+    assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text)
 
 
 @needs_core
@@ -117,16 +119,19 @@ _ALPHABET = "\n\n\n\r\t  " + MASK + "\u3000\x0b\x1c\x85\xa0\u2028ab.é中😀"
 def test_index_pass_identical_generated(text: str) -> None:
     assert core.line_starts(text) == document.py_line_starts(text)
     assert document.paragraphs(text) == document.py_paragraphs(text)
+    assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text)
 
 
 @needs_core
 def test_every_code_point() -> None:
-    """Each code point alone between blank lines: the core's space set is `re`'s `\\s`
-    (every code point of the BMP, where all the spaces are, and every 61st above it)."""
+    """Each code point alone between blank lines: the core's space set is `re`'s `\\s` and
+    its non-ASCII runs are `regex`'s (every code point of the BMP, where all the spaces
+    are, and every 61st above it)."""
     points = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 61)]
     text = "\n\n".join(map(chr, points))
     assert document.paragraphs(text) == document.py_paragraphs(text)
     assert core.line_starts(text) == document.py_line_starts(text)
+    assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text)
 
 
 def test_lone_surrogates_fall_back() -> None:
@@ -134,6 +139,7 @@ def test_lone_surrogates_fall_back() -> None:
     text = "a\udcff b\n\nc"
     assert document.paragraphs(text) == document.py_paragraphs(text) == ((0, 4), (6, 7))
     assert document.line_starts(text) == [0, 5, 6]
+    assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text) == ((1, 2),)
 
 
 def _scan_json(texts: list[tuple[str, str, str]]) -> list[str]:

@@ -1,4 +1,5 @@
-//! The line and paragraph index of a text, in code-point offsets (pure Rust, no Python).
+//! The index of a text: line starts, paragraphs and non-ASCII runs, in code-point offsets
+//! (pure Rust, no Python).
 
 use memchr::{memchr, memchr_iter};
 
@@ -86,6 +87,42 @@ pub fn paragraphs(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Runs of code points outside ASCII other than the mask, as `(start, end)` code-point
+/// spans: what `regex.compile(r"[^\x00-\x7f\ue000]+").finditer(s)` spans.
+pub fn non_ascii_runs(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut cp) = (0, 0);
+    let mut run: Option<usize> = None;
+    while i < b.len() {
+        let ascii = b[i..].iter().position(|&x| x >= 0x80).map_or(b.len() - i, |k| k);
+        if ascii > 0 {
+            if let Some(start) = run.take() {
+                out.push((start, cp));
+            }
+            (i, cp) = (i + ascii, cp + ascii);
+            continue;
+        }
+        if b[i..].starts_with(MASK_UTF8) {
+            if let Some(start) = run.take() {
+                out.push((start, cp));
+            }
+        } else if run.is_none() {
+            run = Some(cp);
+        }
+        i += match b[i] {
+            0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        cp += 1;
+    }
+    if let Some(start) = run {
+        out.push((start, cp));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +140,11 @@ mod tests {
         assert_eq!(paragraphs(" ab\ncd \n\n\u{e000}é x"), vec![(1, 7), (10, 13)]);
         assert_eq!(paragraphs("a\n \u{e000}\t\nb\n\u{3000}\nc"), vec![(0, 1), (6, 11)]);
         assert_eq!(paragraphs("a\n"), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn non_ascii() {
+        assert_eq!(non_ascii_runs("abc"), vec![]);
+        assert_eq!(non_ascii_runs("é中\u{e000}😀x\u{e000}ñ"), vec![(0, 2), (3, 4), (6, 7)]);
     }
 }

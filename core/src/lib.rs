@@ -1,7 +1,8 @@
 //! `repairtool._core`: the compiled passes of repairtool's scan.
 //!
-//! Step 1 of issue #14 holds one pass, the document's line and paragraph index
-//! (`repairtool.document.line_starts` and `Document._paragraphs`). Offsets are code points
+//! Step 1 of issue #14 holds one pass, the document's index: its line starts, paragraphs
+//! and non-ASCII runs (`repairtool.document.line_starts`, `Document._paragraphs` and
+//! `Document.non_ascii`). Offsets are code points
 //! into the Python `str`, as everywhere in repairtool. The work runs on the UTF-8 bytes with
 //! the GIL released; a text with lone surrogates (not UTF-8) raises `UnicodeEncodeError`
 //! and the caller falls back to its Python pass.
@@ -54,9 +55,19 @@ fn paragraphs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Vec<(usize
     Ok(py.detach(|| index::paragraphs(view)))
 }
 
+/// Runs of non-ASCII code points other than the mask, as `(start, end)` code-point pairs:
+/// what `repairtool.document._NON_ASCII.finditer(view)` spans.
+#[pyfunction]
+fn non_ascii_runs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+    let utf8 = Utf8::of(view)?;
+    let view = utf8.as_str();
+    Ok(py.detach(|| index::non_ascii_runs(view)))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(line_starts, m)?)?;
     m.add_function(wrap_pyfunction!(paragraphs, m)?)?;
+    m.add_function(wrap_pyfunction!(non_ascii_runs, m)?)?;
     Ok(())
 }
