@@ -152,7 +152,7 @@ class Document:
         """Spans of the runs of non-ASCII code points in the view (masked text left out)."""
         if self.view.isascii():  # O(1)
             return ()
-        return non_ascii_runs(self.view)
+        return self._index[1]
 
     def non_ascii_matches(self, pattern: Any, after: int = 0) -> Iterator[Any]:
         """Matches of ``pattern`` that start in a run of non-ASCII code points of the view.
@@ -181,7 +181,12 @@ class Document:
     @cached_property
     def _paragraphs(self) -> tuple[Segment, ...]:
         # Found once per document: several rules walk the paragraphs.
-        return paragraphs(self.view)
+        return self._index[0]
+
+    @cached_property
+    def _index(self) -> tuple[tuple[Segment, ...], tuple[tuple[int, int], ...]]:
+        # One call for both: the core reads the view's UTF-8, and encoding it is half the cost.
+        return view_index(self.view)
 
     def is_hidden(self, start: int, end: int) -> bool:
         """Whether any code point of ``[start, end)`` is masked."""
@@ -192,6 +197,18 @@ class Document:
 # wrong spans on early 3.11 releases. It cannot backtrack badly: after the first character
 # everything is optional, so the match never fails.
 _PARAGRAPH = re.compile(r"[^\s\ue000](?:[^\n]+|\n(?![ \t\r\ue000]*(?:\n|\Z)))*")
+
+
+def view_index(view: str) -> tuple[tuple[Segment, ...], tuple[tuple[int, int], ...]]:
+    """:func:`paragraphs` and :func:`non_ascii_runs` of a view, from one walk of the core."""
+    if _core is not None:
+        try:
+            spans, runs = _core.view_index(view)
+        except UnicodeEncodeError:
+            pass
+        else:
+            return tuple(map(tuple.__new__, repeat(Segment), spans)), tuple(runs)
+    return py_paragraphs(view), py_non_ascii_runs(view)
 
 
 def paragraphs(view: str) -> tuple[Segment, ...]:
@@ -225,6 +242,8 @@ def non_ascii_runs(view: str) -> tuple[tuple[int, int], ...]:
 
 def py_non_ascii_runs(view: str) -> tuple[tuple[int, int], ...]:
     """:func:`non_ascii_runs` in Python."""
+    if view.isascii():
+        return ()
     return tuple(m.span() for m in _NON_ASCII.finditer(view))
 
 

@@ -96,6 +96,9 @@ def _same_pass(text: str) -> None:
     assert document.paragraphs(text) == document.py_paragraphs(text)
     assert document.non_ascii_runs(doc.view) == document.py_non_ascii_runs(doc.view)
     assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text)
+    assert document.view_index(doc.view) == (doc._paragraphs, doc.non_ascii)
+    assert doc.non_ascii == document.py_non_ascii_runs(doc.view)
+    assert doc._paragraphs == document.py_paragraphs(doc.view)
 
 
 @needs_core
@@ -120,6 +123,8 @@ def test_index_pass_identical_generated(text: str) -> None:
     assert core.line_starts(text) == document.py_line_starts(text)
     assert document.paragraphs(text) == document.py_paragraphs(text)
     assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text)
+    assert document.view_index(text) == (document.py_paragraphs(text),
+                                          document.py_non_ascii_runs(text))
 
 
 @needs_core

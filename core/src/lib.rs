@@ -12,6 +12,9 @@ use pyo3::types::PyString;
 
 mod index;
 
+/// Code-point `(start, end)` spans, handed to Python as a list of 2-tuples.
+type Spans = Vec<(usize, usize)>;
+
 /// The UTF-8 bytes of `s` and a keeper for them: an ASCII `str` lends its own buffer (no
 /// copy, nothing cached on the object); any other is encoded to a temporary `bytes`, so the
 /// `str` does not keep a UTF-8 copy alive as `PyUnicode_AsUTF8AndSize` would.
@@ -49,7 +52,7 @@ fn line_starts(py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<usize
 /// Paragraphs of a masked view, as `(start, end)` code-point pairs: what
 /// `repairtool.document._PARAGRAPH.finditer(view)` spans.
 #[pyfunction]
-fn paragraphs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+fn paragraphs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Spans> {
     let utf8 = Utf8::of(view)?;
     let view = utf8.as_str();
     Ok(py.detach(|| index::paragraphs(view)))
@@ -58,10 +61,23 @@ fn paragraphs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Vec<(usize
 /// Runs of non-ASCII code points other than the mask, as `(start, end)` code-point pairs:
 /// what `repairtool.document._NON_ASCII.finditer(view)` spans.
 #[pyfunction]
-fn non_ascii_runs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+fn non_ascii_runs(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<Spans> {
     let utf8 = Utf8::of(view)?;
     let view = utf8.as_str();
     Ok(py.detach(|| index::non_ascii_runs(view)))
+}
+
+/// `(paragraphs(view), non_ascii_runs(view))` from one UTF-8 view of the `str` (encoding a
+/// non-ASCII `str` costs as much as both walks).
+#[pyfunction]
+fn view_index(py: Python<'_>, view: &Bound<'_, PyString>) -> PyResult<(Spans, Spans)> {
+    let utf8 = Utf8::of(view)?;
+    let ascii = matches!(utf8, Utf8::Borrowed(_));
+    let view = utf8.as_str();
+    Ok(py.detach(|| {
+        let runs = if ascii { Vec::new() } else { index::non_ascii_runs(view) };
+        (index::paragraphs(view), runs)
+    }))
 }
 
 #[pymodule]
@@ -69,5 +85,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(line_starts, m)?)?;
     m.add_function(wrap_pyfunction!(paragraphs, m)?)?;
     m.add_function(wrap_pyfunction!(non_ascii_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(view_index, m)?)?;
     Ok(())
 }
