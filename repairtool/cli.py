@@ -578,7 +578,6 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
            color: str, config_file: Path | None, isolated: bool, stdin_filename: str | None,
            **opts: Any) -> None:
     """Review each proposed repair; the accepted ones become a patch or are applied."""
-    from repairtool import patch
     from repairtool import review as rv
     from repairtool.repair import WriteError
 
@@ -595,11 +594,7 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     errors = [r for r in results if r.error]
     for r in errors:
         click.echo(f"{r.path}: error: {r.error}", err=True)
-    for r in results:
-        s = r.settings or Settings()
-        r.findings = [f for f in r.findings if f.severity >= s.min_severity]
-    session = rv.Session.from_results(r for r in results if not r.error)
-    unmatched = session.replay(recorded)
+    session, unmatched = rv.prepare(results, recorded)
     if unmatched:
         click.echo(f"repairtool: {len(unmatched)} recorded decisions match no finding "
                    "(has the text changed?)", err=True)
@@ -622,18 +617,13 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     sig = rv.session_signature(results, mode, select=",".join(opts.get("select") or ()),
                                ignore=",".join(opts.get("ignore") or ()))
     try:
-        if decisions_out:
-            rv.save_decisions(session, decisions_out, sig)
-        body = rv.make_patch(session, patch.patch_header(sig))
-        empty = not session.outputs()
-        if empty and (patch_file or not apply_now):
+        body = rv.save_review(session, sig, patch_file, decisions_out)
+        if body is None and (patch_file or not apply_now):
             # git apply refuses a patch with no change in it: write none, and say so.
             click.echo("repairtool: no edit was accepted: no patch written", err=True)
-        elif patch_file:
-            patch_file.write_bytes(body)
         if apply_now:
             rv.apply_in_place(session)
-        if not patch_file and not apply_now and not empty:
+        if not patch_file and not apply_now and body is not None:
             sys.stdout.flush()
             sys.stdout.buffer.write(body)
             sys.stdout.flush()

@@ -253,6 +253,40 @@ def apply_in_place(session: Session) -> int:
     return len(outputs)
 
 
+def prepare(results: Iterable[FileResult], recorded: dict[Key, Decision]
+            ) -> tuple[Session, list[Key]]:
+    """The session of a review (``review`` and ``serve``): the scanned files' findings at or
+    above their ``min-severity``, with the recorded decisions taken; and the recorded keys
+    that matched no finding."""
+    from repairtool.config import Settings
+
+    kept = []
+    for r in results:
+        if r.error:
+            continue
+        s = r.settings or Settings()
+        r.findings = [f for f in r.findings if f.severity >= s.min_severity]
+        kept.append(r)
+    session = Session.from_results(kept)
+    return session, session.replay(recorded)
+
+
+def save_review(session: Session, signature: str, patch_file: Path | None,
+                decisions_file: Path | None) -> bytes | None:
+    """Write the decisions file and the patch file (each if asked); the patch, or ``None``
+    when no edit was accepted (no patch file then: ``git apply`` refuses an empty one)."""
+    from repairtool.patch import patch_header
+
+    if decisions_file is not None:
+        save_decisions(session, decisions_file, signature)
+    if not session.outputs():
+        return None
+    body = make_patch(session, patch_header(signature))
+    if patch_file is not None:
+        patch_file.write_bytes(body)
+    return body
+
+
 def save_decisions(session: Session, path: Path, signature: str) -> None:
     """``{"signature": …, "files": {file: {finding id: decision}}}``."""
     files: dict[str, dict[str, Any]] = {}
