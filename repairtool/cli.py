@@ -637,6 +637,50 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
+@main.command()
+@click.argument("paths", nargs=-1)
+@rule_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (another than localhost exposes the review).")
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port to listen on (default 0: a free one).")
+@click.option("--patch", "patch_file", type=click.Path(path_type=Path),
+              default=Path("repairtool.patch"), show_default=True,
+              help="Where the page's Write puts the accepted edits (a unified diff).")
+@click.option("--decisions", "decisions_in", type=click.Path(path_type=Path),
+              help="Start from the decisions recorded in FILE (JSON).")
+@click.option("--save-decisions", "decisions_out", type=click.Path(path_type=Path),
+              default=Path("repairtool-decisions.json"), show_default=True,
+              help="Where the page's Write records the decisions (JSON).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+def serve(paths: tuple[str, ...], host: str, port: int, patch_file: Path,
+          decisions_in: Path | None, decisions_out: Path, open_browser: bool,
+          config_file: Path | None, isolated: bool, stdin_filename: str | None,
+          **opts: Any) -> None:
+    """Review in the browser: a local page (URL with a secret token) that writes the same
+    patch and decisions file as `review`."""
+    # lazy: keeps http.server off scan start-up
+    from repairtool import review as rv
+    from repairtool.integrations import serve as web
+
+    if not paths or "-" in paths:
+        raise click.UsageError("give files or folders to review (stdin cannot be reviewed)")
+    try:
+        overrides = build_overrides(**opts)
+        settings = base_settings(config_file)
+        recorded = rv.load_decisions(decisions_in) if decisions_in else {}
+    except (ConfigError, rv.DecisionsError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    options = {"select": ",".join(opts.get("select") or ()),
+               "ignore": ",".join(opts.get("ignore") or ())}
+    sys.exit(web.run(paths, settings=settings, overrides=overrides, isolated=isolated,
+                     recorded=recorded, patch_file=patch_file, decisions_file=decisions_out,
+                     host=host, port=port, open_browser=open_browser, options=options,
+                     say=lambda s: click.echo(s, err=True),
+                     show_url=lambda url: click.echo(url)))
+
+
 @main.command("rules")
 @click.option("--format", "fmt", default="human", type=click.Choice(["human", "json"]))
 def rules_cmd(fmt: str) -> None:
