@@ -205,8 +205,15 @@ function advance(from) {
   }
 }
 
+// Requests in flight, also as body[data-busy] (what a test waits on after a key).
+function busy(step) {
+  page.busy = (page.busy || 0) + step;
+  document.body.dataset.busy = String(page.busy);
+}
+
 async function send(path, body) {
   if (page.stopped) return null;
+  busy(1);
   try {
     const data = await api(path, body);
     take(data);
@@ -214,6 +221,8 @@ async function send(path, body) {
   } catch (err) {
     say(String(err.message || err), true);
     return null;
+  } finally {
+    busy(-1);
   }
 }
 
