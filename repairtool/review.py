@@ -336,7 +336,9 @@ class Terminal:
     echo: Callable[[str], None]
     prompt: Callable[[str], str]
     colour: bool = False
-    history: list[tuple[int, list[Key]]] = field(default_factory=list)
+    #: Per step: where it was taken, and each key it decided with the decision it replaced
+    #: (``None``: undecided before; the page of ``serve`` can decide a finding again).
+    history: list[tuple[int, list[tuple[Key, Decision | None]]]] = field(default_factory=list)
 
     def run(self) -> bool:
         """Ask until every finding is decided or the person quits; whether they quit."""
@@ -406,13 +408,14 @@ class Terminal:
             self.echo(f"overlaps the repair you accepted on line {line}; undo that first, "
                       "or reject this one\n")
             return False
+        before = self.session.decisions.get(item.key)
         self.session.decisions[item.key] = decision
-        self.history.append((pos, [item.key]))
+        self.history.append((pos, [(item.key, before)]))
         return True
 
     def skip_file(self, pos: int) -> int:
         result = self.session.items[pos].result
-        ids = []
+        ids: list[tuple[Key, Decision | None]] = []
         nxt = pos
         for i in range(pos, len(self.session.items)):
             item = self.session.items[i]
@@ -421,16 +424,19 @@ class Terminal:
             nxt = i + 1
             if item.key not in self.session.decisions:
                 self.session.decisions[item.key] = Decision("skip")
-                ids.append(item.key)
+                ids.append((item.key, None))
         self.history.append((pos, ids))
         return nxt
 
     def undo(self) -> int | None:
         if not self.history:
             return None
-        pos, ids = self.history.pop()
-        for fid in ids:
-            self.session.decisions.pop(fid, None)
+        pos, steps = self.history.pop()
+        for key, before in steps:
+            if before is None:
+                self.session.decisions.pop(key, None)
+            else:
+                self.session.decisions[key] = before
         self.echo("undone\n")
         return pos
 

@@ -12,6 +12,8 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -216,6 +218,9 @@ def test_keys_mean_what_they_mean_in_review(tmp_path: Path) -> None:
         out = api(server, "/api/undo", {})
         assert out["ok"] and out["back"] == 2 and out["decisions"][2] is None
         api(server, "/api/decide", {"index": 2, "decision": {"candidate": 2}})
+        # The page can go back and decide again; undo gives back the earlier decision.
+        assert api(server, "/api/decide", {"index": 1, "decision": "accept"})["ok"]
+        assert api(server, "/api/undo", {})["decisions"][1] == "reject"
         out = api(server, "/api/skip", {"index": 3})  # the rest of a.txt
         assert out["next"] == 5
         assert out["decisions"][:5] == [{"replace": "THE"}, "reject", {"candidate": 2},
@@ -282,6 +287,38 @@ def test_the_command_serves_until_quit(tmp_path: Path) -> None:
     assert (repo / "news.txt").read_text(encoding="utf-8").splitlines()[0] == (
         "Tokyo authorities have tightened its rules on foreign investment, according to "
         "media reports on Tuesday.")
+
+
+def test_ctrl_c_keeps_what_was_decided(tmp_path: Path) -> None:
+    """As ``q`` (and Ctrl-C) in ``review``: the decisions so far are written."""
+    repo = make_repo(tmp_path / "repo", {"news.txt": NEWS})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "repairtool", "serve", "--isolated", "news.txt"],
+        cwd=repo, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        base, token = base_of(url), url.split("token=")[1]
+        status, _ = request(base + "/api/decide", {"index": 10, "decision": "accept"}, token)
+        assert status == 200
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    assert "1 accepted, 0 rejected, 10 undecided" in err
+    # The defaults: repairtool.patch and repairtool-decisions.json in the current folder.
+    git(["apply", "--check", "repairtool.patch"], repo)
+    assert (repo / "repairtool-decisions.json").is_file()
+    # A port already taken is one line and exit 2.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = cli(["serve", "--isolated", "--port", str(taken.getsockname()[1]), "news.txt"],
+                   repo)
+    assert done.returncode == 2
+    assert b"repairtool: cannot listen on 127.0.0.1 port" in done.stderr
 
 
 def test_the_command_refuses_stdin_and_bad_decisions(tmp_path: Path) -> None:

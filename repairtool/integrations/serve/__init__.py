@@ -54,9 +54,12 @@ def _snippet(text: str, start: int, end: int, width: int, middle: str | None = N
              ) -> list[str]:
     """``[before, span, after]`` around ``text[start:end]`` within its lines (``…`` where
     cut); ``middle`` replaces the span (a candidate's side of the diff)."""
-    lo = max(text.rfind("\n", 0, start) + 1, start - width)
-    nl = text.find("\n", end)
-    hi = min(nl if nl >= 0 else len(text), end + width)
+    # Searched within the window only: a long line must not make this O(line length).
+    lo = max(0, start - width)
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    hi = min(len(text), end + width)
+    nl = text.find("\n", end, hi)
+    hi = nl if nl >= 0 else hi
     before = ("…" if lo > 0 and text[lo - 1] != "\n" else "") + text[lo:start]
     after = text[end:hi] + ("…" if hi < len(text) and text[hi] != "\n" else "")
     span = text[start:end] if middle is None else middle
@@ -257,6 +260,8 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(400, f"bad request: {exc}")
         except OSError as exc:  # the patch or decisions file could not be written
             self._refuse(500, f"cannot write: {exc.strerror or exc}")
+        except Exception as exc:  # a bug: one line to the page, the server goes on
+            self._refuse(500, f"internal error: {type(exc).__name__}: {exc}")
         else:
             if self.server.stopped.is_set():
                 self.server.stop_soon()
@@ -316,7 +321,11 @@ def run(paths: tuple[str, ...], *, host: str, port: int, open_browser: bool,
     the keywords of :func:`open_review`."""
     desk, errors = open_review(paths, say=say, **review)
     session = desk.session
-    server = ReviewServer(desk, host, port)
+    try:
+        server = ReviewServer(desk, host, port)
+    except OSError as exc:  # the port is taken, the host is not this machine's
+        say(f"repairtool: cannot listen on {host} port {port}: {exc.strerror or exc}")
+        return 2
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"repairtool: warning: serving on {host}: anyone who can reach it and has the "
             "URL can decide and write")
