@@ -175,7 +175,7 @@ function go(i) {
   if (!page.items.length) return;
   page.pos = Math.max(0, Math.min(page.items.length - 1, i));
   paint();
-  cardOf(page.pos).scrollIntoView({ block: "nearest" });
+  cardOf(page.pos).scrollIntoView({ block: "start" });
 }
 
 // The next undecided finding from `from` on (as the terminal walks them), else stay.
