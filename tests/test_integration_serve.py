@@ -203,6 +203,26 @@ def test_accepting_everything_writes_what_review_accept_all_writes(tmp_path: Pat
         "Line one the cat, and the dog.\nSecond the line the here.\n"
 
 
+def test_bilingual_files_get_review_s_patch(tmp_path: Path) -> None:
+    """PO and XLIFF are written back through their formats, as ``review`` does."""
+    names = ["zh-en.po", "zh-en-12.xlf"]
+    repo = make_repo(tmp_path / "repo", {
+        n: (FIXTURES / "bilingual" / n).read_text(encoding="utf-8") for n in names})
+    with serving(repo, names) as (server, _url):
+        for item in api(server, "/api/findings")["items"]:
+            decision = "accept" if item["candidates"] else "reject"
+            out = api(server, "/api/decide", {"index": item["index"], "decision": decision})
+            assert out["ok"], out
+        assert api(server, "/api/write", {})["patch"]
+    done = cli(["review", "--isolated", "--accept", "all", "--patch", "review.patch", *names],
+               repo)
+    assert done.returncode == 0, done.stderr
+    served = (repo / "serve.patch").read_bytes()
+    assert served.split(b"\n", 1)[1] == (repo / "review.patch").read_bytes().split(b"\n", 1)[1]
+    assert b"+#, fuzzy" in served  # the changed PO entries are marked for review
+    git(["apply", "--check", "serve.patch"], repo)
+
+
 @pytest.mark.usefixtures("demo")
 def test_keys_mean_what_they_mean_in_review(tmp_path: Path) -> None:
     """Candidates, replacement, reject, skip the rest of the file, undo, overlap refused."""
