@@ -203,6 +203,16 @@ def test_accepting_everything_writes_what_review_accept_all_writes(tmp_path: Pat
         "Line one the cat, and the dog.\nSecond the line the here.\n"
 
 
+def test_nothing_to_review(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"clean.txt": "Nothing to repair here.\n"})
+    with serving(repo, ["clean.txt"]) as (server, _url):
+        assert api(server, "/api/findings")["items"] == []
+        out = api(server, "/api/write", {})
+    assert out["patch"] is None and out["message"].startswith("no edit was accepted")
+    assert not (repo / "serve.patch").exists()
+    assert json.loads((repo / "serve.json").read_text(encoding="utf-8"))["files"] == {}
+
+
 def test_bilingual_files_get_review_s_patch(tmp_path: Path) -> None:
     """PO and XLIFF are written back through their formats, as ``review`` does."""
     names = ["zh-en.po", "zh-en-12.xlf"]
@@ -300,6 +310,7 @@ def test_the_command_serves_until_quit(tmp_path: Path) -> None:
         proc.kill()
         proc.wait()
     assert proc.returncode == 0, err
+    assert "repairtool: 11 findings in 1 file; open the page" in err
     assert "repairtool: wrote out.patch and out.json" in err
     assert "2 accepted, 0 rejected, 9 undecided" in err
     git(["apply", "--check", "out.patch"], repo)

@@ -329,9 +329,10 @@ def run(paths: tuple[str, ...], *, host: str, port: int, open_browser: bool,
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"repairtool: warning: serving on {host}: anyone who can reach it and has the "
             "URL can decide and write")
-    files = len({it.result.path for it in session.items})
-    say(f"repairtool: {len(session.items)} findings in {files} files; open the page, "
-        "press ? for the keys, q to write and stop (Ctrl-C does the same)")
+    n_items, files = len(session.items), len({it.result.path for it in session.items})
+    say(f"repairtool: {n_items} finding{'s' * (n_items != 1)} in {files} "
+        f"file{'s' * (files != 1)}; open the page, press ? for the keys, q to write and "
+        "stop (Ctrl-C does the same)")
     show_url(server.url)
     if open_browser:
         import webbrowser
