@@ -372,6 +372,11 @@ def test_scan_start_up_does_not_import_the_server() -> None:
     assert "repairtool.cli" in imported
     for name in ("repairtool.integrations.serve", "http.server", "selenium"):
         assert name not in imported, name
+    code = ("import sys, repairtool.cli; print(sorted(m for m in sys.modules if "
+            "m.startswith(('repairtool.integrations', 'http.server', 'selenium'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env(), timeout=120)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
 # --- the browser ------------------------------------------------------------------------
