@@ -422,13 +422,14 @@ def open_page(d: Any, url: str) -> None:
     assert wait_for(lambda: d.execute_script("return document.body.dataset.ready === '1'"))
 
 
-def press(d: Any, keys: str) -> None:
-    """Press each key on the page and wait until the page has its answer."""
+def press(d: Any, keys: str, at_once: bool = False) -> None:
+    """Press each key on the page and wait until the page has its answer (``at_once``:
+    press them all, then wait)."""
     from selenium.webdriver.common.action_chains import ActionChains
 
-    for k in keys:
-        ActionChains(d).send_keys(k).perform()
-        # The key's request (if any) starts in the key handler; wait until none is out.
+    for group in [keys] if at_once else list(keys):
+        ActionChains(d).send_keys(group).perform()
+        # A key's step is queued in its handler; wait until no step is left.
         assert wait_for(lambda: d.execute_script(
             "return (document.body.dataset.busy || '0') === '0'"))
 
@@ -456,8 +457,9 @@ def test_browser_review_with_the_keys(tmp_path: Path, driver: Any) -> None:
         z = d.find_element(By.ID, "f-11").text
         assert '<i id="injected">new rules' in z
         press(d, "2")        # 1 RT101: candidate 2, 'Tokyo authorities have'
-        press(d, "a")        # 2 RT101: 'media'
-        press(d, "r")        # 3 RT101 'President': reject
+        # 2 RT101: accept 'media'; 3 RT101 'President': reject. Pressed at once: the
+        # second key waits for the first one's answer and applies to the next finding.
+        press(d, "ar", at_once=True)
         press(d, "a")        # 4 RT301 '，' -> ', '
         assert "[5/12]" in current(d) and "RT202" in current(d)
         press(d, "e")        # 5 RT202 askedWhy: type a replacement

@@ -31,7 +31,7 @@ function button(label, key, action) {
   const b = el("button", "act");
   b.type = "button";
   b.append(label + " ", el("kbd", "", key));
-  b.addEventListener("click", (ev) => { ev.stopPropagation(); action(); });
+  b.addEventListener("click", (ev) => { ev.stopPropagation(); enqueue(action); });
   return b;
 }
 
@@ -117,7 +117,7 @@ function replaceForm(item) {
     const text = input.value;
     if (!text) return closeReplace(item.index, "cancelled");
     closeReplace(item.index, "");
-    decide(item.index, { replace: text });
+    enqueue(() => decide(item.index, { replace: text }));
   });
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") closeReplace(item.index, "cancelled");
@@ -205,15 +205,25 @@ function advance(from) {
   }
 }
 
-// Requests in flight, also as body[data-busy] (what a test waits on after a key).
+// Steps (a key or a button and its request) run one after another, each seeing where the
+// one before left the page: a second key pressed while the first one's answer is on its
+// way applies to the next finding, as in the terminal. body[data-busy] counts the steps
+// not yet done (what a test waits on after a key).
+let queue = Promise.resolve();
+
 function busy(step) {
   page.busy = (page.busy || 0) + step;
   document.body.dataset.busy = String(page.busy);
 }
 
+function enqueue(step) {
+  busy(1);
+  queue = queue.then(step).catch((err) => say(String(err.message || err), true))
+    .finally(() => busy(-1));
+}
+
 async function send(path, body) {
   if (page.stopped) return null;
-  busy(1);
   try {
     const data = await api(path, body);
     take(data);
@@ -221,8 +231,6 @@ async function send(path, body) {
   } catch (err) {
     say(String(err.message || err), true);
     return null;
-  } finally {
-    busy(-1);
   }
 }
 
@@ -236,9 +244,9 @@ async function decide(i, decision) {
   }
 }
 
-function choose(i, n) { decide(i, n === 1 ? "accept" : { candidate: n }); }
+function choose(i, n) { return decide(i, n === 1 ? "accept" : { candidate: n }); }
 
-function reject(i) { decide(i, "reject"); }
+function reject(i) { return decide(i, "reject"); }
 
 async function skipFile(i) {
   const data = await send("/api/skip", { index: i });
@@ -268,33 +276,42 @@ function help() {
   h.hidden = !h.hidden;
 }
 
+const KEYS = new Set(["?", "q", "w", "a", "r", "e", "s", "u", "j", "k", "ArrowDown",
+  "ArrowUp"]);
+
 function onKey(ev) {
   if (page.editing || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const k = ev.key;
+  if (k === " " || (!KEYS.has(k) && k.length !== 1)) return;  // space still scrolls
+  ev.preventDefault();
+  enqueue(() => key(k));
+}
+
+// What a key does, on the finding that is current when its turn comes.
+function key(k) {
   const i = page.pos;
   const item = page.items[i];
-  const k = ev.key;
-  if (k === "?") help();
-  else if (k === "q") quit();
-  else if (k === "w") write();
-  else if (!item) return;
-  else if (k === "a") {
-    if (item.candidates.length) choose(i, 1);
-    else say("no candidate to accept; " + HELP, true);
-  } else if (/^[1-9]$/.test(k) && Number(k) <= item.candidates.length) choose(i, Number(k));
-  else if (k === "r") reject(i);
-  else if (k === "e") openReplace(i);
-  else if (k === "s") skipFile(i);
-  else if (k === "u") undo();
-  else if (k === "j" || k === "ArrowDown") go(i + 1);
-  else if (k === "k" || k === "ArrowUp") go(i - 1);
-  else if (k.length === 1) say(HELP);
-  else return;
-  ev.preventDefault();
+  if (k === "?") return help();
+  if (k === "q") return quit();
+  if (k === "w") return write();
+  if (!item) return undefined;
+  if (k === "a") {
+    if (item.candidates.length) return choose(i, 1);
+    return say("no candidate to accept; " + HELP, true);
+  }
+  if (/^[1-9]$/.test(k) && Number(k) <= item.candidates.length) return choose(i, Number(k));
+  if (k === "r") return reject(i);
+  if (k === "e") return openReplace(i);
+  if (k === "s") return skipFile(i);
+  if (k === "u") return undo();
+  if (k === "j" || k === "ArrowDown") return go(i + 1);
+  if (k === "k" || k === "ArrowUp") return go(i - 1);
+  return say(HELP);
 }
 
 async function start() {
-  document.getElementById("write-button").addEventListener("click", write);
-  document.getElementById("quit-button").addEventListener("click", quit);
+  document.getElementById("write-button").addEventListener("click", () => enqueue(write));
+  document.getElementById("quit-button").addEventListener("click", () => enqueue(quit));
   document.getElementById("help-button").addEventListener("click", help);
   document.addEventListener("keydown", onKey);
   let data;
