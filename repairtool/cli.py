@@ -674,11 +674,16 @@ def serve(paths: tuple[str, ...], host: str, port: int, patch_file: Path,
         sys.exit(EXIT_ERROR)
     options = {"select": ",".join(opts.get("select") or ()),
                "ignore": ",".join(opts.get("ignore") or ())}
-    sys.exit(web.run(paths, settings=settings, overrides=overrides, isolated=isolated,
-                     recorded=recorded, patch_file=patch_file, decisions_file=decisions_out,
-                     host=host, port=port, open_browser=open_browser, options=options,
-                     say=lambda s: click.echo(s, err=True),
-                     show_url=lambda url: click.echo(url)))
+    try:
+        code = web.run(paths, settings=settings, overrides=overrides, isolated=isolated,
+                       recorded=recorded, patch_file=patch_file, decisions_file=decisions_out,
+                       host=host, port=port, open_browser=open_browser, options=options,
+                       say=lambda s: click.echo(s, err=True),
+                       show_url=lambda url: click.echo(url))
+    except ConfigError as exc:  # a bad config file met while scanning
+        click.echo(f"repairtool: {exc}", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
 
 
 @main.command("rules")

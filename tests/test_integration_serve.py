@@ -358,6 +358,17 @@ def test_the_command_refuses_stdin_and_bad_decisions(tmp_path: Path) -> None:
     assert done.returncode == 2 and b"stdin cannot be reviewed" in done.stderr
     done = cli(["serve", "--decisions", "bad.json", "x.txt"], tmp_path)
     assert done.returncode == 2 and b"bad.json: not JSON" in done.stderr
+    (tmp_path / ".repairtool.toml").write_text("nonsense = 1\n", encoding="utf-8")
+    (tmp_path / "x.txt").write_text("Text.\n", encoding="utf-8")
+    # A bad config is that file's error; with nothing left to review no server starts.
+    done = cli(["serve", "x.txt"], tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(b"x.txt: error: ") and b".repairtool.toml: unknown" \
+        in done.stderr
+    assert b"no finding to review: no patch written" in done.stderr
+    done = cli(["serve", "--isolated", "x.txt"], tmp_path)
+    assert done.returncode == 0 and b"no finding to review" in done.stderr
+    assert not (tmp_path / "repairtool.patch").exists()
 
 
 def test_scan_start_up_does_not_import_the_server() -> None:

@@ -321,6 +321,9 @@ def run(paths: tuple[str, ...], *, host: str, port: int, open_browser: bool,
     the keywords of :func:`open_review`."""
     desk, errors = open_review(paths, say=say, **review)
     session = desk.session
+    if not session.items:  # no page to open: say so, as review does, and stop
+        say("repairtool: no finding to review: no patch written")
+        return 2 if errors else 0
     try:
         server = ReviewServer(desk, host, port)
     except OSError as exc:  # the port is taken, the host is not this machine's
