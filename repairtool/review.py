@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,10 @@ class Item:
     result: FileResult
     finding: Finding
 
-    @property
+    @cached_property
     def key(self) -> Key:
+        # Cached: finding the file's repository root for every item on every step made a
+        # decision O(findings) path look-ups (0.6 s a key with 11,000 findings in serve).
         return (file_key(self.result), self.finding.id)
 
     @property

@@ -511,6 +511,25 @@ def test_browser_review_with_the_keys(tmp_path: Path, driver: Any) -> None:
                          {"replace": "asked why"}]))
 
 
+@browser
+def test_browser_long_review_keeps_a_window_of_cards(tmp_path: Path, driver: Any) -> None:
+    """Thousands of findings must not make thousands of cards: a window moves with the keys."""
+    repo = make_repo(tmp_path / "repo", {"long.txt": NEWS * 20})
+    with serving(repo, ["long.txt"]) as (server, url):
+        d = driver
+        open_page(d, url)
+        cards = "return document.querySelectorAll('article.finding').length"
+        assert d.execute_script(cards) == 40
+        assert "180 more findings" in d.find_element("id", "findings").text
+        press(d, "j" * 45)
+        assert "[46/220]" in current(d)
+        assert d.execute_script(cards) <= 50
+        assert "findings before these" in d.find_element("id", "findings").text
+        press(d, "a")
+        assert server.desk.state()["decisions"][45] == "accept"
+        assert "[47/220]" in current(d)
+
+
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     """Width, height and the rows of an 8-bit RGB(A) PNG (what Chromium writes)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -5,7 +5,8 @@
 const TOKEN = new URLSearchParams(location.search).get("token") || "";
 const HELP = "a accept · r reject · 1-9 choose candidate · e type a replacement · " +
   "s skip rest of file · u undo · q quit · ? help";
-const page = { items: [], decisions: [], pos: 0, editing: false, stopped: false };
+const page = { items: [], decisions: [], pos: 0, lo: 0, hi: 0, editing: false,
+  stopped: false };
 
 async function api(path, body) {
   const init = { method: body === undefined ? "GET" : "POST",
@@ -139,8 +140,8 @@ function openReplace(i) {
 }
 
 function closeReplace(i, message) {
-  const form = cardOf(i).querySelector("form.replace");
-  form.hidden = true;
+  const art = cardOf(i);
+  if (art) art.querySelector("form.replace").hidden = true;
   page.editing = false;
   if (document.activeElement) document.activeElement.blur();
   if (message) say(message);
@@ -152,8 +153,28 @@ function say(text, bad) {
   s.className = bad ? "bad" : "";
 }
 
+// Only a window of cards is in the page (the current one, some before, more after), so a
+// review of thousands of findings stays as quick as one of ten.
+const BEFORE = 10;
+const AFTER = 40;
+
+function render() {
+  const main = document.getElementById("findings");
+  const n = page.items.length;
+  main.textContent = "";
+  page.lo = Math.max(0, page.pos - BEFORE);
+  page.hi = Math.min(n, page.pos + AFTER);
+  if (page.lo > 0) {
+    main.append(el("p", "more", page.lo + " findings before these: k or ↑ goes back"));
+  }
+  for (let i = page.lo; i < page.hi; i++) main.append(card(page.items[i]));
+  if (page.hi < n) {
+    main.append(el("p", "more", (n - page.hi) + " more findings: j or ↓ goes on"));
+  }
+}
+
 function paint() {
-  page.items.forEach((item, i) => {
+  for (let i = page.lo; i < page.hi; i++) {
     const art = cardOf(i);
     const [cls, text] = verdict(page.decisions[i]);
     art.dataset.state = cls;
@@ -163,7 +184,7 @@ function paint() {
     art.querySelectorAll("li.candidate").forEach((li) => {
       li.classList.toggle("chosen", Number(li.dataset.n) === n);
     });
-  });
+  }
   const c = page.counts || { accepted: 0, rejected: 0, undecided: page.items.length };
   document.getElementById("progress").textContent = page.items.length
     ? "finding " + (page.pos + 1) + " of " + page.items.length : "no findings";
@@ -172,8 +193,12 @@ function paint() {
 }
 
 function go(i) {
-  if (!page.items.length) return;
-  page.pos = Math.max(0, Math.min(page.items.length - 1, i));
+  const n = page.items.length;
+  if (!n) return;
+  page.pos = Math.max(0, Math.min(n - 1, i));
+  const nearTop = page.lo > 0 && page.pos < page.lo + 3;
+  const nearEnd = page.hi < n && page.pos >= page.hi - 5;
+  if (page.pos < page.lo || page.pos >= page.hi || nearTop || nearEnd) render();
   paint();
   cardOf(page.pos).scrollIntoView({ block: "start" });
 }
@@ -327,7 +352,6 @@ async function start() {
   const main = document.getElementById("findings");
   main.textContent = "";
   if (!page.items.length) main.append(el("p", "loading", "No findings: nothing to review."));
-  for (const item of page.items) main.append(card(item));
   const first = nextUndecided(0);
   go(first < 0 ? 0 : first);
   document.body.dataset.ready = "1";
