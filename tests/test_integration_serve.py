@@ -288,7 +288,7 @@ def test_the_command_serves_until_quit(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"news.txt": NEWS})
     proc = subprocess.Popen(
         [sys.executable, "-m", "repairtool", "serve", "--isolated", "--port", "0",
-         "--patch", "out.patch", "--save-decisions", "out.json", "news.txt"],
+         "--patch", "out.patch", "--save-decisions", "out.json", "."],  # a folder
         cwd=repo, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
