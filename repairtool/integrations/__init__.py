@@ -1,0 +1,1 @@
+"""Integrations of the engine with other tools (editors, platforms, pipelines)."""
