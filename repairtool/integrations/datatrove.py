@@ -13,15 +13,13 @@ workers of any executor.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from datatrove.data import Document  # type: ignore[import-untyped]
 from datatrove.pipeline.filters.base_filter import BaseFilter  # type: ignore[import-untyped]
 from datatrove.pipeline.formatters.base import BaseFormatter  # type: ignore[import-untyped]
 
-from repairtool.config import Settings
 from repairtool.corpus.tasks import (
     REASON_FIELD,
     Criterion,
@@ -30,27 +28,11 @@ from repairtool.corpus.tasks import (
     fix_document,
     scan_document,
 )
+from repairtool.integrations.settings import rule_settings
 from repairtool.model import Applicability
 
 #: Metadata key of a document's findings per rule (annotating filters only).
 COUNTS_FIELD = "repairtool_counts"
-
-
-def corpus_settings(*, select: Iterable[str] = (), extend_select: Iterable[str] = (),
-                    ignore: Iterable[str] = (), language: str | None = None,
-                    lexicons: Iterable[str | Path] = (), config: str | Path | None = None,
-                    isolated: bool = False) -> Settings:
-    """The settings ``repairtool corpus`` would use with these options (a bad value raises
-    :class:`~repairtool.config.ConfigError`, as the command exits 2)."""
-    from repairtool.cli import base_settings, build_overrides
-    from repairtool.engine import settings_for
-
-    overrides = build_overrides(select=tuple(select), extend_select=tuple(extend_select),
-                                ignore=tuple(ignore), language=language,
-                                lexicons=tuple(Path(p) for p in lexicons), exclude=(),
-                                encoding=None)
-    base = base_settings(Path(config) if config is not None else None)
-    return settings_for(None, base, overrides, isolated)
 
 
 class RepairtoolFilter(BaseFilter):  # type: ignore[misc]
@@ -75,7 +57,7 @@ class RepairtoolFilter(BaseFilter):  # type: ignore[misc]
         if not specs:
             raise ValueError("drop_if: give at least one criterion, e.g. 'RT1' or 'RT3:200'")
         self.annotate = annotate
-        self.job = Job("filter", "", kind=kind, settings=corpus_settings(**rule_options),
+        self.job = Job("filter", "", kind=kind, settings=rule_settings(**rule_options),
                        criteria=Criterion.parse_all(specs))
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
@@ -105,7 +87,7 @@ class RepairtoolFixer(BaseFormatter):  # type: ignore[misc]
                  **rule_options: Any) -> None:
         super().__init__()
         level = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
-        self.job = Job("fix", "", kind=kind, settings=corpus_settings(**rule_options),
+        self.job = Job("fix", "", kind=kind, settings=rule_settings(**rule_options),
                        level=level)
 
     def format(self, text: str) -> str:
