@@ -1,0 +1,161 @@
+"""A Weblate quality check that runs the repairtool rules on each translation.
+
+Add ``"repairtool.integrations.weblate.RepairtoolCheck"`` to ``CHECK_LIST`` in Weblate's
+``settings.py``. The check fails on a unit when a repairtool rule finds damage in one of its
+targets. Each (source, target) pair is checked the way ``repairtool scan`` checks a
+bilingual file: the target language's rules, plus the RT8 entry checks against the source.
+Only targets in the languages of :attr:`RepairtoolCheck.languages` (default: English) are
+checked.
+
+Flags: Weblate itself skips the check on ``ignore-repairtool`` (its ``check_id``) and
+``ignore-all-checks``. One rule is switched off by ``ignore-repairtool-rt101`` (a code or a
+prefix, ``ignore-repairtool-rt3``) or by ``ignore-<rule name>``. Weblate's own
+``ignore-<check>`` flags (``ignore-end-stop``, ``ignore-python-format``, ...) switch off the
+RT8 check that does the same job. ``md-text`` reads the target as Markdown.
+
+Configuration: the ``REPAIRTOOL_WEBLATE`` dict in Weblate's settings (``languages``,
+``select``, ``ignore``, ``extend_select``, ``config``: a repairtool config file), or a
+subclass with those class attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from weblate.checks.base import TargetCheck  # type: ignore[import-not-found]
+
+from repairtool.config import Settings
+from repairtool.model import Finding
+
+FLAG_PREFIX = "ignore-repairtool-"
+#: Findings named in the check's description; the rest are counted.
+SHOWN = 8
+_LANG_SPLIT = re.compile(r"[-_@.]")
+
+
+def base_language(code: str) -> str:
+    """``en`` for Weblate's ``en``, ``en_GB``, ``en-US`` or ``en@pirate``."""
+    return _LANG_SPLIT.split(code.strip(), maxsplit=1)[0].lower()
+
+
+def unit_flags(unit: Any) -> list[str]:
+    """The names of a Weblate unit's flags (``Flags`` iterates over them)."""
+    return [str(f[0] if isinstance(f, tuple) else f) for f in (unit.all_flags or ())]
+
+
+def ignored_here(flags: Sequence[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Codes or prefixes (``RT101``, ``RT3``) and rule names that ``ignore-repairtool-X``
+    flags switch off."""
+    named = [f[len(FLAG_PREFIX):] for f in flags if f.startswith(FLAG_PREFIX)]
+    return tuple(n.upper() for n in named), frozenset(n.lower() for n in named)
+
+
+def shown(finding: Finding, settings: Settings, codes: tuple[str, ...],
+          names: frozenset[str]) -> bool:
+    """A finding the check reports: at or above the minimum severity (``repairtool scan``
+    hides the rest too) and not switched off by a per-rule flag."""
+    from repairtool.rules.base import matches
+
+    return (finding.severity >= settings.min_severity
+            and not (codes and matches(finding.rule.code, codes))
+            and finding.rule.name not in names)
+
+
+def _django_options() -> Mapping[str, Any]:
+    """``settings.REPAIRTOOL_WEBLATE`` when Django is configured, else nothing."""
+    try:
+        from django.conf import settings  # type: ignore[import-not-found]
+        from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-not-found]
+    except ImportError:
+        return {}
+    try:
+        return dict(getattr(settings, "REPAIRTOOL_WEBLATE", None) or {})
+    except ImproperlyConfigured:  # imported outside a configured Django (a script)
+        return {}
+
+
+class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
+    """Damage that machine translation leaves in text (repairtool rules)."""
+
+    check_id = "repairtool"
+    name = "Machine-translation damage"
+    description = ("repairtool found damage machine translation leaves: masked words, "
+                   "run-on joins, Chinese punctuation or characters left in, mojibake, "
+                   "calques, glued fragments")
+    #: Target languages checked (base codes: ``en`` covers ``en_GB``).
+    languages: Sequence[str] = ("en",)
+    select: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    #: A repairtool config file (``.repairtool.toml`` or ``pyproject.toml``); none: defaults.
+    config: str | None = None
+
+    @cached_property
+    def options(self) -> dict[str, Any]:
+        keys = ("languages", "select", "extend_select", "ignore", "config")
+        return {**{k: getattr(self, k) for k in keys}, **_django_options()}
+
+    @cached_property
+    def settings(self) -> Settings:
+        from repairtool.integrations.settings import rule_settings
+
+        o = self.options
+        return rule_settings(select=o["select"], extend_select=o["extend_select"],
+                               ignore=o["ignore"], config=o["config"],
+                               isolated=o["config"] is None)
+
+    def checks_language(self, code: str) -> bool:
+        return base_language(code) in {base_language(c) for c in self.options["languages"]}
+
+    def check_single(self, source: str, target: str, unit: Any) -> bool:
+        return bool(self.findings(source, target, unit))
+
+    def findings(self, source: str, target: str, unit: Any) -> list[Finding]:
+        """The findings on one (source, target) pair of ``unit``; cached on the unit, as
+        Weblate caches check results (one scan serves the check and its description)."""
+        lang = unit.translation.language.code
+        if not target or not self.checks_language(lang):
+            return []
+        cache = unit.check_cache.setdefault("repairtool:findings", {})
+        key = (source, target)
+        if key not in cache:
+            cache[key] = self._scan(source, target, unit, lang)
+        return list(cache[key])
+
+    def _scan(self, source: str, target: str, unit: Any, lang: str) -> list[Finding]:
+        from repairtool.bilingual.formats import BilingualFile, Unit
+        from repairtool.bilingual.scan import check_units
+
+        flags = unit_flags(unit)
+        src_lang = unit.translation.component.source_language.code
+        # The target is the "file": finding and fix offsets are offsets into the target.
+        one = Unit("", source, target, fstart=list(range(len(target))),
+                   fend=list(range(1, len(target) + 1)), extra={"flags": flags})
+        bf = BilingualFile("<weblate>", "weblate", [one],
+                           source_lang=src_lang.replace("_", "-"),
+                           target_lang=lang.replace("_", "-"))
+        opts = {"unfinished": True}  # Weblate decides which units are checked
+        codes, names = ignored_here(flags)
+        return [f for f in check_units(bf, self.settings, opts, [])
+                if shown(f, self.settings, codes, names)]
+
+    def unit_findings(self, unit: Any) -> list[Finding]:
+        """Findings on every plural form of ``unit`` (sources paired as Weblate pairs
+        them when the counts differ: the last source)."""
+        sources, targets = unit.get_source_plurals(), unit.get_target_plurals()
+        out: list[Finding] = []
+        for i, target in enumerate(targets):
+            source = sources[i] if len(sources) == len(targets) else sources[-1]
+            out.extend(self.findings(source, target, unit))
+        return out
+
+    def get_description(self, check_obj: Any) -> str:
+        findings = self.unit_findings(check_obj.unit)
+        if not findings:
+            return str(self.description)
+        parts = [f"{f.rule.code} {f.message}" for f in findings[:SHOWN]]
+        more = len(findings) - SHOWN
+        return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")

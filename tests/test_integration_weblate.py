@@ -1,0 +1,206 @@
+"""The Weblate check, driven as Weblate drives a check: ``check_target`` on a unit, then
+``get_description`` for the listing.
+
+With Weblate importable (``DJANGO_SETTINGS_MODULE=weblate.settings_test``) the tests use
+Weblate's real ``TargetCheck`` and the ``MockUnit`` of Weblate's own check tests; without it
+(CI: Weblate is too heavy to install there) they use the stand-in base class of
+``tests/weblate_shim.py`` and a unit of the same shape. ``REPAIRTOOL_REAL_WEBLATE=1`` makes a
+missing Weblate an error instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+
+def _real_weblate() -> bool:
+    """Set up Django for Weblate's test settings; False when Weblate is not installed."""
+    try:
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weblate.settings_test")
+        django.setup()
+        import weblate.checks.base  # noqa: F401
+        from weblate.checks.tests.test_checks import MockUnit  # noqa: F401
+    except ImportError:
+        if os.environ.get("REPAIRTOOL_REAL_WEBLATE") == "1":
+            raise
+        return False
+    return True
+
+
+REAL = _real_weblate()
+if not REAL:
+    from . import weblate_shim
+
+    weblate_shim.install()
+
+from repairtool.integrations.weblate import RepairtoolCheck, base_language  # noqa: E402
+
+
+class StubUnit:
+    """A unit with the attributes Weblate's ``MockUnit`` has and the check reads."""
+
+    def __init__(self, flags: str, code: str, source: list[str], target: list[str]) -> None:
+        self.all_flags = {f.strip() for f in flags.split(",") if f.strip()}
+        self.translation = SimpleNamespace(language=SimpleNamespace(code=code),
+                                           component=SimpleNamespace(
+                                               source_language=SimpleNamespace(code="en")))
+        self.sources, self.targets = source, target
+        self.check_cache: dict[str, Any] = {}
+        self.state, self.readonly = 20, False
+
+    def get_source_plurals(self) -> list[str]:
+        return self.sources
+
+    def get_target_plurals(self) -> list[str]:
+        return self.targets
+
+
+def make_unit(target: str | list[str], source: str | list[str] = "", code: str = "en",
+              flags: str = "", source_lang: str = "en") -> Any:
+    sources = [source] if isinstance(source, str) else source
+    targets = [target] if isinstance(target, str) else target
+    if REAL:
+        from weblate.checks.tests.test_checks import MockLanguage, MockUnit
+
+        unit = MockUnit(flags=flags, code=code, source=sources, target=targets)
+        unit.translation.component.source_language = MockLanguage(source_lang)
+        return unit
+    unit = StubUnit(flags, code, sources, targets)
+    unit.translation.component.source_language.code = source_lang
+    return unit
+
+
+def run(check: RepairtoolCheck, unit: Any) -> tuple[bool, str]:
+    """What Weblate does: ``check_target``, and the description of a failing check."""
+    failed = check.check_target(unit.get_source_plurals(), unit.get_target_plurals(), unit)
+    return failed, (check.get_description(SimpleNamespace(unit=unit)) if failed else "")
+
+
+@pytest.fixture
+def check() -> RepairtoolCheck:
+    return RepairtoolCheck()
+
+
+def test_mode_is_reported() -> None:
+    """Says in the test log which base class was tested."""
+    print("Weblate:", "real" if REAL else "stand-in base class (tests/weblate_shim.py)")
+
+
+def test_flags_damage_in_english_targets(check: RepairtoolCheck) -> None:
+    failed, text = run(check, make_unit("Tokyo** has announced a plan.",
+                                        "东京政府宣布了一项计划。", source_lang="zh_Hans"))
+    assert failed
+    assert text.startswith("RT101 masked word '**'")
+    failed, text = run(check, make_unit("Prices rose，analysts said。", "价格上涨，分析师说。",
+                                        source_lang="zh_Hans"))
+    assert failed and "RT301 full-width form '，'" in text
+
+
+def test_clean_targets_pass(check: RepairtoolCheck) -> None:
+    for source, target in [("The plan", "The plan was announced."),
+                           ("Use **kwargs", "Use **kwargs to pass options."),
+                           ("Hello %s", "Hello %s, welcome back!")]:
+        assert run(check, make_unit(target, source)) == (False, ""), target
+
+
+def test_bilingual_rules_compare_with_the_source(check: RepairtoolCheck) -> None:
+    failed, text = run(check, make_unit("Hello, welcome back!", "Hello %s, welcome back!",
+                                        flags="c-format"))
+    assert failed and "RT804 placeholder '%s'" in text
+
+
+def test_only_the_configured_target_languages(check: RepairtoolCheck) -> None:
+    mojibake = "Das CafÃ© ist geöffnet."
+    assert run(check, make_unit(mojibake, "The café is open.", code="de"))[0] is False
+    assert run(check, make_unit("The cafÃ© is open.", "Kavárna", code="en_GB",
+                                source_lang="cs"))[0]
+
+    class GermanToo(RepairtoolCheck):
+        languages = ("en", "de")
+
+    failed, text = run(GermanToo(), make_unit(mojibake, "The café is open.", code="de"))
+    assert failed and "RT701 mojibake" in text
+
+
+def test_weblate_ignore_flag_skips_the_check(check: RepairtoolCheck) -> None:
+    assert check.ignore_string == "ignore-repairtool"
+    assert run(check, make_unit("Tokyo** has a plan.", flags="ignore-repairtool"))[0] is False
+    assert run(check, make_unit("Tokyo** has a plan.", flags="ignore-all-checks"))[0] is False
+
+
+def test_per_rule_flags(check: RepairtoolCheck) -> None:
+    target = "Tokyo** has raised prices，again."
+    failed, text = run(check, make_unit(target, flags="ignore-repairtool-rt101"))
+    assert failed and "RT101" not in text and "RT301" in text
+    assert run(check, make_unit(target, flags="ignore-repairtool-rt1, ignore-repairtool-rt3")
+               )[0] is False
+    failed, text = run(check, make_unit(target, flags="ignore-repairtool-masked-token"))
+    assert failed and "RT101" not in text
+    # Weblate's own check flag switches off the RT8 rule doing the same job
+    unit = make_unit("Hello, welcome back!", "Hello %s, welcome back!",
+                     flags="c-format, ignore-c-format")
+    assert run(check, unit)[0] is False
+
+
+def test_plural_forms_are_each_checked(check: RepairtoolCheck) -> None:
+    unit = make_unit(["One file was deleted.", "%d files were deleted，sorry."],
+                     ["One file was deleted.", "%d files were deleted."])
+    failed, text = run(check, unit)
+    assert failed and text.count("RT301") == 1
+
+
+def test_description_lists_findings_and_counts_the_rest(check: RepairtoolCheck) -> None:
+    target = "，".join(f"part {i}" for i in range(12))
+    failed, text = run(check, make_unit(target, "parts"))
+    assert failed
+    assert text.count("RT301 full-width form") == 8 and text.endswith("; and 3 more")
+
+
+def test_select_and_ignore_options() -> None:
+    class OnlyMasked(RepairtoolCheck):
+        select = ("RT1",)
+
+    target = "Tokyo** has raised prices，again."
+    failed, text = run(OnlyMasked(), make_unit(target))
+    assert failed and "RT301" not in text
+
+    class NoMasked(RepairtoolCheck):
+        ignore = ("RT1", "RT3")
+
+    assert run(NoMasked(), make_unit(target))[0] is False
+
+
+@pytest.mark.skipif(not REAL, reason="needs Weblate's Django settings")
+def test_django_setting_configures_the_check() -> None:
+    from django.test import override_settings
+
+    with override_settings(REPAIRTOOL_WEBLATE={"languages": ["de"]}):
+        check = RepairtoolCheck()
+        assert run(check, make_unit("Das CafÃ© ist offen.", "The café is open.",
+                                    code="de"))[0]
+        assert run(check, make_unit("The cafÃ© is open.", "Kavárna", code="en"))[0] is False
+
+
+def test_language_codes() -> None:
+    assert [base_language(c) for c in ("en", "en_GB", "en-US", "en@pirate", "EN")] == \
+        ["en"] * 5
+    assert base_language("zh_Hant") == "zh"
+
+
+def test_scan_start_up_imports_no_integration_library() -> None:
+    """The issue: nothing heavy is imported when ``repairtool scan`` starts."""
+    code = ("import sys, repairtool.cli, repairtool.engine; print(sorted(m for m in sys.modules"
+            " if m.split('.')[0] in {'weblate', 'django', 'datatrove', 'loguru'}"
+            " or m.startswith('repairtool.integrations')))")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=env, check=True)
+    assert proc.stdout.strip() == "[]"
