@@ -41,7 +41,11 @@ if not REAL:
 
     weblate_shim.install()
 
-from repairtool.integrations.weblate import RepairtoolCheck, base_language  # noqa: E402
+from repairtool.integrations.weblate import (  # noqa: E402
+    RepairtoolAutoFix,
+    RepairtoolCheck,
+    base_language,
+)
 
 
 class StubUnit:
@@ -176,6 +180,33 @@ def test_select_and_ignore_options() -> None:
         ignore = ("RT1", "RT3")
 
     assert run(NoMasked(), make_unit(target))[0] is False
+
+
+def test_autofix_applies_safe_fixes_only() -> None:
+    fix = RepairtoolAutoFix()
+    unit = make_unit("Prices rose，analysts said。", "价格上涨，分析师说。", source_lang="zh_Hans")
+    assert fix.fix_target(unit.get_target_plurals(), unit) == (
+        ["Prices rose, analysts said."], True)
+    # idempotent: the fixed text needs nothing more
+    again = make_unit("Prices rose, analysts said.", "价格上涨，分析师说。", source_lang="zh_Hans")
+    assert fix.fix_target(again.get_target_plurals(), again) == (
+        ["Prices rose, analysts said."], False)
+    # unsafe fixes and suggestions are left to the translator (the check still lists them)
+    for target in ("He said the the plan was ready.", "Tokyo** has a plan."):
+        unit = make_unit(target, "x")
+        assert fix.fix_target([target], unit) == ([target], False)
+        assert run(RepairtoolCheck(), make_unit(target, "x"))[0]
+
+
+def test_autofix_follows_the_checks_languages_and_flags() -> None:
+    fix, target = RepairtoolAutoFix(), "Prices rose，again."
+    for unit in (make_unit(target, "x", code="de"),
+                 make_unit(target, "x", flags="ignore-repairtool"),
+                 make_unit(target, "x", flags="ignore-repairtool-rt301")):
+        assert fix.fix_target([target], unit) == ([target], False)
+    unit = make_unit(["One file，gone.", "%d files，gone."], ["One file gone.", "%d files gone."])
+    assert fix.fix_target(unit.get_target_plurals(), unit) == (
+        ["One file, gone.", "%d files, gone."], True)
 
 
 @pytest.mark.skipif(not REAL, reason="needs Weblate's Django settings")

@@ -1,4 +1,5 @@
-"""A stand-in for ``weblate.checks.base.TargetCheck``, used only when Weblate is not installed.
+"""Stand-ins for Weblate's ``TargetCheck`` and ``AutoFix``, used only when Weblate is not
+installed.
 
 Weblate (5.14 on Python 3.11) needs Django, Celery, borgbackup, pycairo, PyGObject and
 tesserocr, several built from source against system libraries, so CI does not install it.
@@ -57,11 +58,35 @@ class TargetCheck:
         return self.description
 
 
+class AutoFix:
+    """``weblate.trans.autofixes.base.AutoFix``: ``fix_target`` fixes each plural form with
+    its source (the last source when the counts differ) and says whether any changed."""
+
+    fix_id = "auto"
+
+    def fix_single_target(self, target: str, source: str, unit: Any) -> tuple[str, bool]:
+        raise NotImplementedError
+
+    def fix_target(self, target: list[str], unit: Any) -> tuple[list[str], bool]:
+        sources = unit.get_source_plurals()
+        pairs = zip(sources, target, strict=True) if len(sources) == len(target) else \
+            ((sources[-1], t) for t in target)
+        results = [self.fix_single_target(t, s, unit) for s, t in pairs]
+        return [r[0] for r in results], any(r[1] for r in results)
+
+
 def install() -> None:
-    """Register ``weblate.checks.base`` with :class:`TargetCheck` in ``sys.modules``."""
-    base = types.ModuleType("weblate.checks.base")
-    base.TargetCheck = TargetCheck  # type: ignore[attr-defined]
-    pkg, checks = types.ModuleType("weblate"), types.ModuleType("weblate.checks")
-    pkg.__path__, checks.__path__ = [], []  # packages, so submodule imports resolve
-    pkg.checks, checks.base = checks, base  # type: ignore[attr-defined]
-    sys.modules.update({"weblate": pkg, "weblate.checks": checks, "weblate.checks.base": base})
+    """Register ``weblate.checks.base`` (:class:`TargetCheck`) and
+    ``weblate.trans.autofixes.base`` (:class:`AutoFix`) in ``sys.modules``."""
+    modules = {name: types.ModuleType(name) for name in (
+        "weblate", "weblate.checks", "weblate.checks.base", "weblate.trans",
+        "weblate.trans.autofixes", "weblate.trans.autofixes.base")}
+    for name, module in modules.items():
+        if not name.endswith(".base"):
+            module.__path__ = []  # a package, so submodule imports resolve
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(modules[parent], child, module)
+    modules["weblate.checks.base"].TargetCheck = TargetCheck  # type: ignore[attr-defined]
+    modules["weblate.trans.autofixes.base"].AutoFix = AutoFix  # type: ignore[attr-defined]
+    sys.modules.update(modules)

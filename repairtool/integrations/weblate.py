@@ -1,17 +1,18 @@
 """A Weblate quality check that runs the repairtool rules on each translation.
 
 Add ``"repairtool.integrations.weblate.RepairtoolCheck"`` to ``CHECK_LIST`` in Weblate's
-``settings.py``. The check fails on a unit when a repairtool rule finds damage in one of its
-targets. Each (source, target) pair is checked the way ``repairtool scan`` checks a
-bilingual file: the target language's rules, plus the RT8 entry checks against the source.
-Only targets in the languages of :attr:`RepairtoolCheck.languages` (default: English) are
-checked.
+``settings.py`` (and ``"repairtool.integrations.weblate.RepairtoolAutoFix"`` to
+``AUTOFIX_LIST`` to apply the safe fixes when a translation is saved). The check fails on
+a unit when a repairtool rule finds damage in one of its targets. Each (source, target)
+pair is checked the way ``repairtool scan`` checks a bilingual file: the target language's
+rules, plus the RT8 entry checks against the source. Only targets in the languages of
+:attr:`RepairtoolCheck.languages` (default: English) are checked.
 
 Flags: Weblate itself skips the check on ``ignore-repairtool`` (its ``check_id``) and
 ``ignore-all-checks``. One rule is switched off by ``ignore-repairtool-rt101`` (a code or a
 prefix, ``ignore-repairtool-rt3``) or by ``ignore-<rule name>``. Weblate's own
 ``ignore-<check>`` flags (``ignore-end-stop``, ``ignore-python-format``, ...) switch off the
-RT8 check that does the same job. ``md-text`` reads the target as Markdown.
+RT8 check that does the same job.
 
 Configuration: the ``REPAIRTOOL_WEBLATE`` dict in Weblate's settings (``languages``,
 ``select``, ``ignore``, ``extend_select``, ``config``: a repairtool config file), or a
@@ -26,6 +27,7 @@ from functools import cached_property
 from typing import Any
 
 from weblate.checks.base import TargetCheck  # type: ignore[import-not-found]
+from weblate.trans.autofixes.base import AutoFix  # type: ignore[import-not-found]
 
 from repairtool.config import Settings
 from repairtool.model import Finding
@@ -159,3 +161,31 @@ class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
         parts = [f"{f.rule.code} {f.message}" for f in findings[:SHOWN]]
         more = len(findings) - SHOWN
         return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+class RepairtoolAutoFix(AutoFix):  # type: ignore[misc]
+    """Apply repairtool's safe fixes to a translation when it is saved (as ``repairtool scan
+    --fix`` would), where :class:`RepairtoolCheck` would check it."""
+
+    fix_id = "repairtool"
+    name = "Machine-translation damage (repairtool safe fixes)"
+    check_class: type[RepairtoolCheck] = RepairtoolCheck
+
+    @cached_property
+    def check(self) -> RepairtoolCheck:
+        return self.check_class()
+
+    @staticmethod
+    def get_related_checks() -> list[Any]:
+        return [RepairtoolCheck()]
+
+    def fix_single_target(self, target: str, source: str, unit: Any) -> tuple[str, bool]:
+        from repairtool.fixes import fix_text, keep_for
+        from repairtool.model import Applicability
+
+        check, lang = self.check, unit.translation.language.code
+        if not target or not check.checks_language(lang) or check.should_skip(unit):
+            return target, False
+        result = fix_text(target, lambda t: check._scan(source, t, unit, lang),
+                          Applicability.SAFE, keep=keep_for("text"))
+        return result.text, result.text != target
