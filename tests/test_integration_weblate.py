@@ -1,8 +1,10 @@
 """The Weblate check, driven as Weblate drives a check: ``check_target`` on a unit, then
 ``get_description`` for the listing.
 
-With Weblate importable (``DJANGO_SETTINGS_MODULE=weblate.settings_test``) the tests use
-Weblate's real ``TargetCheck`` and the ``MockUnit`` of Weblate's own check tests; without it
+With Weblate importable (Django set up with ``tests/weblate_settings.py``: Weblate's test
+settings plus our check and autofix) the tests use Weblate's real ``TargetCheck``,
+``AutoFix``, check and autofix registries and the ``MockUnit`` of Weblate's own check tests
+(no database is touched); without it
 (CI: Weblate is too heavy to install there) they use the stand-in base class of
 ``tests/weblate_shim.py`` and a unit of the same shape. ``REPAIRTOOL_REAL_WEBLATE=1`` makes a
 missing Weblate an error instead.
@@ -24,7 +26,7 @@ def _real_weblate() -> bool:
     try:
         import django
 
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weblate.settings_test")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.weblate_settings")
         django.setup()
         import weblate.checks.base  # noqa: F401
         from weblate.checks.tests.test_checks import MockUnit  # noqa: F401
@@ -45,6 +47,7 @@ from repairtool.integrations.weblate import (  # noqa: E402
     RepairtoolAutoFix,
     RepairtoolCheck,
     base_language,
+    rule_check,
 )
 
 
@@ -218,6 +221,43 @@ def test_django_setting_configures_the_check() -> None:
         assert run(check, make_unit("Das CafÃ© ist offen.", "The café is open.",
                                     code="de"))[0]
         assert run(check, make_unit("The cafÃ© is open.", "Kavárna", code="en"))[0] is False
+
+
+def test_one_check_per_rule_shares_one_scan(check: RepairtoolCheck) -> None:
+    from repairtool.integrations import weblate
+
+    masked, fullwidth = weblate.RT101Check(), rule_check("RT301")()
+    assert (masked.check_id, masked.ignore_string) == ("repairtool_rt101",
+                                                      "ignore-repairtool-rt101")
+    assert masked.name == "RT101 masked-token (repairtool)"
+    assert masked.description.startswith("Finds `**`")
+    unit = make_unit("Tokyo** has raised prices，again.", "x")
+    assert run(masked, unit) == (True, "RT101 masked word '**': a word was censored at the "
+                                       "source; maybe 'The Tokyo government has'")
+    assert run(fullwidth, unit)[0] and run(check, unit)[0]
+    assert len(unit.check_cache["repairtool:findings"]) == 1  # scanned once for all three
+    assert run(masked, make_unit("Prices rose，again.", "x"))[0] is False
+    assert run(masked, make_unit("Tokyo** has a plan.", flags="ignore-repairtool-rt101")
+               )[0] is False
+    with pytest.raises(AttributeError, match="no rule RT999"):
+        weblate.RT999Check  # noqa: B018
+
+
+@pytest.mark.skipif(not REAL, reason="needs Weblate")
+def test_weblate_loads_the_check_and_autofix_from_its_settings() -> None:
+    from weblate.checks.flags import Flags
+    from weblate.checks.models import CHECKS
+    from weblate.trans.autofixes import AUTOFIXES, fix_target
+
+    assert isinstance(CHECKS["repairtool"], RepairtoolCheck)
+    assert CHECKS["repairtool_rt101"].code == "RT101"
+    assert isinstance(AUTOFIXES["repairtool"], RepairtoolAutoFix)
+    Flags("ignore-repairtool, ignore-repairtool-rt101").validate()  # known flags
+    # Weblate's own save-time pass runs every autofix, ours included
+    unit = make_unit("  Prices rose，again. ", " Ceny vzrostly. ", source_lang="cs")
+    assert fix_target(unit.get_target_plurals(), unit) == (
+        [" Prices rose, again. "], ["Trailing and leading whitespace",
+                                    "Machine-translation damage (repairtool safe fixes)"])
 
 
 def test_language_codes() -> None:

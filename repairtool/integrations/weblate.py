@@ -8,11 +8,16 @@ pair is checked the way ``repairtool scan`` checks a bilingual file: the target 
 rules, plus the RT8 entry checks against the source. Only targets in the languages of
 :attr:`RepairtoolCheck.languages` (default: English) are checked.
 
+Or list one check per rule instead: ``"repairtool.integrations.weblate.RT101Check"`` (any
+code; check id ``repairtool_rt101``), each shown in Weblate under its own name; the rules
+of one unit are still scanned once.
+
 Flags: Weblate itself skips the check on ``ignore-repairtool`` (its ``check_id``) and
 ``ignore-all-checks``. One rule is switched off by ``ignore-repairtool-rt101`` (a code or a
-prefix, ``ignore-repairtool-rt3``) or by ``ignore-<rule name>``. Weblate's own
-``ignore-<check>`` flags (``ignore-end-stop``, ``ignore-python-format``, ...) switch off the
-RT8 check that does the same job.
+prefix, ``ignore-repairtool-rt3``) or by ``ignore-<rule name>``; Weblate's flag editor
+accepts ``ignore-repairtool-rt101`` only when that rule's own check is in ``CHECK_LIST``.
+Weblate's own ``ignore-<check>`` flags (``ignore-end-stop``, ``ignore-python-format``, ...)
+switch off the RT8 check that does the same job.
 
 Configuration: the ``REPAIRTOOL_WEBLATE`` dict in Weblate's settings (``languages``,
 ``select``, ``ignore``, ``extend_select``, ``config``: a repairtool config file), or a
@@ -121,8 +126,9 @@ class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
         lang = unit.translation.language.code
         if not target or not self.checks_language(lang):
             return []
+        # one scan per pair serves every check with the same options (the per-rule ones)
         cache = unit.check_cache.setdefault("repairtool:findings", {})
-        key = (source, target)
+        key = (repr(sorted(self.options.items())), source, target)
         if key not in cache:
             cache[key] = self._scan(source, target, unit, lang)
         return list(cache[key])
@@ -161,6 +167,48 @@ class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
         parts = [f"{f.rule.code} {f.message}" for f in findings[:SHOWN]]
         more = len(findings) - SHOWN
         return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+class RuleCheck(RepairtoolCheck):
+    """One repairtool rule as a Weblate check of its own (made by :func:`rule_check`)."""
+
+    code = ""
+
+    def check_single(self, source: str, target: str, unit: Any) -> bool:
+        return any(f.rule.code == self.code for f in self.findings(source, target, unit))
+
+    def unit_findings(self, unit: Any) -> list[Finding]:
+        return [f for f in super().unit_findings(unit) if f.rule.code == self.code]
+
+
+_RULE_CHECKS: dict[str, type[RuleCheck]] = {}
+_RULE_CHECK_NAME = re.compile(r"(RT\d{3})Check")
+
+
+def rule_check(code: str) -> type[RuleCheck]:
+    """The check class of rule ``code`` (``RT101`` → ``RT101Check``, id ``repairtool_rt101``)."""
+    from repairtool.rules.base import registry
+
+    if code not in _RULE_CHECKS:
+        rule = registry()[code]  # KeyError: no such rule
+        # the doc's first paragraph (under "## What it does") says what the rule finds
+        text = "\n".join(ln for ln in rule.doc().splitlines() if not ln.startswith("#"))
+        doc = text.strip().split("\n\n")[0].replace("\n", " ")
+        _RULE_CHECKS[code] = type(f"{code}Check", (RuleCheck,), {
+            "__module__": __name__, "code": code, "check_id": f"repairtool_{code.lower()}",
+            "name": f"{code} {rule.name} (repairtool)", "description": doc})
+    return _RULE_CHECKS[code]
+
+
+def __getattr__(name: str) -> Any:
+    """``RT101Check`` and the like, for ``CHECK_LIST`` (Weblate loads them by name)."""
+    m = _RULE_CHECK_NAME.fullmatch(name)
+    if m is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        return rule_check(m.group(1))
+    except KeyError:
+        raise AttributeError(f"{name!r}: repairtool has no rule {m.group(1)}") from None
 
 
 class RepairtoolAutoFix(AutoFix):  # type: ignore[misc]
