@@ -153,6 +153,23 @@ def test_fixer_matches_corpus_fix(tmp_path: Path, corpus: Path, unsafe: bool) ->
     assert "x-long-clean" not in changed
 
 
+def test_two_worker_processes_give_the_same_documents(tmp_path: Path, corpus: Path) -> None:
+    """Two tasks on two worker processes (the steps travel to them pickled)."""
+    docs = (corpus / "docs.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (corpus / "docs.jsonl").write_text("".join(docs[:20]), encoding="utf-8")
+    (corpus / "more.jsonl").write_text("".join(docs[20:]), encoding="utf-8")
+    cli("filter", corpus, "-o", tmp_path / "cli", "--id-field", "id", "--drop-if", "RT3:5000")
+    cli_kept = {r["id"] for r in read_jsonl(tmp_path / "cli" / "kept")}
+    kept = tmp_path / "dt" / "kept"
+    LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(corpus)), RepairtoolFilter("RT3:5000", isolated=True),
+                  JsonlWriter(str(kept), compression=None)],
+        tasks=2, workers=2, logging_dir=str(tmp_path / "dt" / "logs"),
+    ).run()
+    assert len(list(kept.glob("*.jsonl"))) == 2
+    assert {d["id"] for d in read_jsonl(kept)} == cli_kept
+
+
 def test_steps_survive_pickling_for_other_executors() -> None:
     """Multi-worker and Slurm executors ship the steps with dill: the settings travel."""
     import dill  # type: ignore[import-untyped]
