@@ -231,6 +231,8 @@ def test_one_check_per_rule_shares_one_scan(check: RepairtoolCheck) -> None:
                                                       "ignore-repairtool-rt101")
     assert masked.name == "RT101 masked-token (repairtool)"
     assert masked.description.startswith("Finds `**`")
+    assert masked.get_doc_url().endswith("README.md#rules-rt101")
+    assert check.get_doc_url().endswith("README.md#rules")
     unit = make_unit("Tokyo** has raised prices，again.", "x")
     assert run(masked, unit) == (True, "RT101 masked word '**': a word was censored at the "
                                        "source; maybe 'The Tokyo government has'")

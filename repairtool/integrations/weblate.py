@@ -114,6 +114,12 @@ class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
                                ignore=o["ignore"], config=o["config"],
                                isolated=o["config"] is None)
 
+    def get_doc_url(self, user: Any = None) -> str:
+        """The rule reference (Weblate's own docs have no page for this check)."""
+        from repairtool.output.sarif import HELP_BASE
+
+        return HELP_BASE
+
     def checks_language(self, code: str) -> bool:
         return base_language(code) in {base_language(c) for c in self.options["languages"]}
 
@@ -176,6 +182,9 @@ class RuleCheck(RepairtoolCheck):
 
     def check_single(self, source: str, target: str, unit: Any) -> bool:
         return any(f.rule.code == self.code for f in self.findings(source, target, unit))
+
+    def get_doc_url(self, user: Any = None) -> str:
+        return f"{super().get_doc_url(user)}-{self.code.lower()}"
 
     def unit_findings(self, unit: Any) -> list[Finding]:
         return [f for f in super().unit_findings(unit) if f.rule.code == self.code]
