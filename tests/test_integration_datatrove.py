@@ -30,6 +30,7 @@ EXTRA = [
     {"id": "x-one-comma", "text": "The minister spoke，" + " and the talks went on." * 30},
     {"id": "x-emoji", "text": "Fans cheered 🎉 when Tokyo** won the bid，again。"},
     {"id": "x-lines", "text": "First line.Second line\nthird line，with a comma\r\nend."},
+    {"id": "x-code", "text": "Call `a，b` to join them，then stop."},
 ]
 
 
@@ -136,13 +137,16 @@ def test_annotating_filter_keeps_all_and_counts_as_corpus_scan(tmp_path: Path,
     assert rejected
 
 
-@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
-def test_fixer_matches_corpus_fix(tmp_path: Path, corpus: Path, unsafe: bool) -> None:
-    cli("fix", corpus, "-o", tmp_path / "cli", *(["--unsafe-fixes"] if unsafe else []))
+@pytest.mark.parametrize(("unsafe", "kind"), [(False, "text"), (True, "text"),
+                                              (False, "markdown")])
+def test_fixer_matches_corpus_fix(tmp_path: Path, corpus: Path, unsafe: bool,
+                                  kind: str) -> None:
+    cli("fix", corpus, "-o", tmp_path / "cli", "--kind", kind,
+        *(["--unsafe-fixes"] if unsafe else []))
     cli_fixed = {r["id"]: r["text"] for r in read_jsonl(tmp_path / "cli" / "fixed")}
 
-    kept, _ = run_pipeline(tmp_path, corpus, RepairtoolFixer(unsafe_fixes=unsafe,
-                                                             isolated=True), "dt")
+    step = RepairtoolFixer(unsafe_fixes=unsafe, kind=kind, isolated=True)
+    kept, _ = run_pipeline(tmp_path, corpus, step, "dt")
     dt_fixed = {d["id"]: d["text"] for d in read_jsonl(kept)}
 
     assert dt_fixed == cli_fixed
@@ -151,6 +155,8 @@ def test_fixer_matches_corpus_fix(tmp_path: Path, corpus: Path, unsafe: bool) ->
     assert {"news-000", "x-mojibake", "x-lines"} <= changed
     assert ("x-doubled" in changed) is unsafe
     assert "x-long-clean" not in changed
+    # Markdown keeps code spans as they are: the full-width comma in `a，b` stays
+    assert ("，" in dt_fixed["x-code"]) is (kind == "markdown")
 
 
 def test_two_worker_processes_give_the_same_documents(tmp_path: Path, corpus: Path) -> None:
@@ -190,6 +196,8 @@ def test_bad_criteria_are_refused_as_the_command_refuses_them() -> None:
         RepairtoolFilter("RT3:lots", isolated=True)
     with pytest.raises(ValueError, match="at least one"):
         RepairtoolFilter([], isolated=True)
+    with pytest.raises(ValueError, match="kind must be one of text, markdown"):
+        RepairtoolFixer(kind="html", isolated=True)
 
 
 def test_scan_start_up_does_not_import_datatrove(tmp_path: Path) -> None:

@@ -33,6 +33,14 @@ from repairtool.model import Applicability
 
 #: Metadata key of a document's findings per rule (annotating filters only).
 COUNTS_FIELD = "repairtool_counts"
+KINDS = ("text", "markdown")
+
+
+def _job(command: str, kind: str, rule_options: dict[str, Any], **fields: Any) -> Job:
+    """The job ``repairtool corpus COMMAND --kind KIND`` would run with these options."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return Job(command, "", kind=kind, settings=rule_settings(**rule_options), **fields)
 
 
 class RepairtoolFilter(BaseFilter):  # type: ignore[misc]
@@ -57,8 +65,7 @@ class RepairtoolFilter(BaseFilter):  # type: ignore[misc]
         if not specs:
             raise ValueError("drop_if: give at least one criterion, e.g. 'RT1' or 'RT3:200'")
         self.annotate = annotate
-        self.job = Job("filter", "", kind=kind, settings=rule_settings(**rule_options),
-                       criteria=Criterion.parse_all(specs))
+        self.job = _job("filter", kind, rule_options, criteria=Criterion.parse_all(specs))
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
         findings, _ = scan_document(self.job, doc.text)
@@ -87,8 +94,7 @@ class RepairtoolFixer(BaseFormatter):  # type: ignore[misc]
                  **rule_options: Any) -> None:
         super().__init__()
         level = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
-        self.job = Job("fix", "", kind=kind, settings=rule_settings(**rule_options),
-                       level=level)
+        self.job = _job("fix", kind, rule_options, level=level)
 
     def format(self, text: str) -> str:
         result = fix_document(self.job, text)

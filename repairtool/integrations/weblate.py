@@ -111,8 +111,8 @@ class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
 
         o = self.options
         return rule_settings(select=o["select"], extend_select=o["extend_select"],
-                               ignore=o["ignore"], config=o["config"],
-                               isolated=o["config"] is None)
+                             ignore=o["ignore"], config=o["config"],
+                             isolated=o["config"] is None)
 
     def get_doc_url(self, user: Any = None) -> str:
         """The rule reference (Weblate's own docs have no page for this check)."""
