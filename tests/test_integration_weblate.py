@@ -164,6 +164,18 @@ def test_plural_forms_are_each_checked(check: RepairtoolCheck) -> None:
     assert failed and text.count("RT301") == 1
 
 
+def test_plural_forms_of_a_language_with_more_of_them() -> None:
+    """Czech has three plural forms to English's two (Weblate maps them; the check sees
+    every target with a source)."""
+    class Czech(RepairtoolCheck):
+        languages = ("cs",)
+
+    unit = make_unit(["%d soubor", "%d soubory", "%d souborÅ¯"], ["%d file", "%d files"],
+                     code="cs")
+    failed, text = run(Czech(), unit)
+    assert failed and text.count("RT701 mojibake") == 1
+
+
 def test_description_lists_findings_and_counts_the_rest(check: RepairtoolCheck) -> None:
     target = "，".join(f"part {i}" for i in range(12))
     failed, text = run(check, make_unit(target, "parts"))
