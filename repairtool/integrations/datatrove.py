@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from datatrove.data import Document  # type: ignore[import-untyped]
-from datatrove.pipeline.filters.base_filter import BaseFilter  # type: ignore[import-untyped]
-from datatrove.pipeline.formatters.base import BaseFormatter  # type: ignore[import-untyped]
+from datatrove.data import Document
+from datatrove.pipeline.filters.base_filter import BaseFilter
+from datatrove.pipeline.formatters.base import BaseFormatter
 
 from repairtool.corpus.tasks import (
     REASON_FIELD,
@@ -43,7 +43,7 @@ def _job(command: str, kind: str, rule_options: dict[str, Any], **fields: Any) -
     return Job(command, "", kind=kind, settings=rule_settings(**rule_options), **fields)
 
 
-class RepairtoolFilter(BaseFilter):  # type: ignore[misc]
+class RepairtoolFilter(BaseFilter):
     """Drop documents that fail any ``drop_if`` criterion (``"RT1,RT301"``: any finding of
     those rules; ``"RT3:200"``: more than 200 findings per million characters).
 
@@ -84,7 +84,7 @@ class RepairtoolFilter(BaseFilter):  # type: ignore[misc]
         return False, ",".join(c.label() for c, _ in reasons)
 
 
-class RepairtoolFixer(BaseFormatter):  # type: ignore[misc]
+class RepairtoolFixer(BaseFormatter):
     """Apply the safe fixes (and the unsafe ones with ``unsafe_fixes=True``) to each text,
     as ``repairtool corpus fix`` does; every other part of the document is left alone."""
 

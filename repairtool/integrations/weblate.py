@@ -31,8 +31,8 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from weblate.checks.base import TargetCheck  # type: ignore[import-not-found]
-from weblate.trans.autofixes.base import AutoFix  # type: ignore[import-not-found]
+from weblate.checks.base import TargetCheck
+from weblate.trans.autofixes.base import AutoFix
 
 from repairtool.config import Settings
 from repairtool.model import Finding
@@ -74,8 +74,8 @@ def shown(finding: Finding, settings: Settings, codes: tuple[str, ...],
 def _django_options() -> Mapping[str, Any]:
     """``settings.REPAIRTOOL_WEBLATE`` when Django is configured, else nothing."""
     try:
-        from django.conf import settings  # type: ignore[import-not-found]
-        from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-not-found]
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
     except ImportError:
         return {}
     try:
@@ -84,7 +84,7 @@ def _django_options() -> Mapping[str, Any]:
         return {}
 
 
-class RepairtoolCheck(TargetCheck):  # type: ignore[misc]
+class RepairtoolCheck(TargetCheck):
     """Damage that machine translation leaves in text (repairtool rules)."""
 
     check_id = "repairtool"
@@ -220,7 +220,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"{name!r}: repairtool has no rule {m.group(1)}") from None
 
 
-class RepairtoolAutoFix(AutoFix):  # type: ignore[misc]
+class RepairtoolAutoFix(AutoFix):
     """Apply repairtool's safe fixes to a translation when it is saved (as ``repairtool scan
     --fix`` would), where :class:`RepairtoolCheck` would check it."""
 
