@@ -1,0 +1,1 @@
+"""Integrations of the engine with the tools people work in (editors, platforms, pipelines)."""
