@@ -19,6 +19,7 @@ lines included). The result must be what ``check`` gives on the whole text, so:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -143,6 +144,9 @@ class IncrementalChecker:
     _cache: dict[tuple[str, str], _Chunk] = field(default_factory=dict)
     #: Chunks scanned (not found in the cache) by the last :meth:`check`.
     last_scanned: int = 0
+    #: Scan mostly new text whole and share the findings out (``False``: chunk by chunk,
+    #: which the tests compare with a whole-text check).
+    fill_whole: bool = True
 
     def copy(self) -> IncrementalChecker:
         """A checker with the same settings and a copy of the cache (for trial scans)."""
@@ -160,29 +164,50 @@ class IncrementalChecker:
         local = [r for r in rules if not _document_wide(r)]
         wide = [r for r in rules if _document_wide(r)]
         hidden = sorted([*given, *sup.spans])
-        defs = _definitions(text) if self.kind == "markdown" and "]:" in text else []
+        defs = _definitions(text) if self.kind == "markdown" and "]:" in text else {}
         starts = chunk_starts(text, self.kind)
-        views: list[str] = []
-        findings: list[Finding] = []
-        cache: dict[tuple[str, str], _Chunk] = {}
-        self.last_scanned = 0
-        for i, a in enumerate(starts):
-            b = starts[i + 1] if i + 1 < len(starts) else len(text)
+        ends = [*starts[1:], len(text)]
+        keys = []
+        for a, b in zip(starts, ends, strict=True):
             piece = text[a:b]
             spans = [(max(s, a) - a, min(e, b) - a) for s, e in hidden if s < b and e > a]
             used = _used(piece, defs) if defs else ""
-            key = (piece, repr(spans) + used)
-            chunk = cache.get(key) or self._cache.get(key)
+            keys.append((piece, repr(spans) + used, spans, used))
+        missing = sum(len(k[0]) for k in keys if k[:2] not in self._cache)
+        self.last_scanned = 0
+        if self.fill_whole and missing * 4 > len(text) and len(keys) > 8:
+            # Mostly new text (the first scan): one pass over the whole text costs far less
+            # than a pass per chunk, and gives the same findings, shared out to the chunks.
+            self._fill(text, starts, keys, hidden, not given, language, opts, local)
+        views: list[str] = []
+        findings: list[Finding] = []
+        cache: dict[tuple[str, str], _Chunk] = {}
+        for a, (piece, tag, spans, used) in zip(starts, keys, strict=True):
+            chunk = cache.get((piece, tag)) or self._cache.get((piece, tag))
             if chunk is None:
                 chunk = self._scan(piece, spans, used, not given, language, opts, local)
                 self.last_scanned += 1
-            cache[key] = chunk
+            cache[(piece, tag)] = chunk
             views.append(chunk.view)
             findings.extend(_shifted(f, a) for f in chunk.findings)
         self._cache = cache  # only the chunks of this version: memory stays bounded
         doc = Document(text, "".join(views), language, self.path, self.kind, opts)
         findings.extend(run_rules(doc, wide))
         return finish(findings, doc, sup, self.settings, codes), doc
+
+    def _fill(self, text: str, starts: list[int], keys: list[tuple[str, str, Any, str]],
+              hidden: list[tuple[int, int]], layout: bool, language: str,
+              opts: Mapping[str, Any], rules: list[Rule]) -> None:
+        """Cache every chunk from one scan of the whole text with the paragraph rules."""
+        whole = Document.from_text(text, kind=self.kind, language=language, path=self.path,
+                                   options=opts, protected=hidden, layout=layout)
+        per_chunk: list[list[Finding]] = [[] for _ in starts]
+        for f in run_rules(whole, rules):
+            i = bisect.bisect_right(starts, f.start) - 1
+            per_chunk[i].append(_shifted(f, -starts[i]))
+        self.last_scanned = len(starts)
+        for (piece, tag, _spans, _used), a, found in zip(keys, starts, per_chunk, strict=True):
+            self._cache[(piece, tag)] = _Chunk(whole.view[a:a + len(piece)], found)
 
     def _scan(self, piece: str, spans: list[tuple[int, int]], defs: str, layout: bool,
               language: str, opts: Mapping[str, Any], rules: list[Rule]) -> _Chunk:
@@ -204,17 +229,26 @@ class IncrementalChecker:
         return _Chunk(view, run_rules(sub, rules))
 
 
-def _definitions(text: str) -> list[tuple[str, str]]:
-    """Markdown link reference definitions as ``(label in lower case, definition)``."""
-    return [(m.group(1).lower(), m.group(0)) for m in _REF_DEF.finditer(text)]
+def _definitions(text: str) -> dict[str, str]:
+    """Markdown link reference definitions by label (folded as CommonMark matches them)."""
+    defs: dict[str, str] = {}
+    for m in _REF_DEF.finditer(text):
+        defs.setdefault(_label(m.group(1)), m.group(0))
+    return defs
 
 
-def _used(piece: str, defs: list[tuple[str, str]]) -> str:
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+_BRACKETED = re.compile(r"\[([^\[\]]{1,999})\]")
+
+
+def _used(piece: str, defs: dict[str, str]) -> str:
     """The definitions ``piece`` may refer to, one blank line apart (a malformed one must
-    not swallow the next as paragraph text); a label with spaces may be written otherwise."""
-    low = piece.lower()
-    return "\n\n".join(d for label, d in defs
-                       if f"[{label}]" in low or any(c.isspace() for c in label))
+    not swallow the next as paragraph text), in the order ``piece`` names them."""
+    labels = dict.fromkeys(_label(m.group(1)) for m in _BRACKETED.finditer(piece))
+    return "\n\n".join(defs[label] for label in labels if label in defs)
 
 
 def _links(text: str) -> list[tuple[int, int]]:

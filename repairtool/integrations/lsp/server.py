@@ -31,7 +31,7 @@ from pygls.uris import to_fs_path
 
 from repairtool import __version__
 from repairtool.bilingual.kinds import is_bilingual_path
-from repairtool.config import ConfigError, Settings
+from repairtool.config import ConfigError, Settings, _find_config, load_settings
 from repairtool.document import Document
 from repairtool.engine import settings_for
 from repairtool.fixes import apply_once, choose, fix_text, keep_for
@@ -208,12 +208,35 @@ class RepairtoolServer(LanguageServer):
                     actions.extend(self.quick_fixes(state, f))
         if wanted(lsp.CodeActionKind.SourceFixAll) and any(
                 fx.applicability is Applicability.SAFE for f in findings for fx in f.fixes):
-            fixed = self.fix_all(state)
-            if fixed is not None:
-                actions.append(lsp.CodeAction(title=FIX_ALL_TITLE,
-                                              kind=lsp.CodeActionKind.SourceFixAll,
-                                              edit=self.edit(state, [fixed])))
+            action = lsp.CodeAction(title=FIX_ALL_TITLE, kind=lsp.CodeActionKind.SourceFixAll,
+                                    data={"uri": state.uri, "version": state.version})
+            # Editors ask for actions whenever the cursor moves: the fix-all (a scan per
+            # pass) is made when it is chosen, if the client can resolve actions.
+            if not self.resolves_edits():
+                action = self.resolve(action)
+            if action.edit is not None or action.data is not None:
+                actions.append(action)
         return actions
+
+    def resolves_edits(self) -> bool:
+        caps = self.client_capabilities.text_document
+        support = caps and caps.code_action and caps.code_action.resolve_support
+        return bool(support and "edit" in support.properties)
+
+    def resolve(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """Fill in the fix-all edit of ``action`` (for the version it was offered on)."""
+        data = action.data if isinstance(action.data, dict) else {}
+        state = self.open.get(str(data.get("uri")))
+        action.data = None
+        if state is None or action.kind != lsp.CodeActionKind.SourceFixAll:
+            return action
+        self.scan(state)
+        if state.version != data.get("version"):
+            return action  # the text moved on: no edit (the client asks again)
+        fixed = self.fix_all(state)
+        if fixed is not None:
+            action.edit = self.edit(state, [fixed])
+        return action
 
     def quick_fixes(self, state: OpenDocument, f: Finding) -> list[lsp.CodeAction]:
         diag = [self.diagnostic(state, f)]
@@ -291,6 +314,9 @@ def make_server(debounce: float = DEBOUNCE) -> RepairtoolServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: RepairtoolServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
+        # A scan process reads each config once; a server reads it again on every save.
+        _find_config.cache_clear()
+        load_settings.cache_clear()
         # A saved config file changes the settings of every open document.
         again = list(ls.open) if uri.rsplit("/", 1)[-1] in CONFIG_NAMES else [uri]
         for each in again:
@@ -307,10 +333,15 @@ def make_server(debounce: float = DEBOUNCE) -> RepairtoolServer:
             uri=params.text_document.uri, diagnostics=[]))
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
-        code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]))
+        code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll],
+        resolve_provider=True))
     def code_action(ls: RepairtoolServer, params: lsp.CodeActionParams
                     ) -> list[lsp.CodeAction]:
         return ls.code_actions(params)
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    def code_action_resolve(ls: RepairtoolServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        return ls.resolve(action)
 
     return server
 
