@@ -22,8 +22,8 @@ from repairtool.integrations.lsp.positions import PositionMap, units
 from .conftest import FIXTURES
 
 pytest.importorskip("pygls")
-from lsprotocol import types as lsp  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = Settings(select=("ALL",))
@@ -192,11 +192,20 @@ class Session:
         def published(params: lsp.PublishDiagnosticsParams) -> None:
             self.diagnostics.put_nowait(params)
 
-    async def start(self, cwd: Path) -> lsp.InitializeResult:
+    async def start(self, cwd: Path, encodings: list[str] | None = None,
+                    resolve: bool = False) -> lsp.InitializeResult:
         await self.client.start_io(sys.executable, "-m", "repairtool", "lsp", "--debounce",
                                    "0.05", cwd=str(cwd))
-        caps = lsp.ClientCapabilities(workspace=lsp.WorkspaceClientCapabilities(
-            workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True)))
+        caps = lsp.ClientCapabilities(
+            workspace=lsp.WorkspaceClientCapabilities(
+                workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True)),
+            general=lsp.GeneralClientCapabilities(
+                position_encodings=[lsp.PositionEncodingKind(e) for e in encodings]
+            ) if encodings else None,
+            text_document=lsp.TextDocumentClientCapabilities(
+                code_action=lsp.CodeActionClientCapabilities(
+                    resolve_support=lsp.ClientCodeActionResolveOptions(properties=["edit"])))
+            if resolve else None)
         result = await self.client.initialize_async(lsp.InitializeParams(
             capabilities=caps, root_uri=cwd.as_uri()))
         self.client.initialized(lsp.InitializedParams())
@@ -334,7 +343,8 @@ msgstr "The plan，was announced."
 
 async def _markdown_and_po_session(tmp_path: Path) -> None:
     s = Session()
-    await s.start(tmp_path)
+    init = await s.start(tmp_path, encodings=["utf-32"], resolve=True)
+    assert init.capabilities.position_encoding == "utf-32"  # code points, when asked
     md = tmp_path / "notes.md"
     text = "# Notes\n\nThe `code，here` is code，but this is prose.\n"
     md.write_text(text, encoding="utf-8")
@@ -346,6 +356,19 @@ async def _markdown_and_po_session(tmp_path: Path) -> None:
     sup = next(a for a in await s.actions(md.as_uri(), rng) if a.title.startswith("Suppress"))
     assert sup.edit is not None
     assert "prose. <!-- repairtool: noqa RT301 -->" in apply(text, sup.edit, md.as_uri())
+    emoji = "# 😀 Notes\n\nAn emoji 😀 then a mark，here.\n"
+    s.change(md.as_uri(), 2, emoji)
+    diags = await s.published(md.as_uri(), 2)
+    assert diags[0].range.start.character == emoji.split("\n")[2].index("，")
+    # A client that resolves actions gets the fix-all without its edit, then resolves it.
+    fix_all = [a for a in await s.actions(md.as_uri(), diags[0].range)
+               if a.kind == lsp.CodeActionKind.SourceFixAll]
+    assert len(fix_all) == 1 and fix_all[0].edit is None
+    done = await s.client.code_action_resolve_async(fix_all[0])
+    assert done.edit is not None and done.edit.document_changes
+    change = done.edit.document_changes[0]
+    assert isinstance(change, lsp.TextDocumentEdit) and change.text_document.version == 2
+    assert [e.new_text for e in change.edits] == [", "]
 
     po = tmp_path / "app.po"  # never written: the editor's buffer is what is read
     s.open(po.as_uri(), PO, "po")
