@@ -370,6 +370,13 @@ async def _markdown_and_po_session(tmp_path: Path) -> None:
     assert isinstance(change, lsp.TextDocumentEdit) and change.text_document.version == 2
     assert [e.new_text for e in change.edits] == [", "]
 
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / ".repairtool.toml").write_text("select = 3\n", encoding="utf-8")
+    s.open((bad / "a.txt").as_uri(), "Text，here.\n")
+    problem = await s.published((bad / "a.txt").as_uri())  # one line naming the file
+    assert len(problem) == 1 and ".repairtool.toml" in problem[0].message
+
     po = tmp_path / "app.po"  # never written: the editor's buffer is what is read
     s.open(po.as_uri(), PO, "po")
     diags = await s.published(po.as_uri())

@@ -114,6 +114,13 @@ class RepairtoolServer(LanguageServer):
             diagnostics = [self.diagnostic(state, f) for f in self.scan(state)]
         except (ConfigError, InputError) as exc:
             diagnostics = [self.problem(str(exc))]
+        except RecursionError:  # JSON and TOML readers recurse once per level of nesting
+            diagnostics = [self.problem("nested too deeply to read")]
+        except Exception as exc:  # a bug must not stop the server: say it, keep serving
+            log.exception("scan of %s failed", uri)
+            self.window_log_message(lsp.LogMessageParams(
+                type=lsp.MessageType.Error, message=f"repairtool: scan of {uri} failed: {exc!r}"))
+            diagnostics = [self.problem(f"internal error: {exc!r} (see the server log)")]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
             uri=uri, version=state.version, diagnostics=diagnostics))
 
