@@ -91,7 +91,7 @@ def _front_zone(text: str) -> list[tuple[int, int]]:
     m = _FRONT.match(text)
     if m is None:
         return []
-    close = re.compile(rf"^(?:{re.escape(m.group(1))}|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+    close = re.compile(rf"^{re.escape(m.group(1))}[ \t]*\r?$", re.MULTILINE)  # as markup's
     end = close.search(text, m.end())
     return [(0, len(text) if end is None else end.end())]
 
