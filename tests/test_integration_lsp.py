@@ -388,9 +388,10 @@ async def _markdown_and_po_session(tmp_path: Path) -> None:
     assert safe.edit is not None
     fixed = apply(PO, safe.edit, po.as_uri())
     assert 'msgstr "The plan, was announced."' in fixed
-    s.change(po.as_uri(), 2, fixed.replace('msgstr "The', 'msgstr "Broken\\'))
+    s.change(po.as_uri(), 2, fixed + "this line is not PO\n")
     broken = await s.published(po.as_uri(), 2)  # a half-typed entry: one read error
-    assert len(broken) <= 1
+    assert len(broken) == 1 and broken[0].message.startswith("repairtool: line 8")
+    assert broken[0].range.start.line == 7  # the line added above
     await s.stop()
 
 

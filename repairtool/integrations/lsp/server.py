@@ -51,6 +51,7 @@ _SEVERITY = {Severity.ERROR: lsp.DiagnosticSeverity.Error,
              Severity.WARNING: lsp.DiagnosticSeverity.Warning,
              Severity.INFO: lsp.DiagnosticSeverity.Information}
 _NOQA = re.compile(r"repairtool:[ \t]*noqa\b((?:[ \t]*(?:,[ \t]*)?[A-Za-z]+[0-9]*\b)*)")
+_ERROR_LINE = re.compile(r"line (\d+)\b")
 FIX_ALL_TITLE = "repairtool: apply every safe fix in the file"
 
 
@@ -121,8 +122,9 @@ class RepairtoolServer(LanguageServer):
             self.window_log_message(lsp.LogMessageParams(
                 type=lsp.MessageType.Error, message=f"repairtool: scan of {uri} failed: {exc!r}"))
             diagnostics = [self.problem(f"internal error: {exc!r} (see the server log)")]
+        version = self.workspace.get_text_document(uri).version  # also when it failed
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=uri, version=state.version, diagnostics=diagnostics))
+            uri=uri, version=version, diagnostics=diagnostics))
 
     def scan(self, state: OpenDocument) -> list[Finding]:
         """The shown findings of the document's current text (scanned only if it changed)."""
@@ -173,8 +175,10 @@ class RepairtoolServer(LanguageServer):
 
     @staticmethod
     def problem(message: str) -> lsp.Diagnostic:
-        """A config or read error, shown at the top of the file."""
-        at = lsp.Position(0, 0)
+        """A config or read error, shown on the line it names (``line 7: …``), else at the
+        top of the file."""
+        m = _ERROR_LINE.match(message)
+        at = lsp.Position(max(0, int(m.group(1)) - 1) if m else 0, 0)
         return lsp.Diagnostic(range=lsp.Range(at, at), message=f"repairtool: {message}",
                               severity=lsp.DiagnosticSeverity.Error, source="repairtool")
 
