@@ -687,7 +687,7 @@ def rule_cmd(code: str) -> None:
 @click.option("--debounce", type=click.FloatRange(min=0), default=0.15, show_default=True,
               help="Seconds to wait after an edit before scanning again.")
 def lsp_cmd(stdio: bool, debounce: float) -> None:
-    """Run the Language Server (for editors; needs `pip install repairtool[lsp]`)."""
+    """Run the Language Server for editors (needs repairtool[lsp])."""
     try:  # lazy: keeps pygls off scan start-up
         from repairtool.integrations.lsp.server import serve
     except ImportError as exc:
