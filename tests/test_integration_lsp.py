@@ -397,3 +397,11 @@ async def _markdown_and_po_session(tmp_path: Path) -> None:
 
 def test_server_over_stdio_markdown_and_po(tmp_path: Path) -> None:
     asyncio.run(_markdown_and_po_session(tmp_path))
+
+
+def test_many_directives_across_chunks() -> None:
+    text = "".join(f"Line {i}，here.  repairtool: noqa RT301\n\nFree，form {i}.\n\n"
+                   for i in range(30))
+    text += "repairtool: disable RT3\n\nA，b.\n\nrepairtool: enable RT3\n\nC，d.\n"
+    same_as_check(text, "text")
+    same_as_check(text, "markdown")

@@ -27,7 +27,7 @@ from typing import Any
 
 from repairtool import suppress
 from repairtool.config import Settings
-from repairtool.document import Document, mask
+from repairtool.document import Document, mask, merge_spans
 from repairtool.engine import finish, rules_for, run_rules
 from repairtool.model import Edit, Finding, Fix
 from repairtool.rules.base import Rule, registry
@@ -163,14 +163,14 @@ class IncrementalChecker:
         rules = rules_for(self.settings, language, self.path, codes)
         local = [r for r in rules if not _document_wide(r)]
         wide = [r for r in rules if _document_wide(r)]
-        hidden = sorted([*given, *sup.spans])
+        hidden = merge_spans([*given, *sup.spans])  # sorted, apart: see _clipped
         defs = _definitions(text) if self.kind == "markdown" and "]:" in text else {}
         starts = chunk_starts(text, self.kind)
         ends = [*starts[1:], len(text)]
         keys = []
         for a, b in zip(starts, ends, strict=True):
             piece = text[a:b]
-            spans = [(max(s, a) - a, min(e, b) - a) for s, e in hidden if s < b and e > a]
+            spans = _clipped(hidden, a, b) if hidden else []
             used = _used(piece, defs) if defs else ""
             keys.append((piece, repr(spans) + used, spans, used))
         missing = sum(len(k[0]) for k in keys if k[:2] not in self._cache)
@@ -227,6 +227,21 @@ class IncrementalChecker:
             view = sub.view
         sub = Document(piece, view, language, self.path, self.kind, opts)
         return _Chunk(view, run_rules(sub, rules))
+
+
+def _clipped(spans: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:
+    """The sorted ``spans`` that overlap ``[a, b)``, cut to it and made relative to ``a``
+    (found by bisection: a file of directives must not cost chunks times directives)."""
+    i = bisect.bisect_left(spans, (a, -1))
+    while i > 0 and spans[i - 1][1] > a:  # one that starts before the chunk and reaches in
+        i -= 1
+    out = []
+    for s, e in spans[i:]:
+        if s >= b:
+            break
+        if e > a:
+            out.append((max(s, a) - a, min(e, b) - a))
+    return out
 
 
 def _definitions(text: str) -> dict[str, str]:
