@@ -30,12 +30,12 @@ from corpus_text import ROOT, mt_documents, package_markdown
 
 sys.path.insert(0, str(ROOT))
 
-from lsprotocol import types as lsp  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
 
-from repairtool.config import Settings  # noqa: E402
-from repairtool.engine import check  # noqa: E402
-from repairtool.integrations.lsp.incremental import IncrementalChecker  # noqa: E402
+from repairtool.config import Settings
+from repairtool.engine import check
+from repairtool.integrations.lsp.incremental import IncrementalChecker
 
 MB = 1_000_000
 
