@@ -111,6 +111,15 @@ See [the guide][g] and [other][missing]，twice.
 
     indented code，after a paragraph
 
+```text
+an info string does not close a fence，
+
+```python
+still the first fence，
+```
+
+``` `not a fence` ```，inline code
+
 Tokyo** has said so.  <!-- repairtool: disable RT301 -->
 
 Full，width is not reported here.
@@ -124,7 +133,7 @@ Full，width is reported again.
 def test_markdown_chunks_never_cut_a_block_the_parser_carries() -> None:
     starts = chunk_starts(MARKDOWN, "markdown")
     for inside in ("with a blank line\n---", "with a blank line，still", "over blank lines",
-                   "its second paragraph", "indented code? no"):
+                   "its second paragraph", "indented code? no", "```python"):
         at = MARKDOWN.index(inside)
         assert at not in starts and MARKDOWN.rfind("\n", 0, at) + 1 not in starts
     same_as_check(MARKDOWN, "markdown")

@@ -60,10 +60,13 @@ def _fence_zones(text: str) -> list[tuple[int, int]]:
     opened: tuple[int, str] | None = None
     for m in _FENCE.finditer(text):
         run = m.group(1)
+        eol = text.find("\n", m.end())
+        rest = text[m.end():eol if eol >= 0 else len(text)]
         if opened is None:
-            opened = (m.start(), run)
-        elif run[0] == opened[1][0] and len(run) >= len(opened[1]):
-            zones.append((opened[0], m.end()))
+            if not (run[0] == "`" and "`" in rest):  # CommonMark: no fence, a code span
+                opened = (m.start(), run)
+        elif run[0] == opened[1][0] and len(run) >= len(opened[1]) and not rest.strip():
+            zones.append((opened[0], m.end()))  # a closing fence has no info string
             opened = None
     if opened is not None:
         zones.append((opened[0], len(text)))
