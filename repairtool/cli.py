@@ -720,6 +720,22 @@ def rule_cmd(code: str) -> None:
     click.echo(rule.doc())
 
 
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default; editors "
+              "often pass it).")
+@click.option("--debounce", type=click.FloatRange(min=0), default=0.15, show_default=True,
+              help="Seconds to wait after an edit before scanning again.")
+def lsp_cmd(stdio: bool, debounce: float) -> None:
+    """Run the Language Server for editors (needs repairtool[lsp])."""
+    try:  # lazy: keeps pygls off scan start-up
+        from repairtool.integrations.lsp.server import serve
+    except ImportError as exc:
+        click.echo(f"repairtool: the language server needs pygls ({exc}); install "
+                   "repairtool[lsp]", err=True)
+        sys.exit(EXIT_ERROR)
+    serve(debounce)
+
+
 # --- score (bilingual branch) -------------------------------------------------------------
 
 
