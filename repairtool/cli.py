@@ -578,7 +578,6 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
            color: str, config_file: Path | None, isolated: bool, stdin_filename: str | None,
            **opts: Any) -> None:
     """Review each proposed repair; the accepted ones become a patch or are applied."""
-    from repairtool import patch
     from repairtool import review as rv
     from repairtool.repair import WriteError
 
@@ -595,11 +594,7 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     errors = [r for r in results if r.error]
     for r in errors:
         click.echo(f"{r.path}: error: {r.error}", err=True)
-    for r in results:
-        s = r.settings or Settings()
-        r.findings = [f for f in r.findings if f.severity >= s.min_severity]
-    session = rv.Session.from_results(r for r in results if not r.error)
-    unmatched = session.replay(recorded)
+    session, unmatched = rv.prepare(results, recorded)
     if unmatched:
         click.echo(f"repairtool: {len(unmatched)} recorded decisions match no finding "
                    "(has the text changed?)", err=True)
@@ -622,18 +617,13 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     sig = rv.session_signature(results, mode, select=",".join(opts.get("select") or ()),
                                ignore=",".join(opts.get("ignore") or ()))
     try:
-        if decisions_out:
-            rv.save_decisions(session, decisions_out, sig)
-        body = rv.make_patch(session, patch.patch_header(sig))
-        empty = not session.outputs()
-        if empty and (patch_file or not apply_now):
+        body = rv.save_review(session, sig, patch_file, decisions_out)
+        if body is None and (patch_file or not apply_now):
             # git apply refuses a patch with no change in it: write none, and say so.
             click.echo("repairtool: no edit was accepted: no patch written", err=True)
-        elif patch_file:
-            patch_file.write_bytes(body)
         if apply_now:
             rv.apply_in_place(session)
-        if not patch_file and not apply_now and not empty:
+        if not patch_file and not apply_now and body is not None:
             sys.stdout.flush()
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
@@ -645,6 +635,55 @@ def review(paths: tuple[str, ...], policy: str | None, patch_file: Path | None,
     click.echo(f"repairtool: {n['accepted']} accepted, {n['rejected']} rejected, "
                f"{n['undecided']} undecided{dropped}", err=True)
     sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@rule_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (another than localhost exposes the review).")
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port to listen on (default 0: a free one).")
+@click.option("--patch", "patch_file", type=click.Path(path_type=Path),
+              default=Path("repairtool.patch"), show_default=True,
+              help="Where the page's Write puts the accepted edits (a unified diff).")
+@click.option("--decisions", "decisions_in", type=click.Path(path_type=Path),
+              help="Start from the decisions recorded in FILE (JSON).")
+@click.option("--save-decisions", "decisions_out", type=click.Path(path_type=Path),
+              default=Path("repairtool-decisions.json"), show_default=True,
+              help="Where the page's Write records the decisions (JSON).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+def serve(paths: tuple[str, ...], host: str, port: int, patch_file: Path,
+          decisions_in: Path | None, decisions_out: Path, open_browser: bool,
+          config_file: Path | None, isolated: bool, stdin_filename: str | None,
+          **opts: Any) -> None:
+    """Review in the browser: a local page (URL with a secret token) that writes the same
+    patch and decisions file as `review`."""
+    # lazy: keeps http.server off scan start-up
+    from repairtool import review as rv
+    from repairtool.integrations import serve as web
+
+    if not paths or "-" in paths:
+        raise click.UsageError("give files or folders to review (stdin cannot be reviewed)")
+    try:
+        overrides = build_overrides(**opts)
+        settings = base_settings(config_file)
+        recorded = rv.load_decisions(decisions_in) if decisions_in else {}
+    except (ConfigError, rv.DecisionsError) as exc:
+        click.echo(f"repairtool: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    options = {"select": ",".join(opts.get("select") or ()),
+               "ignore": ",".join(opts.get("ignore") or ())}
+    try:
+        code = web.run(paths, settings=settings, overrides=overrides, isolated=isolated,
+                       recorded=recorded, patch_file=patch_file, decisions_file=decisions_out,
+                       host=host, port=port, open_browser=open_browser, options=options,
+                       say=lambda s: click.echo(s, err=True),
+                       show_url=lambda url: click.echo(url))
+    except ConfigError as exc:  # a bad config file met while scanning
+        click.echo(f"repairtool: {exc}", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
 
 
 @main.command("rules")
@@ -679,6 +718,22 @@ def rule_cmd(code: str) -> None:
                f"Fix: {'yes' if rule.fixable else 'no'} · "
                f"Languages: {', '.join(sorted(rule.languages))}\n")
     click.echo(rule.doc())
+
+
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default; editors "
+              "often pass it).")
+@click.option("--debounce", type=click.FloatRange(min=0), default=0.15, show_default=True,
+              help="Seconds to wait after an edit before scanning again.")
+def lsp_cmd(stdio: bool, debounce: float) -> None:
+    """Run the Language Server for editors (needs repairtool[lsp])."""
+    try:  # lazy: keeps pygls off scan start-up
+        from repairtool.integrations.lsp.server import serve
+    except ImportError as exc:
+        click.echo(f"repairtool: the language server needs pygls ({exc}); install "
+                   "repairtool[lsp]", err=True)
+        sys.exit(EXIT_ERROR)
+    serve(debounce)
 
 
 # --- score (bilingual branch) -------------------------------------------------------------

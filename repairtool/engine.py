@@ -87,21 +87,34 @@ def check(text: str, *, kind: str, settings: Settings, path: str | None = None,
     doc = Document.from_text(text, kind=kind, language=language, path=path, options=opts,
                              protected=[*given, *sup.spans], layout=not given)
     codes = settings.enabled_codes(path)
+    findings = run_rules(doc, rules_for(settings, language, path, codes))
+    return finish(findings, doc, sup, settings, codes), doc
+
+
+def run_rules(doc: Document, rules: Iterable[Rule]) -> list[Finding]:
+    """The findings of ``rules`` on ``doc`` that start in visible text, their fixes guarded
+    (not yet deduplicated, suppressed or sorted: :func:`finish` does that)."""
     findings: list[Finding] = []
     hidden = MASK in doc.view  # else every finding is visible: no test per finding
-    for rule in rules_for(settings, language, path, codes):
+    for rule in rules:
         if getattr(rule, "reads_hidden", False):  # bilingual rules compare tokens
             findings.extend(rule.check(doc))
         elif hidden:
             findings.extend(f for f in rule.check(doc) if _visible(doc, f))
         else:
             findings.extend(_guarded(rule.check(doc), doc.text))
+    return findings
+
+
+def finish(findings: list[Finding], doc: Document, sup: suppress.Suppressions,
+           settings: Settings, codes: Iterable[str]) -> list[Finding]:
+    """``findings`` plus the suppressions' unknown codes (RT001), superseded, duplicate and
+    suppressed ones dropped, severities set, sorted, with ids."""
     if META_RULE in codes:
-        meta = known[META_RULE]()
+        meta = registry()[META_RULE]()
         findings.extend(meta.finding(s, e, f"unknown rule code {code!r} in a suppression")
                         for s, e, code in sup.unknown)
-    findings = _finish(findings, doc, sup, settings)
-    return findings, doc
+    return _finish(findings, doc, sup, settings)
 
 
 def _visible(doc: Document, finding: Finding) -> bool:

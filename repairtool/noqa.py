@@ -9,6 +9,9 @@ a translation would ship.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from repairtool.document import Document
 from repairtool.engine import FileResult
 from repairtool.model import Edit
 
@@ -21,16 +24,21 @@ def noqa_edits(result: FileResult) -> list[Edit]:
     by_line: dict[int, set[str]] = {}
     for f in result.findings:
         by_line.setdefault(doc.line_col(f.start)[0], set()).add(f.rule.code)
-    markdown = doc.kind == "markdown"
     edits = []
     for line, codes in sorted(by_line.items()):
         start, end = doc.line_span(line)
         if "repairtool: noqa" in doc.text[start:end]:
             continue
-        directive = f"repairtool: noqa {', '.join(sorted(codes))}"
-        text = f" <!-- {directive} -->" if markdown else f"  {directive}"
-        edits.append(Edit(end, end, text))
+        edits.append(line_directive(doc, line, codes))
     return edits
+
+
+def line_directive(doc: Document, line: int, codes: Iterable[str]) -> Edit:
+    """The insertion at the end of 1-based ``line`` that suppresses ``codes`` there."""
+    end = doc.line_span(line)[1]
+    directive = f"repairtool: noqa {', '.join(sorted(codes))}"
+    return Edit(end, end, f" <!-- {directive} -->" if doc.kind == "markdown"
+                else f"  {directive}")
 
 
 def add_noqa(result: FileResult) -> int:

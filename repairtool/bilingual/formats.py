@@ -73,15 +73,17 @@ class BilingualFile:
 
 
 def read_units(path: str | Path, *, bilingual: str | None = None, source_field: str = "source",
-               target_field: str = "target", encoding: str | None = None) -> BilingualFile:
-    """Read every unit of a bilingual file; every failure is an :class:`InputError`."""
+               target_field: str = "target", encoding: str | None = None,
+               text: str | None = None) -> BilingualFile:
+    """Read every unit of a bilingual file (or of ``text``, an editor's unsaved copy of it);
+    every failure is an :class:`InputError`."""
     p = Path(path)
     fmt = format_for(p, bilingual)
     if fmt is None:
         raise InputError("not a bilingual file (use --bilingual tsv|jsonl for pairs)")
     if fmt == "tmx":
-        return read_tmx(p)
-    text = read_source(p, encoding).text
+        return read_tmx(p) if text is None else _tmx_of_text(p, text)
+    text = read_source(p, encoding).text if text is None else text
     reader = _READERS.get(fmt)
     if reader is None:
         raise InputError(f"unknown bilingual format {fmt!r} (use tsv or jsonl)")
@@ -563,6 +565,18 @@ def read_tmx(path: Path, keep_text: bool = True) -> BilingualFile:
     text = read_source(path).text if keep_text else None
     return BilingualFile(str(path), "tmx", units, text, meta.get("source_lang"),
                          meta.get("target_lang"))
+
+
+def _tmx_of_text(path: Path, text: str) -> BilingualFile:
+    """A TMX file's units from its text: the streaming reader reads files, so a copy."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "copy.tmx"
+        copy.write_text(text, encoding="utf-8", newline="")
+        bf = read_tmx(copy)
+    bf.path = str(path)
+    return bf
 
 
 # --- TSV / JSONL pairs ----------------------------------------------------------------------

@@ -45,17 +45,18 @@ class Context:
 
 
 def scan_bilingual(path: Path, settings: Settings, display: str | None = None,
-                   options: Mapping[str, Any] | None = None
+                   options: Mapping[str, Any] | None = None, text: str | None = None
                    ) -> tuple[list[Finding], Document, BilingualFile]:
-    """Findings of ``path`` with file offsets, the file's document, and its units."""
+    """Findings of ``path`` (or of ``text``, its unsaved copy in an editor) with file
+    offsets, the file's document, and its units."""
     opts = {**settings.extra, **(options or {})}
-    if path.suffix.lower() == ".tmx" and (path.stat().st_size > STREAM_BYTES
-                                          or opts.get("stream")):
+    if text is None and path.suffix.lower() == ".tmx" and (
+            path.stat().st_size > STREAM_BYTES or opts.get("stream")):
         return scan_streamed(path, settings, opts)
     bf = read_units(path, bilingual=opts.get("bilingual"),
                     source_field=opts.get("source_field") or "source",
                     target_field=opts.get("target_field") or "target",
-                    encoding=settings.encoding)
+                    encoding=settings.encoding, text=text)
     if bf.monolingual and opts.get("source_file"):
         pair_sources(bf, Path(opts["source_file"]))
     glossary = load_glossary(Path(opts["glossary"])) if opts.get("glossary") else []

@@ -11,10 +11,10 @@ import gzip
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from repairtool.config import Settings
 from repairtool.corpus import records
@@ -22,6 +22,9 @@ from repairtool.corpus.records import BadRecord
 from repairtool.corpus.shards import MAX_RECORD, READ_ERRORS, Chunk, Shard, TooLong, iter_lines
 from repairtool.model import Applicability, Finding
 from repairtool.rules.base import matches
+
+if TYPE_CHECKING:
+    from repairtool.fixes import FixResult
 
 STATE_DIR = ".repairtool-corpus"
 REASON_FIELD = "repairtool_reason"
@@ -47,6 +50,20 @@ class Criterion:
             raise ValueError(f"{spec!r}: the rate after ':' must be a number") from None
         return cls(rules, value)
 
+    @classmethod
+    def parse_all(cls, specs: Iterable[str]) -> tuple[Criterion, ...]:
+        """``--drop-if`` values, each naming known rules; a bad one is a ``ValueError``."""
+        from repairtool.rules.base import registry
+
+        out = []
+        for spec in specs:
+            c = cls.parse(spec)
+            for r in c.rules:
+                if not any(code.startswith(r) for code in registry()):
+                    raise ValueError(f"unknown rule code or prefix {r!r}")
+            out.append(c)
+        return tuple(out)
+
     def label(self) -> str:
         return ",".join(self.rules) + (f":{self.rate:g}" if self.rate is not None else "")
 
@@ -62,6 +79,13 @@ class Criterion:
             return None
         return (f"{','.join(self.rules)}: {rate:.0f} per million characters > {self.rate:g}"
                 f" ({detail})")
+
+
+def failed(criteria: Iterable[Criterion], findings: list[Finding], chars: int
+           ) -> list[tuple[Criterion, str]]:
+    """The criteria a document of ``chars`` characters fails, each with its reason
+    (joined with "; " they are the ``repairtool_reason`` of ``corpus filter``)."""
+    return [(c, r) for c in criteria if (r := c.reason(findings, chars))]
 
 
 @dataclass(frozen=True)
@@ -123,6 +147,15 @@ def scan_document(job: Job, text: str) -> tuple[list[Finding], Any]:
     return [f for f in found if f.severity >= job.settings.min_severity], doc
 
 
+def fix_document(job: Job, text: str) -> FixResult:
+    """``text`` with the fixes of ``job.level`` applied, as ``corpus fix`` writes it."""
+    from repairtool.engine import check
+    from repairtool.fixes import fix_text, keep_for
+
+    return fix_text(text, lambda t: check(t, kind=job.kind, settings=job.settings)[0],
+                    job.level, keep=keep_for(job.kind))
+
+
 def findings_json(findings: list[Finding], doc: Any) -> list[dict[str, Any]]:
     """Findings as in ``repairtool scan --format json``, minus the path."""
     from repairtool.engine import FileResult
@@ -160,12 +193,7 @@ class Handler:
                 "findings": findings_json(findings, doc)}
 
     def _fix(self, text: str) -> str | None:
-        from repairtool.engine import check
-        from repairtool.fixes import fix_text, keep_for
-
-        job = self.job
-        result = fix_text(text, lambda t: check(t, kind=job.kind, settings=job.settings)[0],
-                          job.level, keep=keep_for(job.kind))
+        result = fix_document(self.job, text)
         if result.text == text:
             return None
         self.stats.changed += 1
@@ -173,7 +201,7 @@ class Handler:
         return result.text
 
     def _filter(self, findings: list[Finding], chars: int) -> str | None:
-        reasons = [(c, r) for c in self.job.criteria if (r := c.reason(findings, chars))]
+        reasons = failed(self.job.criteria, findings, chars)
         if not reasons:
             self.stats.kept += 1
             return None

@@ -42,6 +42,11 @@ HELP_BASE = "https://example.invalid/repairtool/README.md#rules"
 _SHORT_MAX = 120
 
 
+def help_uri(code: str) -> str:
+    """Where a rule's doc is read (SARIF ``helpUri``, LSP ``codeDescription.href``)."""
+    return f"{HELP_BASE}-{code.lower()}"
+
+
 def short_description(what: str) -> str:
     """The first sentence of ``what``, one line of at most 120 characters (GitHub shows it
     as the alert's title)."""
@@ -60,7 +65,7 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": short_description(what)},
         "fullDescription": {"text": what},
-        "helpUri": f"{HELP_BASE}-{rule.code.lower()}",
+        "helpUri": help_uri(rule.code),
         "help": {"text": rule.doc(), "markdown": rule.doc()},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"category": rule.category, "fixable": rule.fixable,

@@ -1,0 +1,1 @@
+"""Integrations that meet people where they work: editors, platforms, pipelines, the browser."""

@@ -1,0 +1,1 @@
+"""``repairtool lsp``: a Language Server (pygls) over the engine; see ``server.py``."""
