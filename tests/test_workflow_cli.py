@@ -57,6 +57,30 @@ def test_regional_english_codes_check_as_english(tmp_path: Path, value: str) -> 
     assert codes and codes == [f["rule"] for f in json.loads(plain.stdout)["findings"]]
 
 
+@pytest.mark.parametrize("value", ["english", "xx"])
+def test_unknown_language_in_the_config_file_is_refused(tmp_path: Path, value: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.repairtool]\nlanguage = "{value}"\n',
+                                             encoding="utf-8")
+    (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
+    for args in (["a.txt"], ["--config", "pyproject.toml", "a.txt"]):
+        r = run_cli("scan", *args, cwd=tmp_path)
+        assert r.returncode == 2
+        lines = [line for line in r.stderr.splitlines() if "language" in line]
+        assert len(lines) == 1 and "Traceback" not in r.stderr
+        assert "pyproject.toml: language: unknown language code" in lines[0]
+        assert repr(value) in lines[0]
+
+
+@pytest.mark.parametrize("value", ["en-GB", "en_US"])
+def test_regional_english_in_the_config_file_checks_as_english(tmp_path: Path,
+                                                               value: str) -> None:
+    (tmp_path / ".repairtool.toml").write_text(f'language = "{value}"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
+    r = run_cli("scan", "--format", "json", "a.txt", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert "RT202" in {f["rule"] for f in json.loads(r.stdout)["findings"]}
+
+
 def test_update_baseline_without_baseline_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
     r = run_cli("scan", "--update-baseline", "a.txt", cwd=tmp_path)
