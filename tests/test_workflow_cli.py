@@ -170,8 +170,42 @@ def test_sarif_short_descriptions_are_one_short_line_with_a_help_uri() -> None:
         d = rule_descriptor(rule)
         short = d["shortDescription"]["text"]
         assert "\n" not in short and 0 < len(short) <= 120, rule.code
-        assert d["helpUri"].startswith("https://")
     assert short_description("Finds a thing. And more.") == "Finds a thing."
+
+
+@pytest.mark.parametrize("urls, expected", [
+    ([], None),
+    (["Homepage, https://example.invalid/repairtool"], None),  # a placeholder host
+    (["Documentation, https://docs.example.com/x"], None),
+    (["Repository, https://git.example.org/mt/repairtool",
+      "Documentation, https://mt.example.ac.uk/repairtool/"],
+     "https://mt.example.ac.uk/repairtool#rules"),
+])
+def test_sarif_help_uri_is_the_published_rule_reference_or_absent(
+        monkeypatch: pytest.MonkeyPatch, urls: list[str], expected: str | None) -> None:
+    """helpUri comes from the package's ``[project.urls]``, never from a made-up host; the
+    document stays schema-valid with it and without it."""
+    import importlib.metadata
+
+    from repairtool.output import sarif
+
+    from .test_formats import validator
+
+    class Meta:
+        def get_all(self, key: str) -> list[str]:
+            return urls if key == "Project-URL" else []
+
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: Meta())
+    sarif.docs_url.cache_clear()
+    try:
+        for rule in registry().values():
+            assert rule_descriptor(rule).get("helpUri") == expected, rule.code
+        log = json.loads(sarif.sarif_stream(False).start() + sarif.sarif_stream(False).end())
+        info = log["runs"][0]["tool"]["driver"].get("informationUri")
+        assert (info and info.rstrip("/")) == (expected and expected.removesuffix("#rules"))
+        assert list(validator("sarif-schema-2.1.0.json").iter_errors(log)) == []
+    finally:
+        sarif.docs_url.cache_clear()
 
 
 def test_sarif_uris_absolute_as_file_and_relative_to_the_repo_root(tmp_path: Path) -> None:
