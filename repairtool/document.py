@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -142,12 +143,20 @@ class Document:
         lexicon pre-filter (RT6) searches it."""
         return fold(self.view)
 
-    @cached_property
-    def non_ascii(self) -> tuple[tuple[int, int], ...]:
+    @property
+    def non_ascii(self) -> Iterator[tuple[int, int]]:
         """Spans of the runs of non-ASCII code points in the view (masked text left out)."""
+        flat = iter(self._non_ascii_flat)
+        return zip(flat, flat, strict=True)
+
+    @cached_property
+    def _non_ascii_flat(self) -> array[int]:
+        """The spans' ends in a row, as machine integers: a text with a zero-width space
+        after every letter has a run every two code points, which as tuples of ints took
+        30 bytes of memory per byte of input."""
         if self.view.isascii():  # O(1)
-            return ()
-        return tuple(m.span() for m in _NON_ASCII.finditer(self.view))
+            return array("q")
+        return array("q", (i for m in _NON_ASCII.finditer(self.view) for i in m.span()))
 
     def non_ascii_matches(self, pattern: Any, after: int = 0) -> Iterator[Any]:
         """Matches of ``pattern`` that start in a run of non-ASCII code points of the view.
