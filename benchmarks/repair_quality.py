@@ -18,8 +18,18 @@
    further, and chrF before/after. Neither the unsafe fixes alone nor the unsafe level may
    make chrF worse (verdict WORSE, exit 1).
    ``--show N`` prints N changed segments of each (before, after, post-edit) to read.
+   The same three modes on the wild set's dev passages (real Chinese→English MT from the
+   web) against our own corrections of their labels (``benchmarks/wild/corrections.txt``):
+   the share of the edit distance to the corrected text closed (distance along difflib's
+   alignment, exact for local edits), how many passages got closer or further, chrF.
+4. Read by a person: a seeded sample of applied first candidates from the MLQE-PE dev
+   splits and the wild passages, each judged better / same / worse than the original in
+   ``benchmarks/repair_judgements.tsv`` (keyed by a hash of the repair in context, with a
+   short excerpt); the tally is printed, and sample items the rules no longer produce are
+   named. ``--sample N`` prints N unjudged repairs as rows to read and add.
 
-Usage: ``python benchmarks/repair_quality.py [--per-kind N] [--limit N] [--show N]``. It reads
+Usage: ``python benchmarks/repair_quality.py [--per-kind N] [--limit N] [--show N]
+[--only-gap] [--sample N]``. It reads
 ``../shared/corpora`` relative to the repository root; exit 1 when a split got worse.
 """
 
@@ -213,6 +223,183 @@ def closes_gap(limit: int | None, show: int) -> bool:
     return ok
 
 
+WILD = ROOT / "benchmarks" / "wild"
+CORRECTIONS = WILD / "corrections.txt"
+JUDGEMENTS = ROOT / "benchmarks" / "repair_judgements.tsv"
+
+
+def _unescape(field: str) -> str:
+    return field.replace("\\\\", "\x00").replace("\\n", "\n").replace(
+        "\\t", "\t").replace("\x00", "\\")
+
+
+def wild_corrected() -> tuple[list[tuple[str, str, str]], int, int]:
+    """The dev-split passages whose texts are here, each with our correction applied:
+    (id, text, corrected), the corrections used and those whose label no longer matches."""
+    import json
+
+    by_id: dict[str, list[tuple[int, str, str]]] = {}
+    for line in CORRECTIONS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            pid, start, label, fix = line.split("\t")
+            by_id.setdefault(pid, []).append((int(start), _unescape(label), _unescape(fix)))
+    out, used, stale = [], 0, 0
+    for row in (WILD / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        passage = json.loads(row)
+        path = WILD / "texts" / f"{passage['id']}.txt"
+        if passage["split"] != "dev" or passage["id"] not in by_id or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        parts, pos = [], 0
+        for start, label, fix in sorted(by_id[passage["id"]]):
+            if text[start:start + len(label)] != label or start < pos:  # stale or nested
+                stale += 1
+                continue
+            parts += [text[pos:start], fix]
+            pos, used = start + len(label), used + 1
+        out.append((passage["id"], text, "".join(parts) + text[pos:]))
+    return out, used, stale
+
+
+def aligned_distance(a: str, b: str) -> int:
+    """Edit distance along difflib's alignment: the exact distance of each unmatched
+    stretch, summed (an upper bound of Levenshtein, exact where the edits are local, and
+    fast on 2,000-character passages)."""
+    from difflib import SequenceMatcher
+
+    total = 0
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            total += levenshtein(a[i1:i2], b[j1:j2])
+    return total
+
+
+def wild_gap() -> None:
+    """Part 4 on real MT web text: the share of the distance to our corrections closed."""
+    from sacrebleu.metrics import CHRF
+
+    if not CORRECTIONS.is_file():
+        print(f"(no {CORRECTIONS.name}: wild passages not measured)\n")
+        return
+    passages, used, stale = wild_corrected()
+    if not passages:
+        print("(no wild dev texts in benchmarks/wild/texts: run benchmarks/wild_rebuild.py)\n")
+        return
+    chrf = CHRF()
+    mt = [t for _, t, _ in passages]
+    ref = [c for _, _, c in passages]
+    total = sum(aligned_distance(m, c) for m, c in zip(mt, ref, strict=True))
+    print(f"## Close the gap on the wild set: {len(passages)} dev passages, {used} labels "
+          f"corrected by us ({stale} stale or inside another), distance to our corrected text\n")
+    print(f"{'mode':<17}{'changed':>8}{'closer':>7}{'further':>8}{'closed':>9}"
+          f"{'chrF before':>12}{'chrF after':>11}")
+    modes: dict[str, Callable[[str], str]] = {
+        "first candidate": first_candidates,
+        "unsafe only": lambda t: first_candidates(t, Applicability.UNSAFE),
+        "unsafe level": lambda t: repair(t, Applicability.UNSAFE),
+    }
+    c0 = chrf.corpus_score(mt, [ref]).score
+    for mode, apply in modes.items():
+        out = [apply(m) for m in mt]
+        before = [aligned_distance(m, c) for m, c in zip(mt, ref, strict=True)]
+        after = [aligned_distance(o, c) for o, c in zip(out, ref, strict=True)]
+        changed = sum(o != m for o, m in zip(out, mt, strict=True))
+        closer = sum(a < b for a, b in zip(after, before, strict=True))
+        further = sum(a > b for a, b in zip(after, before, strict=True))
+        share = 100 * (sum(before) - sum(after)) / total if total else 0.0
+        c1 = chrf.corpus_score(out, [ref]).score
+        print(f"{mode:<17}{changed:>8}{closer:>7}{further:>8}{share:>8.1f}%{c0:>12.3f}"
+              f"{c1:>11.3f}")
+    print()
+
+
+Repair = tuple[str, str, str, str, str]  # source, document, rule, before, after
+
+
+def applied_repairs(limit: int | None) -> list[Repair]:
+    """Every first candidate applied on its own, with 40 code points of context each side,
+    on the MLQE-PE dev splits and the wild dev passages."""
+    from repairtool.fixes import apply_edits
+
+    docs: list[tuple[str, str, str]] = []
+    for pair in PAIRS:
+        path = CORPORA / "mlqe-pe" / f"{pair}.dev.tsv"
+        if path.is_file():
+            mt, _ = read_mlqe(path, limit)
+            docs += [("mlqe-pe", f"{pair}.dev:{i + 1}", m) for i, m in enumerate(mt)]
+    if CORRECTIONS.is_file():
+        docs += [("wild", pid, text) for pid, text, _ in wild_corrected()[0]]
+    out = []
+    for source, name, text in docs:
+        for f in scan_text(text, settings=SETTINGS):
+            if not f.fixes:
+                continue
+            fx = f.fixes[0]
+            lo, hi = max(0, fx.start - 40), min(len(text), fx.end + 40)
+            shifted = [type(e)(e.start - lo, e.end - lo, e.replacement) for e in fx.edits]
+            before = text[lo:hi]
+            out.append((source, name, f.rule.code, _one_line(before),
+                        _one_line(apply_edits(before, shifted))))
+    return out
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\t", "⇥").replace("\n", "⏎")
+
+
+def repair_key(repair: Repair) -> str:
+    """A judged repair's key: a hash of the repair in its context (the data file keeps
+    only a short excerpt of the third-party text, not the context itself)."""
+    import hashlib
+
+    return hashlib.sha1("\x1f".join(repair).encode("utf-8")).hexdigest()[:16]
+
+
+def _excerpt(repair: Repair) -> str:
+    """The changed stretch of a repair with 12 code points either side: ``a[b→c]d``."""
+    before, after = repair[3], repair[4]
+    i = 0
+    while i < min(len(before), len(after)) and before[i] == after[i]:
+        i += 1
+    j = 0
+    while j < min(len(before), len(after)) - i and before[-1 - j] == after[-1 - j]:
+        j += 1
+    return (f"{before[max(0, i - 12):i]}[{before[i:len(before) - j]}→"
+            f"{after[i:len(after) - j]}]{before[len(before) - j:len(before) - j + 12]}")
+
+
+def judged_tally(limit: int | None, sample: int) -> None:
+    """(b) The reader's verdicts on a seeded sample of applied repairs, and the sample
+    items the rules no longer produce; ``sample``: print that many new rows to judge."""
+    import random
+    from collections import Counter
+
+    produced = {repair_key(r): r for r in applied_repairs(limit)}
+    rows = []
+    if JUDGEMENTS.is_file():
+        with JUDGEMENTS.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    tally: Counter[str] = Counter(r["verdict"] for r in rows if r["key"] in produced)
+    print(f"## Repairs read by a person: {sum(tally.values())} of a seeded sample of "
+          f"{len(rows)} still produced: {tally['better']} better, {tally['same']} same, "
+          f"{tally['worse']} worse than the original ({JUDGEMENTS.name})")
+    for r in rows:
+        if r["key"] not in produced:
+            print(f"  no longer produced: {r['source']} {r['doc']} {r['rule']}: {r['excerpt']}")
+    print()
+    if sample:
+        judged = {r["key"] for r in rows}
+        rng, left = random.Random(12), sample
+        for source in ("mlqe-pe", "wild"):  # up to half from MLQE-PE, the rest wild
+            fresh = sorted(k for k, r in produced.items() if r[0] == source and k not in judged)
+            n = min(left // 2 if source == "mlqe-pe" else left, len(fresh))
+            for key in rng.sample(fresh, n):
+                r = produced[key]
+                print("\t".join((r[0], r[1], r[2], key, _excerpt(r), "?", "")),
+                      file=sys.stderr)
+            left -= n
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--per-kind", type=int, default=1000, help="damaged sentences per kind")
@@ -220,7 +407,9 @@ def main() -> int:
     ap.add_argument("--show", type=int, default=0,
                     help="print N changed segments of each close-the-gap mode")
     ap.add_argument("--only-gap", action="store_true",
-                    help="run only the close-the-gap measure")
+                    help="run only the close-the-gap measures and the read sample")
+    ap.add_argument("--sample", type=int, default=0, metavar="N",
+                    help="print N unjudged applied repairs (TSV rows to judge) on stderr")
     args = ap.parse_args()
     if not CORPORA.is_dir():
         print(f"repair_quality: the corpora are not at {CORPORA} "
@@ -235,6 +424,8 @@ def main() -> int:
         ok = never_hurt(args.limit)
         helps(args.per_kind)
     ok &= closes_gap(args.limit, args.show)
+    wild_gap()
+    judged_tally(None, args.sample)  # the whole dev splits: the sample was drawn from them
     print(f"({time.perf_counter() - started:.0f} s)")
     if not ok:
         print("repair_quality: safe fixes or the unsafe level made a split worse",

@@ -225,6 +225,7 @@ GROWTH_SHAPES = {
     "'......a' repeated (RT302)": lambda n: "......a" * (n // 7),
     "'&' + 'amp;' x N (RT702)": lambda n: "&" + "amp;" * (n // 4),
     "zero-width space between letters (RT704)": lambda n: "a\u200b" * (n // 4),
+    "zero-width space after every word (RT704)": lambda n: "ab\u200b " * (n // 6),
     "zero-width space run": lambda n: "\u200b" * (n // 3),
     "newline-only text": lambda n: "\n" * n,
 }

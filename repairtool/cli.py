@@ -404,7 +404,7 @@ class Fixer:
             elif rep.changed and result.fs_path is not None:
                 repair.write_atomic(result.fs_path, new, result.source, self.force)
         except repair.WriteError as exc:
-            result.error = str(exc)
+            result.write_error = str(exc)
             return True
         if rep.changed:
             self.files_changed += 1
@@ -435,7 +435,7 @@ class Fixer:
                 repair.write_atomic(result.fs_path, result.source.encode(done.text),
                                     result.source, self.force)
         except (WriteBackError, repair.WriteError) as exc:
-            result.error = str(exc)
+            result.write_error = str(exc)
             return True
         if done.changed:
             self.files_changed += 1
@@ -501,6 +501,8 @@ class Run:
             click.echo(f"{result.path}: error: {result.error}", err=True)
             self.summary.add(result, [])
             return
+        if result.write_error:
+            click.echo(f"{result.path}: error: {result.write_error}", err=True)
         s = result.settings or Settings()
         findings = result.findings
         if self.record:

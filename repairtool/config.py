@@ -204,6 +204,7 @@ def from_mapping(data: Mapping[str, Any], config: Path) -> Settings:
             raise fail(f"{key} must be a list of strings")
     if "encoding" in data:
         _check_encoding(data["encoding"], fail)
+    language = _language(data.get("language", "en"), fail)
     lexicons = tuple(root / p for p in data.get("lexicons", []))
     for lex in lexicons:
         if not _is_file(lex):
@@ -217,11 +218,23 @@ def from_mapping(data: Mapping[str, Any], config: Path) -> Settings:
     return Settings(
         select=codes("select"), extend_select=codes("extend-select"), ignore=codes("ignore"),
         per_file_ignores=tuple((k, tuple(check_selectors(v, fail))) for k, v in pfi.items()),
-        language=data.get("language", "en"), exclude=tuple(data.get("exclude", [])),
+        language=language, exclude=tuple(data.get("exclude", [])),
         lexicons=lexicons, severity=severities, fail_on=fail_on,
         min_severity=min(min_sev, fail_on), encoding=data.get("encoding"), root=root,
         source=config, extra=extra,
     )
+
+
+def _language(value: str, fail: Any) -> str:
+    """A known language code, as ``--language`` takes it (``en-GB``, ``en_US`` are
+    English): an unknown one would silently turn every rule off."""
+    from repairtool.bilingual.langs import normalise
+
+    code = normalise(value)
+    if code is None:
+        raise fail(f"language: unknown language code {value!r} (use an ISO 639 code such "
+                   "as en, en-GB, zh or zh-CN)")
+    return code
 
 
 def _check_encoding(name: str, fail: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -147,12 +148,21 @@ class Document:
         lexicon pre-filter (RT6) searches it."""
         return fold(self.view)
 
-    @cached_property
-    def non_ascii(self) -> tuple[tuple[int, int], ...]:
+    @property
+    def non_ascii(self) -> Iterator[tuple[int, int]]:
         """Spans of the runs of non-ASCII code points in the view (masked text left out)."""
+        flat = iter(self._non_ascii_flat)
+        return zip(flat, flat, strict=True)
+
+    @cached_property
+    def _non_ascii_flat(self) -> array[int]:
+        """The spans' ends in a row, as machine integers: a text with a zero-width space
+        after every letter has a run every two code points, which as tuples of ints took
+        30 bytes of memory per byte of input."""
         if self.view.isascii():  # O(1)
-            return ()
-        return self._index[1]
+            return array("q")
+        # Not from the core's view_index: its runs come back as tuples, the memory this avoids.
+        return array("q", (i for m in _NON_ASCII.finditer(self.view) for i in m.span()))
 
     def non_ascii_matches(self, pattern: Any, after: int = 0) -> Iterator[Any]:
         """Matches of ``pattern`` that start in a run of non-ASCII code points of the view.
@@ -181,12 +191,7 @@ class Document:
     @cached_property
     def _paragraphs(self) -> tuple[Segment, ...]:
         # Found once per document: several rules walk the paragraphs.
-        return self._index[0]
-
-    @cached_property
-    def _index(self) -> tuple[tuple[Segment, ...], tuple[tuple[int, int], ...]]:
-        # One call for both: the core reads the view's UTF-8, and encoding it is half the cost.
-        return view_index(self.view)
+        return paragraphs(self.view)
 
     def is_hidden(self, start: int, end: int) -> bool:
         """Whether any code point of ``[start, end)`` is masked."""

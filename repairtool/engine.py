@@ -47,6 +47,8 @@ class FileResult:
     fs_path: Path | None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    #: Why a file that was read and scanned could not be rewritten by ``--fix``.
+    write_error: str | None = None
     #: True for a binary file met while walking a folder: not an error, not scanned.
     skipped: bool = False
     binary: bool = False

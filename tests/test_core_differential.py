@@ -96,8 +96,8 @@ def _same_pass(text: str) -> None:
     assert document.paragraphs(text) == document.py_paragraphs(text)
     assert document.non_ascii_runs(doc.view) == document.py_non_ascii_runs(doc.view)
     assert document.non_ascii_runs(text) == document.py_non_ascii_runs(text)
-    assert document.view_index(doc.view) == (doc._paragraphs, doc.non_ascii)
-    assert doc.non_ascii == document.py_non_ascii_runs(doc.view)
+    assert document.view_index(doc.view) == (doc._paragraphs, tuple(doc.non_ascii))
+    assert tuple(doc.non_ascii) == document.py_non_ascii_runs(doc.view)
     assert doc._paragraphs == document.py_paragraphs(doc.view)
 
 

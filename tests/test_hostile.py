@@ -340,6 +340,11 @@ def test_read_only_file_refused_unless_force(tmp_path: Path) -> None:
                                 "(use --force to fix it anyway)"]
     assert f.read_text(encoding="utf-8") == ARTEFACT
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "Said, then.\n"
+    r = run_cli("scan", "--fix", "ro.txt", cwd=tmp_path)
+    # The file was read and checked: the summary says so, and its findings are reported.
+    assert "no file could be read" not in r.stdout + r.stderr
+    assert "1 file checked; 1 could not be written." in r.stderr
+    assert "ro.txt:1:5: RT301" in r.stderr + r.stdout
     r = run_cli("scan", "--fix", "--force", "ro.txt", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert f.read_text(encoding="utf-8") == "Said, then.\n"
@@ -769,6 +774,66 @@ def test_adversarial_shapes_are_linear(shape: str) -> None:
     ratio = max(FLOOR, _scan_seconds(make(8 * small), select)) / t_small
     # Linear is 8x, quadratic 64x: 16 leaves room for a loaded machine's noise.
     assert ratio < 16, f"{shape}: 8x the text took {ratio:.1f}x the time"
+
+
+def _peak_bytes(text: str) -> int:
+    """Peak memory the Python objects of a scan of ``text`` take (every rule, findings
+    turned into their JSON form as the output does)."""
+    import tracemalloc
+
+    from repairtool.engine import scan_text
+    from repairtool.model import Finding
+
+    def run() -> list[Finding]:
+        found = scan_text(text)
+        [fx.to_dict() for f in found for fx in f.fixes]
+        return found
+
+    scan_text("Warm up，the word lists and lexicons load outside the measure.\n")
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+MEMORY_SHAPES = {  # shape -> text of about n bytes of UTF-8
+    "zero-width space between letters": lambda n: "a\u200b" * (n // 4) + "\n",
+    "zero-width space after every word": lambda n: "ab\u200b " * (n // 6) + "\n",
+    "zero-width space runs": lambda n: "\u200b" * (n // 3) + "\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(MEMORY_SHAPES))
+def test_invisible_characters_take_memory_linear_in_the_input(shape: str) -> None:
+    """A zero-width space between every two letters made one RT704 finding per four bytes,
+    several hundred bytes of memory per byte of input (8 MB peaked at 5.9 GB): now close
+    runs are one finding with one fix, and four times the text takes about four times the
+    memory, well under 100 bytes a byte."""
+    make = MEMORY_SHAPES[shape]
+    small, large = 32 * 1024, 128 * 1024
+    peak_small, peak_large = _peak_bytes(make(small)), _peak_bytes(make(large))
+    assert peak_large / large < 100, f"{shape}: {peak_large / large:.0f} bytes a byte"
+    # Linear is 4x; the small run's fixed costs make the ratio smaller, never larger.
+    assert peak_large / max(peak_small, 1) < 6, f"{shape}: {peak_large / peak_small:.1f}x"
+
+
+def test_invisible_characters_close_together_are_one_finding_with_one_fix() -> None:
+    from repairtool.engine import scan_text
+    from repairtool.fixes import apply_once, choose
+    from repairtool.model import Applicability
+
+    text = ("The pay\u200bment was made at once and a\u200bb\u200bc\u200bd done\n"
+            + "x\u200b " * 10_000 + "\n")
+    found = [f for f in scan_text(text) if f.rule.code == "RT704"]
+    line2 = text.index("x")
+    assert [(f.start, f.end) for f in found] == [
+        (7, 8), (35, 40), (line2 + 1, line2 + 1 + 29_998)]
+    assert found[1].message == "invisible characters: zero-width space (3)"
+    assert len(found[1].fixes) == 1 and len(found[1].fixes[0].edits) == 1
+    fixed, _ = apply_once(text, choose(found, Applicability.SAFE))
+    assert fixed == text.replace("\u200b", "")
 
 
 def test_noqa_repeated_keeps_one_code_per_line() -> None:

@@ -277,8 +277,8 @@ async def _text_session(tmp_path: Path) -> None:
     assert masked.range.end.character == 13
     assert TEXT[utf16_offset(TEXT, comma.range.start)] == "，"
     assert comma.severity == lsp.DiagnosticSeverity.Warning and comma.source == "repairtool"
-    assert comma.code_description is not None
-    assert comma.code_description.href.endswith("#rules-rt301")
+    # The rule reference's link is left out while the package names no docs URL (SARIF too).
+    assert comma.code_description is None
 
     # Every fix is a quick fix: the masked token's candidates, its removal, suppression.
     acts = await s.actions(uri, masked.range)

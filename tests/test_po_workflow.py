@@ -14,6 +14,7 @@ import pytest
 from .helpers import ROOT, run_cli
 
 APP = ROOT / "fixtures" / "bilingual" / "app"
+WEBLATE = ROOT / "fixtures" / "bilingual" / "weblate"
 
 
 def findings(*args: str, cwd: Path = APP) -> list[tuple[int, str, str]]:
@@ -61,6 +62,26 @@ def test_placeholders_follow_the_entry_flags() -> None:
     assert 31 not in lines  # ignore-end-stop
     assert 34 not in lines  # translator-credits
     assert not any(rule == "RT804" and "count" in msg for _, rule, msg in found)  # ICU kept
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("weblate-flags.xlf", [(7, "RT815"), (11, "RT301")]),
+    ("weblate-flags-20.xliff", [(5, "RT815")]),
+])
+def test_weblate_flags_in_xliff_switch_checks_off(name: str,
+                                                  expected: list[tuple[int, str]]) -> None:
+    """Weblate keeps an XLIFF unit's flags in its ``weblate-flags`` attribute: the units
+    that carry ``ignore-end-stop`` or ``ignore-full-width-form`` are not reported, their
+    unflagged twins are (they were reported alike before)."""
+    found = findings(name, cwd=WEBLATE)
+    assert [(line, rule) for line, rule, _ in found] == expected
+    if name.endswith(".xlf"):
+        from repairtool.bilingual.formats import read_xliff
+
+        text = (WEBLATE / name).read_text(encoding="utf-8")
+        flags = [u.extra.get("flags") for u in read_xliff(name, text).units]
+        assert flags == [None, None, ("ignore-end-stop",),
+                         ("max-length:40", "ignore-full-width-form")]
 
 
 MSGFMT_NEWLINE = re.compile(r":(\d+): 'msgid' and 'msgstr' entries do not both (begin|end) "

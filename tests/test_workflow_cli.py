@@ -57,6 +57,30 @@ def test_regional_english_codes_check_as_english(tmp_path: Path, value: str) -> 
     assert codes and codes == [f["rule"] for f in json.loads(plain.stdout)["findings"]]
 
 
+@pytest.mark.parametrize("value", ["english", "xx"])
+def test_unknown_language_in_the_config_file_is_refused(tmp_path: Path, value: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.repairtool]\nlanguage = "{value}"\n',
+                                             encoding="utf-8")
+    (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
+    for args in (["a.txt"], ["--config", "pyproject.toml", "a.txt"]):
+        r = run_cli("scan", *args, cwd=tmp_path)
+        assert r.returncode == 2
+        lines = [line for line in r.stderr.splitlines() if "language" in line]
+        assert len(lines) == 1 and "Traceback" not in r.stderr
+        assert "pyproject.toml: language: unknown language code" in lines[0]
+        assert repr(value) in lines[0]
+
+
+@pytest.mark.parametrize("value", ["en-GB", "en_US"])
+def test_regional_english_in_the_config_file_checks_as_english(tmp_path: Path,
+                                                               value: str) -> None:
+    (tmp_path / ".repairtool.toml").write_text(f'language = "{value}"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
+    r = run_cli("scan", "--format", "json", "a.txt", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert "RT202" in {f["rule"] for f in json.loads(r.stdout)["findings"]}
+
+
 def test_update_baseline_without_baseline_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(DAMAGED, encoding="utf-8")
     r = run_cli("scan", "--update-baseline", "a.txt", cwd=tmp_path)
@@ -146,8 +170,42 @@ def test_sarif_short_descriptions_are_one_short_line_with_a_help_uri() -> None:
         d = rule_descriptor(rule)
         short = d["shortDescription"]["text"]
         assert "\n" not in short and 0 < len(short) <= 120, rule.code
-        assert d["helpUri"].startswith("https://")
     assert short_description("Finds a thing. And more.") == "Finds a thing."
+
+
+@pytest.mark.parametrize("urls, expected", [
+    ([], None),
+    (["Homepage, https://example.invalid/repairtool"], None),  # a placeholder host
+    (["Documentation, https://docs.example.com/x"], None),
+    (["Repository, https://git.example.org/mt/repairtool",
+      "Documentation, https://mt.example.ac.uk/repairtool/"],
+     "https://mt.example.ac.uk/repairtool#rules"),
+])
+def test_sarif_help_uri_is_the_published_rule_reference_or_absent(
+        monkeypatch: pytest.MonkeyPatch, urls: list[str], expected: str | None) -> None:
+    """helpUri comes from the package's ``[project.urls]``, never from a made-up host; the
+    document stays schema-valid with it and without it."""
+    import importlib.metadata
+
+    from repairtool.output import sarif
+
+    from .test_formats import validator
+
+    class Meta:
+        def get_all(self, key: str) -> list[str]:
+            return urls if key == "Project-URL" else []
+
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: Meta())
+    sarif.docs_url.cache_clear()
+    try:
+        for rule in registry().values():
+            assert rule_descriptor(rule).get("helpUri") == expected, rule.code
+        log = json.loads(sarif.sarif_stream(False).start() + sarif.sarif_stream(False).end())
+        info = log["runs"][0]["tool"]["driver"].get("informationUri")
+        assert (info and info.rstrip("/")) == (expected and expected.removesuffix("#rules"))
+        assert list(validator("sarif-schema-2.1.0.json").iter_errors(log)) == []
+    finally:
+        sarif.docs_url.cache_clear()
 
 
 def test_sarif_uris_absolute_as_file_and_relative_to_the_repo_root(tmp_path: Path) -> None:

@@ -385,6 +385,9 @@ def read_xliff(path: str, text: str) -> BilingualFile:
         unit = Unit(tu.getid() or str(len(units) + 1), source, target,
                     extra={"line": elem.sourceline}, fuzzy=_xliff_fuzzy(tu, tgt, elem))
         unit.source_tags = tuple(_elem_tags(src))
+        flags = weblate_flags(elem)
+        if flags:
+            unit.extra["flags"] = flags
         span = element_span(text, starts, elem.sourceline, elem.tag.split("}")[-1])
         if span is not None:
             unit.entry = (span[0], span[3])
@@ -395,6 +398,17 @@ def read_xliff(path: str, text: str) -> BilingualFile:
         units.append(unit)
     return BilingualFile(path, "xliff2" if version2 else "xliff", units, text,
                          store.getsourcelanguage() or None, store.gettargetlanguage() or None)
+
+
+def weblate_flags(elem: Any) -> tuple[str, ...]:
+    """The flags Weblate stores in XLIFF: the ``weblate-flags`` attribute of the
+    ``<trans-unit>`` (1.2) or of the ``<unit>`` around the ``<segment>`` (2.0), flags
+    separated by commas (``ignore-end-stop, max-length:80``), as in PO's ``#,`` line."""
+    raw = [elem.get("weblate-flags") or ""]
+    parent = elem.getparent() if elem.tag.endswith("}segment") else None
+    if parent is not None:
+        raw.append(parent.get("weblate-flags") or "")
+    return tuple(f.strip() for value in raw for f in value.split(",") if f.strip())
 
 
 def _xliff_fuzzy(tu: Any, tgt: Any, elem: Any) -> bool:

@@ -115,10 +115,11 @@ class RepairtoolCheck(TargetCheck):
                              isolated=o["config"] is None)
 
     def get_doc_url(self, user: Any = None) -> str:
-        """The rule reference (Weblate's own docs have no page for this check)."""
-        from repairtool.output.sarif import HELP_BASE
+        """The rule reference (Weblate's own docs have no page for this check); empty, so
+        Weblate shows no link, while the project publishes no docs URL."""
+        from repairtool.output.sarif import help_uri
 
-        return HELP_BASE
+        return help_uri() or ""
 
     def checks_language(self, code: str) -> bool:
         return base_language(code) in {base_language(c) for c in self.options["languages"]}
@@ -182,9 +183,6 @@ class RuleCheck(RepairtoolCheck):
 
     def check_single(self, source: str, target: str, unit: Any) -> bool:
         return any(f.rule.code == self.code for f in self.findings(source, target, unit))
-
-    def get_doc_url(self, user: Any = None) -> str:
-        return f"{super().get_doc_url(user)}-{self.code.lower()}"
 
     def unit_findings(self, unit: Any) -> list[Finding]:
         return [f for f in super().unit_findings(unit) if f.rule.code == self.code]

@@ -24,11 +24,16 @@ class Summary:
     #: Findings the safe level (``--fix``) repairs, and those only ``--unsafe-fixes`` does.
     fixable: int = 0
     unsafe_fixable: int = 0
+    #: Of ``errors``, the files that were read and checked but could not be rewritten.
+    unwritten: int = 0
 
     def add(self, result: FileResult, shown: Sequence[Finding]) -> None:
         self.files += 1
         if result.error:
             self.errors.append((result.path, result.error))
+        elif result.write_error:
+            self.errors.append((result.path, result.write_error))
+            self.unwritten += 1
         for f in shown:
             self.findings += 1
             self.by_rule[f.rule.code] += 1
@@ -50,7 +55,8 @@ class Summary:
         }
 
     def line(self) -> str:
-        read = self.files - len(self.errors)
+        unread = len(self.errors) - self.unwritten
+        read = self.files - unread
         if self.files and not read:
             return f"no file could be read ({plural(self.files, 'file')} given)."
         parts = [plural(self.findings, "finding")]
@@ -62,8 +68,10 @@ class Summary:
         if self.unsafe_fixable:
             parts.append(f"{self.unsafe_fixable} more with --fix --unsafe-fixes")
         parts.append(f"{plural(read, 'file')} checked")
-        if self.errors:
-            parts.append(f"{len(self.errors)} could not be read")
+        if unread:
+            parts.append(f"{unread} could not be read")
+        if self.unwritten:
+            parts.append(f"{self.unwritten} could not be written")
         return "; ".join(parts) + "."
 
     def statistics(self) -> str:

@@ -36,15 +36,57 @@ def doc_section(rule: type[Rule], title: str) -> str:
     return ""
 
 
-#: Where ``helpUri`` points: the rule's section of the project's rule reference.
-# The project has no public home yet: the same placeholder host as the README's pre-commit example.
-HELP_BASE = "https://example.invalid/repairtool/README.md#rules"
+#: The ``[project.urls]`` labels that name where the README's rule reference is published.
+_DOC_LABELS = ("documentation", "docs", "homepage", "repository", "source")
+#: Names that are never a real site (RFC 2606, 6761): a URL there is a placeholder.
+_FAKE_TLDS = {"invalid", "example", "test", "localhost"}
+_FAKE_DOMAINS = {"example.com", "example.org", "example.net"}
 _SHORT_MAX = 120
 
 
-def help_uri(code: str) -> str:
-    """Where a rule's doc is read (SARIF ``helpUri``, LSP ``codeDescription.href``)."""
-    return f"{HELP_BASE}-{code.lower()}"
+@lru_cache(maxsize=1)
+def docs_url() -> str | None:
+    """The project's published documentation (its ``[project.urls]``), or ``None`` while it
+    has none: then ``helpUri`` is left out (SARIF makes it optional) rather than pointing
+    at a host that does not exist; ``help`` carries the rule's whole doc either way."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        entries = metadata("repairtool").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    urls = {}
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
+    for label in _DOC_LABELS:
+        url = urls.get(label, "")
+        if _published(url):
+            return url
+    return None
+
+
+def _published(url: str) -> bool:
+    """An http(s) URL on a host that can exist."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme not in ("http", "https") or "." not in host:
+        return False
+    return host.rsplit(".", 1)[1] not in _FAKE_TLDS and not any(
+        host == d or host.endswith("." + d) for d in _FAKE_DOMAINS)
+
+
+def help_uri(base: str | None = None) -> str | None:
+    """Where the rules' docs are read (SARIF ``helpUri``, LSP ``codeDescription.href``,
+    Weblate's doc link): the README's rule reference (its ``## Rules`` table) in the published
+    docs at ``base`` (by default the package's ``[project.urls]``), or ``None`` while the
+    project publishes none."""
+    base = docs_url() if base is None else base
+    if base is None:
+        return None
+    return f"{base.split('#')[0].rstrip('/')}#rules"
 
 
 def short_description(what: str) -> str:
@@ -60,17 +102,31 @@ def short_description(what: str) -> str:
 
 def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     what = doc_section(rule, "What it does") or rule.name
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": short_description(what)},
         "fullDescription": {"text": what},
-        "helpUri": help_uri(rule.code),
+    }
+    uri = help_uri()
+    if uri is not None:
+        descriptor["helpUri"] = uri
+    descriptor.update({
         "help": {"text": rule.doc(), "markdown": rule.doc()},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"category": rule.category, "fixable": rule.fixable,
                        "languages": sorted(rule.languages)},
-    }
+    })
+    return descriptor
+
+
+def _driver() -> dict[str, Any]:
+    driver: dict[str, Any] = {"name": "repairtool", "version": __version__,
+                              "semanticVersion": __version__}
+    if docs_url() is not None:
+        driver["informationUri"] = docs_url()
+    driver["rules"] = [rule_descriptor(r) for r in registry().values()]
+    return driver
 
 
 def results_of(result: FileResult, shown: Sequence[Finding]) -> list[dict[str, Any]]:
@@ -84,10 +140,7 @@ def _log(results: Any) -> dict[str, Any]:
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "repairtool", "version": __version__, "semanticVersion": __version__,
-                "rules": [rule_descriptor(r) for r in registry().values()],
-            }},
+            "tool": {"driver": _driver()},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

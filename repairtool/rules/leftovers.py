@@ -219,7 +219,8 @@ class StrayCjk(Rule):
     purpose is left alone: in brackets or quotes (`the term “内卷”`, `[中文](README.zh.md)`;
     but a bracketed clause with Chinese punctuation, `yuan (人民币，下同)`, is reported),
     followed by a gloss (`内卷 (involution)`), after `Chinese:` and the like, or after a
-    name it spells (`Xi Jinping 习近平`). Paragraphs that are mostly CJK are RT304's.
+    name it spells (`Xi Jinping 习近平`), or a language's own name in a menu of languages
+    (`English Français 日本語`). Paragraphs that are mostly CJK are RT304's.
     """
 
     code = "RT303"
@@ -298,6 +299,8 @@ def _deliberate(view: str, start: int, end: int, para: tuple[int, int]) -> bool:
     a = after.lstrip()
     if _GLOSS_BEFORE.search(before):
         return True
+    if view[start:end] in _AUTONYMS and _AUTONYM_NEAR.search(before + " " + after):
+        return True  # `English Français 日本語 Deutsch`: a language menu names each language
     if b[-1:] in ("(", "（", "[") and _CJK_CLAUSE.search(view, start, end):
         return False  # `yuan.(人民币，下同)`: a bracketed clause is an untranslated note
     if (b[-1:] and b[-1] in _OPENERS) or (a[:1] and a[0] in _CLOSERS):
@@ -311,6 +314,14 @@ def _deliberate(view: str, start: int, end: int, para: tuple[int, int]) -> bool:
     if names and not is_function_word(names.group().split(" ", 1)[0]):
         return True  # not `The Tibetan 合作 is`: a sentence's first word is no name
     return bool(_NAME_BEFORE.search(before) and (not a or a[0] in ",;.:)"))
+
+
+#: Names of CJK languages in their own script, and of other languages as a menu of
+#: languages writes them: next to another, each is the menu's entry, not a leftover.
+_AUTONYMS = frozenset({"日本語", "日本语", "中文", "简体中文", "繁體中文", "繁体中文", "汉语",
+                       "漢語", "粵語", "한국어", "한어", "조선어"})
+_AUTONYM_NEAR = lazy(r"English|Français|Deutsch|[Ee]spañol|Português|Italiano|Русский|"
+                     r"Ελληνικά|Nederlands|Polski|Türkçe|日本語|中文|한국어|한어")
 
 
 def _inside_brackets(view: str, para_start: int, start: int) -> bool:

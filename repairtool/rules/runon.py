@@ -637,6 +637,7 @@ class CaseJoin(Rule):
 _NAME_PREFIXES = words.word_set("name-prefixes")
 _CLAUSE_OPENERS = words.word_set("clause-openers")
 _IN_CLAUSE = words.word_set("in-clause-starters")
+_NEVER_NAME_HALF = words.word_set("never-name-halves")
 _TAKES_OBJECT = words.word_set("takes-object")
 _PHRASE_THEN_COMMA = re.compile(r"[ \t]+(?:[\w'’-]+[ \t]+){0,4}?[\w'’-]+,[ \t]+[a-z]")
 
@@ -656,8 +657,10 @@ def _as_suggestion(fix: Fix) -> Fix:
 
 
 def _brand_pair(left: str, right: str) -> bool:
-    """``RussiaToday``: two capitalised content words, no function word, read as one name."""
+    """``RussiaToday``: two capitalised content words, no function word, read as one name
+    (``HopeYesterday``, ``ChinaUnfortunately``: a sentence adverb names nothing)."""
     return (left[0].isupper() and right not in _IN_CLAUSE and right not in _CLAUSE_OPENERS
+            and right not in _NEVER_NAME_HALF and not right.endswith("ly")
             and not words.is_function_word(right) and len(left) >= 3)
 
 

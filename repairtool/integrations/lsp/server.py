@@ -167,10 +167,11 @@ class RepairtoolServer(LanguageServer):
         return lsp.Range(lsp.Position(*a), lsp.Position(*b))
 
     def diagnostic(self, state: OpenDocument, f: Finding) -> lsp.Diagnostic:
+        href = help_uri()  # None while the project publishes no docs URL
         return lsp.Diagnostic(
             range=self.range(state, f.start, f.end), message=f.message,
             severity=_SEVERITY[f.severity], code=f.rule.code,
-            code_description=lsp.CodeDescription(href=help_uri(f.rule.code)),
+            code_description=lsp.CodeDescription(href=href) if href else None,
             source="repairtool", data={"id": f.id})
 
     @staticmethod
