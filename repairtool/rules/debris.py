@@ -211,7 +211,8 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 _SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
-    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`, ` !=`, ` ??`)
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!<@#$%^&*~;]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`,
+    #                             ` !=`, ` ??`, ` !<arch>`, ` ;;`: a mark glued to a symbol is code)
     r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
     #                                                    ` .NET`, `had a . . .`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
@@ -229,6 +230,24 @@ _LOOK_BACK = 120
 _NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
                      "enter", "literal", "character", "colon", "semicolon", "comma",
                      "period", "instance", "including", "single", "trailing", "leading"})
+#: Words after which a mark standing alone (space or end after it) is mentioned, not placed:
+#: `a # or ; are comments`, `such as . , ;`, `the operator !`, `the delimiter is ?.`.
+_MENTIONING = frozenset({"or", "and", "as", "is", "of", "operator", "operators", "suffix",
+                         "prefix", "bracket", "parenthesis", "parentheses", "mark", "point",
+                         "except", "symbol", "symbols", "characters", "than", "like"})
+#: A line that is no sentence: a quotation's attribution (`-- Messiah's Handbook : …`) or
+#: an info definition line (`-- Action: -exec command ;`).
+_ATTRIBUTION_LINE = lazy_re(r"[ \t]*--[ \t]")
+#: `tag : CARD32`, `client : CARD32 or 0xffffffff`: a protocol field and its type on a line.
+_FIELD_LINE = lazy_re(r"[ \t]*[a-z]\w*(?:, [a-z]\w*)* :[ \t]+[A-Z][A-Za-z]*\d*"
+                      r"(?: or \w+)?[ \t]*$")
+#: A quoted stretch of code on one line: `‘STRING : REGEX’`, `'( EXPR )'`, `sed -n '1p ; $p'`.
+_QUOTED_SPAN = lazy_re(r"‘[^‘’\n]{1,80}’|(?<![\w'])'[^'\n]{1,80}'(?!\w)")
+_CODE_INSIDE = lazy_re(r"[$\\/*=\[\]{}<>|&~^]|\b[A-Z]{2,}[A-Z0-9_]*\b")
+#: A C function or keyword before a spaced bracket: `BZ2_bzCompressInit ( bz_stream *strm,`,
+#: `if ( small != 0 )`: code's own spacing, not tokenised prose.
+_C_CALLEE = lazy_re(r"(?:\b[A-Za-z]\w*_\w*|\b[a-z]+[A-Z]\w*|\b(?:if|while|for|switch|sizeof))"
+                    r"[ \t]*\($")
 #: `the filesystem . (period)`: the mark named right after it.
 _NAMED_AFTER = lazy(r"[ \t]+\((?:period|full stop|dot|comma|colon|semicolon)\b")
 #: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
@@ -241,7 +260,7 @@ _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = lazy(
-    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)(?![\w/\\|#@:=-]))"
+    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)(?![\w/\\|#@:=‐-]))"
     r"(?![a-z]*+['’])")  # not `sed 's/a/b/'`, `echo 's:x:'`: a quoted script
 
 
@@ -293,7 +312,8 @@ class SpaceBeforePunctuation(Rule):
             for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
                 if m and not _SPACED_PLACEHOLDER.match(view[c.start():c.start() + 64]) and \
-                        not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]):
+                        not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]) and \
+                        not _code_bracket_open(view, c.start()):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
@@ -346,13 +366,61 @@ class SpaceBeforePunctuation(Rule):
             opener = view.rfind("(", line_start, start)
             if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view[opener:end]):
                 return True
+            opener = _opener_of(view, start)
+            if opener >= 0 and _code_bracket_open(view, opener):
+                return True
         word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-        return word in _NAMING or bool(_NAMED_AFTER.match(view[end:end + 24]))
+        if word in _NAMING or _NAMED_AFTER.match(view[end:end + 24]):
+            return True
+        alone = view[end:end + 1] in ("", " ", "\t", "\n", ".", ",")
+        if alone and word in _MENTIONING:
+            return True
+        line_end = view.find("\n", end)
+        line = view[line_start:len(view) if line_end < 0 else line_end]
+        if _ATTRIBUTION_LINE.match(line) or (mark == ":" and _FIELD_LINE.match(line)):
+            return True
+        if mark == ";" and line.count(" ; ") >= 3:
+            return True  # `unzip ; touch ; finger ; mount`, `login ; tty* ; !root`: commands
+        return _in_quoted_code(line, start - line_start)
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:
         fix = Fix.replace("Remove the space", cut, cut_end, keep, Applicability.SAFE)
         return self.finding(start, end, message, [fix])
+
+
+def _opener_of(view: str, pos: int) -> int:
+    """Offset of the ``(`` that a ``)`` at ``pos`` closes, looked for a few lines back."""
+    depth = 0
+    for i in range(pos - 1, max(-1, pos - 3 * _LOOK_BACK), -1):
+        ch = view[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if not depth:
+                return i
+            depth -= 1
+    return -1
+
+
+def _code_bracket_open(view: str, pos: int) -> bool:
+    """A ``(`` at ``pos`` that calls a C function or follows a keyword, or stands in
+    quoted code (`'bzalloc ( opaque, n, m )'`)."""
+    line_start = view.rfind("\n", 0, pos) + 1
+    if _C_CALLEE.search(view[max(line_start, pos - 60):pos + 1]):
+        return True
+    line_end = view.find("\n", pos)
+    return _in_quoted_code(view[line_start:len(view) if line_end < 0 else line_end],
+                           pos - line_start)
+
+
+def _in_quoted_code(line: str, pos: int) -> bool:
+    """Whether ``pos`` of ``line`` is inside a quoted stretch of code (`‘STRING : REGEX’`,
+    `'( EXPR )'`): a symbol or a metavariable in capitals inside the quotes."""
+    if "'" not in line and "‘" not in line:
+        return False
+    return any(m.start() < pos < m.end() and _CODE_INSIDE.search(m.group())
+               for m in _QUOTED_SPAN.finditer(line))
 
 
 def _spaced_convention(view: str) -> bool:
@@ -512,7 +580,10 @@ _BRACKETS = lazy_re(r"[()\[\]]")
 MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
-_LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
+_LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}\.?|[ivx]{1,4}|\*)\)$")  # also `1.)`, `*)`
+#: A smiley glued to a word at a line's end that closes nothing: `productive nuts:)` (not
+#: `said;) prices`, MT's stray bracket).
+_GLUED_SMILEY = lazy_re(r":-?\)+$")
 #: An emoticon stands apart, after a space or the start of a line (`:)`, `:o)`, `;]`):
 #: glued to a word, `Zoar;)`, `gerahs:)`, `(';')` and `(*note Invoking::)` close real
 #: brackets. Of the turned ones only `(:` and `(-:` (`(= eyes)` opens a bracket).
@@ -644,6 +715,22 @@ def _ignored(text: str) -> set[int]:
     return skip
 
 
+def _closed_by_smiley(text: str, stack: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The openers left open less those a later smiley closes as well (`(boo, bad choice
+    :-)`, `(or some :-) of the above`): the smiley's mouth doubles as the bracket."""
+    if not stack or ")" not in text:
+        return stack
+    mouths = [m.end() - 1 for m in _SMILEY.finditer(text) if m.group().endswith(")")]
+    left = []
+    for i, ch in reversed(stack):
+        later = [j for j in mouths if j > i]
+        if ch == "(" and later:
+            mouths.remove(later[0])
+            continue
+        left.append((i, ch))
+    return left[::-1]
+
+
 def _unmatched(text: str) -> list[tuple[int, str, bool]]:
     """``(offset, bracket, is_closer)`` of the brackets that have no partner."""
     skip: set[int] | None = None
@@ -663,6 +750,9 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
         opener = _PAIRS[ch]
         if not depth[opener] and _LIST_MARK.search(text[max(0, i - 5):i + 1]):
             continue  # `a)`, `1)` list marker with nothing open
+        if not depth[opener] and ch == ")" and text[i + 1:i + 2] in ("", "\n") and \
+                _GLUED_SMILEY.search(text, max(0, i - 4), i + 1):
+            continue  # `nuts:)` ending a line: a smiley, with nothing open for it to close
         if not depth[opener]:
             bad.append((i, ch, True))
             continue
@@ -672,7 +762,7 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
             bad.append((j, other, False))
         stack.pop()
         depth[opener] -= 1
-    bad.extend((i, ch, False) for i, ch in stack)
+    bad.extend((i, ch, False) for i, ch in _closed_by_smiley(text, stack))
     # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
     return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\")
                   and not _named_bracket(text, b[0]) and not _code_bracket(text, b[0]))

@@ -139,8 +139,10 @@ class DoubledWord(Rule):
         found = view[start:end]
         if not _only_spaces_between(found) or _proper_name(found) or not _same_case(found):
             return None
-        if not _standalone(view, start, end):
+        if not _standalone(view, start, end) or _type_and_name(view, start, found):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
+        if word not in FUNCTION_WORDS and _whole_line(view, start, end):
+            return None  # `win win` alone on a line: a headword or a refrain
         if "   " in found or "\t" in found or _grammatical(view, start, end, word):
             return None  # `xt        xt`: two columns of a table
         if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
@@ -257,6 +259,8 @@ class DoubledPhrase(Rule):
                 reps += 1
             done = i + reps * k
             start, second, end = spans.locate(words[i:done], k)
+            if (reps == 3 and _opens_line(view, start)) or words[done:done + 1] == words[i:i + 1]:
+                continue  # `I told you I told you I told you`, `Do be do be do`: a figure
             found = self._judge(view, start, second, end, words[i:i + k])
             if found is not None:
                 yield found
@@ -273,6 +277,9 @@ class DoubledPhrase(Rule):
             return None
         if _idiom([w.decode("latin-1") for w in phrase]) or _free_relative(view, start, phrase):
             return None
+        before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
+        if before and before[-1].lower() in _CALLING:
+            return None  # `does not call a relationship a relationship`: X called X
         first_end = _end_of_first(view, start, second)
         text = view[start:first_end]
         fix = Fix.replace(f"Delete the repetitions of {text!r}", first_end, end, "",
@@ -280,6 +287,8 @@ class DoubledPhrase(Rule):
         return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
 
 
+#: `call a spade a spade`: a thing called by its own name.
+_CALLING = frozenset({"call", "calls", "called", "calling"})
 #: `whatever happens happens`: the doubled verb ends a free relative and starts the clause.
 _WH_EVER = frozenset({"whatever", "whoever", "whichever", "wherever", "whenever"})
 #: `they that sleep sleep in the night`, `every man that offered offered`: a relative
@@ -346,6 +355,29 @@ def _same_case(found: str) -> bool:
     first, *rest = found.split()
     return all(w == first or (w == first.lower() and first == first.capitalize())
                for w in rest)
+
+
+def _opens_line(view: str, start: int) -> bool:
+    """Whether ``start`` opens its line or a quotation (a chant, a saying, a refrain)."""
+    head = view[view.rfind("\n", 0, start) + 1:start].strip()
+    return head in ("", "\"", "“", "‘", "'", "(")
+
+
+def _type_and_name(view: str, start: int, found: str) -> bool:
+    """`(Display *display, Drawable drawable)`: a capitalised copy inside a sentence is a
+    type and its parameter (a slip capitalises only at a sentence start: `The the`)."""
+    if not found[:1].isupper() or not found[1:2].islower():
+        return False
+    before = view[max(0, start - 40):start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] in ",(*")
+
+
+def _whole_line(view: str, start: int, end: int) -> bool:
+    """Whether the run is all its line holds (bar an end mark): `dub dub dub`, `Bum bum`."""
+    line_start = view.rfind("\n", 0, start) + 1
+    line_end = view.find("\n", end)
+    rest = view[end:len(view) if line_end < 0 else line_end]
+    return not view[line_start:start].strip() and rest.strip() in ("", "!", ".", "?", ",")
 
 
 def _standalone(view: str, start: int, end: int) -> bool:
