@@ -241,6 +241,15 @@ _ATTRIBUTION_LINE = lazy_re(r"[ \t]*--[ \t]")
 #: `tag : CARD32`, `client : CARD32 or 0xffffffff`: a protocol field and its type on a line.
 _FIELD_LINE = lazy_re(r"[ \t]*[a-z]\w*(?:, [a-z]\w*)* :[ \t]+[A-Z][A-Za-z]*\d*"
                       r"(?: or \w+)?[ \t]*$")
+#: A name, address or page reference before a spaced full stop (`ftp.debian.org .`,
+#: `"http://localhost:631/" .`, `systemd.timer(5) .`): the space keeps the stop out of it.
+_ADDRESS_TOKEN = lazy_re(r"\w\.\w+[\w/]*[\"”]?$|/[\"”]?$|\w\(\d\w*\)$")
+_ROMAN = lazy_re(r"[IVXivx]{1,4}")
+_ROMAN_AFTER = lazy_re(r"[ \t]+(?:[IVXivx]{1,4}|\d+)\b")
+#: A shell keyword after a spaced semicolon: `until condition ; do command ; done`.
+_SHELL_AFTER = lazy_re(r"[ \t]+(?:do|done|then|fi|else|esac|echo)\b")
+#: A bulleted term set off by a spaced colon: `* 100+ years : Acid free paper`.
+_BULLET_TERM = lazy_re(r"[ \t]*[*•][ \t]+[^:\n]{1,30}[ \t]:[ \t]")
 #: A quoted stretch of code on one line: `‘STRING : REGEX’`, `'( EXPR )'`, `sed -n '1p ; $p'`.
 _QUOTED_SPAN = lazy_re(r"‘[^‘’\n]{1,80}’|(?<![\w'])'[^'\n]{1,80}'(?!\w)")
 _CODE_INSIDE = lazy_re(r"[$\\/*=\[\]{}<>|&~^]|\b[A-Z]{2,}[A-Z0-9_]*\b")
@@ -369,9 +378,14 @@ class SpaceBeforePunctuation(Rule):
             opener = _opener_of(view, start)
             if opener >= 0 and _code_bracket_open(view, opener):
                 return True
-        word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+        token = before.rsplit(None, 1)[-1] if before.strip() else ""
+        word = token.lower().lstrip("\"“‘'(")
         if word in _NAMING or _NAMED_AFTER.match(view[end:end + 24]):
             return True
+        if mark == ":" and _ROMAN.fullmatch(token) and _ROMAN_AFTER.match(view, end):
+            return True  # `Hamlet, I : v : 95`: act, scene and line
+        if mark == "." and _ADDRESS_TOKEN.search(token):
+            return True  # `ftp-master.debian.org .`: spaced off so as not to join the name
         alone = view[end:end + 1] in ("", " ", "\t", "\n", ".", ",")
         if alone and word in _MENTIONING:
             return True
@@ -379,8 +393,10 @@ class SpaceBeforePunctuation(Rule):
         line = view[line_start:len(view) if line_end < 0 else line_end]
         if _ATTRIBUTION_LINE.match(line) or (mark == ":" and _FIELD_LINE.match(line)):
             return True
-        if mark == ";" and line.count(" ; ") >= 3:
-            return True  # `unzip ; touch ; finger ; mount`, `login ; tty* ; !root`: commands
+        if mark == ";" and (line.count(" ; ") >= 3 or _SHELL_AFTER.match(view, end)):
+            return True  # `unzip ; touch ; finger ; mount`, `until x ; do y ; done`: commands
+        if mark == ":" and _BULLET_TERM.match(line):
+            return True  # `* 100 years : Optical storage`: a term and its description
         return _in_quoted_code(line, start - line_start)
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
@@ -604,6 +620,8 @@ _ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
 #: (`"[!]a-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`); not a hyphen, which
 #: names have (`(see systemd-system.conf(5)).`).
 _PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
+#: A name spelt with brackets: `Apple ][`, `Apple ]['s`.
+_BRACKET_NAME = lazy(r"\bApple \]\[")
 #: A face with a hat or hair: `(=:]`, `<=:]`.
 _HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
@@ -709,7 +727,7 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _HAIR_SMILEY):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _HAIR_SMILEY, _BRACKET_NAME):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip

@@ -143,6 +143,8 @@ class DoubledWord(Rule):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if word not in FUNCTION_WORDS and _whole_line(view, start, end):
             return None  # `win win` alone on a line: a headword or a refrain
+        if view.startswith((" ...", " …"), end):
+            return None  # `merge bugnumber bugnumber ...`: a placeholder repeated
         if "   " in found or "\t" in found or _grammatical(view, start, end, word):
             return None  # `xt        xt`: two columns of a table
         if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
@@ -364,12 +366,12 @@ def _opens_line(view: str, start: int) -> bool:
 
 
 def _type_and_name(view: str, start: int, found: str) -> bool:
-    """`(Display *display, Drawable drawable)`: a capitalised copy inside a sentence is a
-    type and its parameter (a slip capitalises only at a sentence start: `The the`)."""
+    """`(Display *display, Drawable drawable)`: a capitalised copy after a comma or bracket
+    is a type and its parameter (a slip capitalises only at a sentence start: `The the`)."""
     if not found[:1].isupper() or not found[1:2].islower():
         return False
     before = view[max(0, start - 40):start].rstrip()
-    return bool(before) and (before[-1].isalnum() or before[-1] in ",(*")
+    return bool(before) and before[-1] in ",(*"  # not `Taiwan Province province`
 
 
 def _whole_line(view: str, start: int, end: int) -> bool:
