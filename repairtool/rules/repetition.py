@@ -139,7 +139,8 @@ class DoubledWord(Rule):
         found = view[start:end]
         if not _only_spaces_between(found) or _proper_name(found) or not _same_case(found):
             return None
-        if not _standalone(view, start, end) or _type_and_name(view, start, found):
+        if not _standalone(view, start, end) or _type_and_name(view, start, found) or \
+                _MODE_BEFORE.search(view, max(0, start - 8), start):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if word not in FUNCTION_WORDS and _whole_line(view, start, end):
             return None  # `win win` alone on a line: a headword or a refrain
@@ -390,11 +391,19 @@ def _standalone(view: str, start: int, end: int) -> bool:
         return False
     if view[max(0, start - 80):start].rstrip(" \t").endswith(("‐\n", "-\n")):
         return False  # `inher‐⏎its its root`: the first is the end of a hyphenated word
-    if after and (after.isalnum() or after in "_\\/@"):
-        return False
+    if after and (after.isalnum() or after in "_\\/@‐"):
+        return False  # `‐`: `to to‐⏎tal`, the second is the start of a hyphenated word
+    if view.startswith("-\n", end) or _PAGE_REF.match(view, end):
+        return False  # `in in-⏎side`; `glob glob(7)`: the second is a page's name
     if after == "." and view[end + 1:end + 2].isalnum():
         return False  # `gcc -o foo foo.c`: the second is a file name
     return not (before in "\"“'‘" and before and after in "\"”'’" and after)
+
+
+#: A man page reference right after a word: `glob(7)`.
+_PAGE_REF = lazy_re(r"\(\d\w*\)")
+#: A file mode before an owner and a group: `d /var/tmp 1777 root root 30d`.
+_MODE_BEFORE = lazy_re(r"(?:^|\s)[0-7]{3,4}[ \t]+$")
 
 
 def _end_of_first(view: str, start: int, second: int) -> int:
