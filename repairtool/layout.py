@@ -228,3 +228,9 @@ def _hide_runs(block: list[int], layout: list[bool], hidden: list[bool]) -> None
             for k in run:
                 hidden[k] = True
         run = []
+
+
+def code_line(line: str) -> bool:
+    """Whether one line is code by itself (what the block rules may leave unhidden: a
+    lone line of code in a paragraph of prose)."""
+    return _is_code(line)

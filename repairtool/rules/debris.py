@@ -11,6 +11,7 @@ from html.entities import html5 as html5_entities
 import regex
 
 from repairtool.document import MASK, Document
+from repairtool.layout import code_line
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import ANY_LANGUAGE, Rule
@@ -167,8 +168,8 @@ class LeftoverEscape(Rule):
         for m in (_DOUBLE_ENTITY if markdown else _ENTITY).finditer(view):
             found = m.group()
             repl = _decode(found, one_level=markdown)
-            if repl is None:
-                continue
+            if repl is None or "entit" in view[max(0, m.start() - 60):m.start()].lower():
+                continue  # `(with HTML entities) "Fran&ccedil;ois"`: an entity shown
             if repl == "\u00a0" and not _digit_near(view, m.start(), m.end()):
                 repl = " "
             fix = Fix.replace(f"Replace {found!r} with {repl!r}", m.start(), m.end(), repl,
@@ -213,23 +214,26 @@ _SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
     r"([,;!?](?![\p{L}\p{N}\"'”’(=?!<@#$%^&*~;]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`,
     #                             ` !=`, ` ??`, ` !<arch>`, ` ;;`: a mark glued to a symbol is code)
-    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
+    r"|(\.(?![.\p{L}\p{N}_/\\*+?\[-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
     #                                                    ` .NET`, `had a . . .`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
 #: A dot that is a path given to a command: `find .`, `git add -u .`.
-_PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|chmod|chown"
+_PATH_DOT = lazy(r"\b(?:find|git(?:[ \t]+|-)[a-z-]+(?:[ \t]+[a-z]+)?|cd|ls|ln|cp|mv|rm|du|make"
+                 r"|tar|rsync|chmod|chown|vim?"
                  r"|grep|docker[ \t]+\w+)(?:[ \t]+(?:-{1,2}[\w-]+|[\w~-]*[/.][\w./~-]*)){0,3}"
                  r"[ \t]+\Z")
 #: A placeholder or variable spaced inside brackets: `( EXPRESSION )`, `( $x )`.
-_SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
+_SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+"
+                           r"|[a-z]+-[a-z]+(?:-[a-z]+)*)[ \t]+\)")  # also `( control-list )`
 #: How far before a mark its command or opening bracket is looked for.
 _LOOK_BACK = 120
 #: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
 _NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
                      "enter", "literal", "character", "colon", "semicolon", "comma",
-                     "period", "instance", "including", "single", "trailing", "leading"})
+                     "period", "instance", "including", "single", "trailing", "leading",
+                     "*note", "c-x"})  # `*note :` (info syntax), `C-x )` (a key)
 #: Words after which a mark standing alone (space or end after it) is mentioned, not placed:
 #: `a # or ; are comments`, `such as . , ;`, `the operator !`, `the delimiter is ?.`.
 _MENTIONING = frozenset({"or", "and", "as", "is", "of", "operator", "operators", "suffix",
@@ -242,17 +246,22 @@ _ATTRIBUTION_LINE = lazy_re(r"[ \t]*--[ \t]")
 _FIELD_LINE = lazy_re(r"[ \t]*[a-z]\w*(?:, [a-z]\w*)* :[ \t]+[A-Z][A-Za-z]*\d*"
                       r"(?: or \w+)?[ \t]*$")
 #: A name, address or page reference before a spaced full stop (`ftp.debian.org .`,
-#: `"http://localhost:631/" .`, `systemd.timer(5) .`): the space keeps the stop out of it.
-_ADDRESS_TOKEN = lazy_re(r"\w\.\w+[\w/]*[\"”]?$|/[\"”]?$|\w\(\d\w*\)$")
+#: `"http://localhost:631/" .`, `systemd.timer(5) .`, a hidden URL, a path): the space keeps
+#: the stop out of it.
+_ADDRESS_TOKEN = lazy_re(r"\w\.\w+[\w/]*[\"”]?$|/[\"”]?$|\w\(\d\w*\)$|\ue000[\"”]?$|^\.\w+$|\]\]$"
+                         r"|^[/~][\w./~-]*/[\w.-]+$")
 _ROMAN = lazy_re(r"[IVXivx]{1,4}")
 _ROMAN_AFTER = lazy_re(r"[ \t]+(?:[IVXivx]{1,4}|\d+)\b")
+_NUMBERS_LINE = lazy_re(r"[\d,:\s-]+;\s*$")
 #: A shell keyword after a spaced semicolon: `until condition ; do command ; done`.
 _SHELL_AFTER = lazy_re(r"[ \t]+(?:do|done|then|fi|else|esac|echo)\b")
 #: A bulleted term set off by a spaced colon: `* 100+ years : Acid free paper`.
-_BULLET_TERM = lazy_re(r"[ \t]*[*•][ \t]+[^:\n]{1,30}[ \t]:[ \t]")
+_BULLET_TERM = lazy_re(r"[ \t]*[*•-][ \t]+[^:\n]{1,30}[ \t]:[ \t]")
 #: A quoted stretch of code on one line: `‘STRING : REGEX’`, `'( EXPR )'`, `sed -n '1p ; $p'`.
-_QUOTED_SPAN = lazy_re(r"‘[^‘’\n]{1,80}’|(?<![\w'])'[^'\n]{1,80}'(?!\w)")
-_CODE_INSIDE = lazy_re(r"[$\\/*=\[\]{}<>|&~^]|\b[A-Z]{2,}[A-Z0-9_]*\b")
+_QUOTED_SPAN = lazy_re(r"‘[^‘’\n]{1,80}’|(?<![\w'])'[^'\n]{1,80}'(?!\w)|``[^`\n]{1,80}``"
+                       r"|\"[^\"\n]{1,60}\"")
+_CODE_INSIDE = lazy_re(r"[$\\/*=\[\]{}<>|&~^]|\b[A-Z]{2,}[A-Z0-9_]*\b|(?<![\w-])--?[a-z][\w-]*"
+                       r"|\w_\w|\w \( |^.\( ")
 #: A C function or keyword before a spaced bracket: `BZ2_bzCompressInit ( bz_stream *strm,`,
 #: `if ( small != 0 )`: code's own spacing, not tokenised prose.
 _C_CALLEE = lazy_re(r"(?:\b[A-Za-z]\w*_\w*|\b[a-z]+[A-Z]\w*|\b(?:if|while|for|switch|sizeof))"
@@ -395,9 +404,13 @@ class SpaceBeforePunctuation(Rule):
             return True
         if mark == ";" and (line.count(" ; ") >= 3 or _SHELL_AFTER.match(view, end)):
             return True  # `unzip ; touch ; finger ; mount`, `until x ; do y ; done`: commands
+        if mark in "?:" and " ? " in line and " : " in line:
+            return True  # `n == 1 ? "number" : "numbers"`: C's conditional operator
+        if mark == ";" and _NUMBERS_LINE.match(line):
+            return True  # `0,1,2: 0-63,   0, 1 ;`: a scan script's line
         if mark == ":" and _BULLET_TERM.match(line):
             return True  # `* 100 years : Optical storage`: a term and its description
-        return _in_quoted_code(line, start - line_start)
+        return _in_quoted_code(line, start - line_start) or code_line(line)
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:
@@ -609,8 +622,8 @@ _SMILEY = lazy(r"(?<![^\s])[:;=][-^'o]?[()\[\]](?!\w)|(?<![^\s])\(-?:(?![\w):])"
 _KEY_BRACKET = lazy(r"(?:\b(?:Ctrl|CTRL|Meta|Alt|Shift|C|M|ESC)-|\bESC |\bC-x )[\[\]()]")
 #: A bracket named as a character: `'('`, `‘[]]’`, `"]"`.
 _QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
-                    r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
-_INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
+                    r"(?=['’\"”`](?:$|[\s.,;:)\"”]))", regex.MULTILINE)
+_INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf|\d[*\w.]*)\s*[\])]")
 #: A bracket standing alone between spaces is named, not placed: `The [ and test commands`,
 #: `any of the special ) | = characters`, `ESC $ ( C` (when it pairs with nothing).
 _LONE_BRACKET = lazy(r"(?<![^\s])[()\[\]](?![^\s])")

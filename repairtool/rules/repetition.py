@@ -144,6 +144,8 @@ class DoubledWord(Rule):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if word not in FUNCTION_WORDS and _whole_line(view, start, end):
             return None  # `win win` alone on a line: a headword or a refrain
+        if word in ("and", "or") and "operator" in view[max(0, start - 40):end + 40]:
+            return None  # `the and and or operators`: the operators named
         if view.startswith((" ...", " …"), end):
             return None  # `merge bugnumber bugnumber ...`: a placeholder repeated
         if "   " in found or "\t" in found or _grammatical(view, start, end, word):
@@ -274,6 +276,8 @@ class DoubledPhrase(Rule):
                ) -> Finding | None:
         found = view[start:end]
         names = {w.decode("latin-1") for w in phrase}
+        if all(len(w) == 1 for w in phrase):
+            return None  # `A B C D E F a b c d e f`, `{ a b a b c }`: letters listed
         if not _only_spaces_between(found) or _proper_name(found) or names <= LEGIT_DOUBLES:
             return None
         if not _standalone(view, start, end):
