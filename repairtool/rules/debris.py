@@ -331,7 +331,8 @@ class SpaceBeforePunctuation(Rule):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
                 if m and not _SPACED_PLACEHOLDER.match(view[c.start():c.start() + 64]) and \
                         not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]) and \
-                        not _code_bracket_open(view, c.start()):
+                        not _code_bracket_open(view, c.start()) and \
+                        not code_line(_line_at(view, c.start())):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
@@ -416,6 +417,11 @@ class SpaceBeforePunctuation(Rule):
                  keep: str = "") -> Finding:
         fix = Fix.replace("Remove the space", cut, cut_end, keep, Applicability.SAFE)
         return self.finding(start, end, message, [fix])
+
+
+def _line_at(view: str, pos: int) -> str:
+    end = view.find("\n", pos)
+    return view[view.rfind("\n", 0, pos) + 1:len(view) if end < 0 else end]
 
 
 def _opener_of(view: str, pos: int) -> int:
@@ -610,6 +616,8 @@ MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
 _LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}\.?|[ivx]{1,4}|\*)\)$")  # also `1.)`, `*)`
+#: The end of a C declaration: `const void *colormap));` (a `*name` before it).
+_C_LINE_END = lazy_re(r"\)*;[ \t]*$", re.MULTILINE)
 #: A smiley glued to a word at a line's end that closes nothing: `productive nuts:)` (not
 #: `said;) prices`, MT's stray bracket).
 _GLUED_SMILEY = lazy_re(r":-?\)+$")
@@ -633,8 +641,9 @@ _ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
 #: (`"[!]a-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`); not a hyphen, which
 #: names have (`(see systemd-system.conf(5)).`).
 _PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
-#: A name spelt with brackets: `Apple ][`, `Apple ]['s`.
-_BRACKET_NAME = lazy(r"\bApple \]\[")
+#: A name spelt with brackets (`Apple ][`, `Apple ]['s`), CMake's bracket comment lines
+#: (`#[[`, `]]`) and git's pathspec magic (`':(top'`).
+_BRACKET_NAME = lazy(r"\bApple \]\[|^#?\[\[$|^\]\]$|(?<=['\"]:)\(", regex.MULTILINE)
 #: A face with a hat or hair: `(=:]`, `<=:]`.
 _HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
@@ -784,6 +793,9 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
         if not depth[opener] and ch == ")" and text[i + 1:i + 2] in ("", "\n") and \
                 _GLUED_SMILEY.search(text, max(0, i - 4), i + 1):
             continue  # `nuts:)` ending a line: a smiley, with nothing open for it to close
+        if not depth[opener] and _C_LINE_END.match(text, i) and \
+                "*" in text[text.rfind("\n", 0, i) + 1:i]:
+            continue  # `      const void *colormap));`: a C prototype quoted in a manual
         if not depth[opener]:
             bad.append((i, ch, True))
             continue

@@ -144,6 +144,8 @@ class DoubledWord(Rule):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if word not in FUNCTION_WORDS and _whole_line(view, start, end):
             return None  # `win win` alone on a line: a headword or a refrain
+        if copied_example(view, start, end):
+            return None  # `it was the the age of wisdom` four times: an example's input
         if word in ("and", "or") and "operator" in view[max(0, start - 40):end + 40]:
             return None  # `the and and or operators`: the operators named
         if view.startswith((" ...", " …"), end):
@@ -362,6 +364,29 @@ def _same_case(found: str) -> bool:
     first, *rest = found.split()
     return all(w == first or (w == first.lower() and first == first.capitalize())
                for w in rest)
+
+
+#: The same doubling, with the word after it, this often in one text's indented lines:
+#: copies of an example (sed's manual shows `it was the the age of wisdom` to each
+#: command), not slips.
+COPIES = 3
+_NEXT_WORD = lazy_re(r"\s+(\w+)")
+
+
+def copied_example(view: str, start: int, end: int) -> bool:
+    """Whether ``view[start:end]``, on an indented line (an example block), occurs with its
+    next word :data:`COPIES` times or more. MT repeats its doublings through a text too
+    (the same slip in every paragraph), but in prose, not in indented examples."""
+    line_start = view.rfind("\n", 0, start) + 1
+    if not view.startswith(("    ", "\t"), line_start):
+        return False
+    words = view[start:end].split()
+    nxt = _NEXT_WORD.match(view, end)
+    if nxt:
+        words.append(nxt.group(1))
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+    found = re.finditer(pattern, view)
+    return all(next(found, None) is not None for _ in range(COPIES))
 
 
 def _opens_line(view: str, start: int) -> bool:
