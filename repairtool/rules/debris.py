@@ -643,7 +643,7 @@ _ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
 _PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
 #: A name spelt with brackets (`Apple ][`, `Apple ]['s`), CMake's bracket comment lines
 #: (`#[[`, `]]`) and git's pathspec magic (`':(top'`).
-_BRACKET_NAME = lazy(r"\bApple \]\[|^#?\[\[$|^\]\]$|(?<=['\"]:)\(", regex.MULTILINE)
+_BRACKET_NAME = lazy(r"\bApple \]\[|^#?\[\[$|^\]\]$|(?<=['\"]:)\([^()\s'\"]*\)?", regex.MULTILINE)
 #: A face with a hat or hair: `(=:]`, `<=:]`.
 _HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
