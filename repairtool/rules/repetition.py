@@ -154,6 +154,8 @@ class DoubledWord(Rule):
             return None  # `xt        xt`: two columns of a table
         if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
             return None
+        if _chant(view, start, end, word):
+            return None  # `Poor poor pitiful me, poor poor pitiful me`, `Hey hey, my my`
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -311,6 +313,10 @@ _RELATIVE_HEADS = frozenset({"they", "he", "she", "man", "men", "all", "those", 
 _OBJECT_SUBJECT = frozenset({"it", "you", "them", "him", "us", "me", "this"})
 _PREPOSITIONS = frozenset({"for", "before", "to", "with", "from", "at", "on", "about",
                            "against", "upon", "after", "unto", "into", "like", "than"})
+#: `If I told you you had a beautiful body`: a verb of telling, its object, then the
+#: subject of the clause it tells.
+_TELLING = frozenset({"told", "tell", "tells", "telling", "show", "showed", "shows", "ask",
+                      "asked", "promised", "warned", "assured", "reminded", "bet"})
 _FINITE = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might",
                      "must", "is", "was", "are", "were", "has", "have", "had", "does",
                      "did", "do", "seems", "seemed", "means", "meant"})
@@ -327,7 +333,8 @@ def _grammatical(view: str, start: int, end: int, word: str) -> bool:
         return True
     if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS:
         return word not in FUNCTION_WORDS
-    return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
+    return word in _OBJECT_SUBJECT and (prev in _PREPOSITIONS or prev in _TELLING) and \
+        nxt in _FINITE
 
 
 def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
@@ -342,6 +349,26 @@ def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
         return True
     # `he who is not good is not good for himself`: a relative clause after a person
     return prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS
+
+
+_LINE_WORD = lazy_re(r"[^\W\d_]+")
+#: How far along its line a chant's repeats are looked for (a line of MT is a paragraph).
+_CHANT_REACH = 40
+
+
+def _chant(view: str, start: int, end: int, word: str) -> bool:
+    """A doubling in a line that repeats, close by: the word again outside the run (`to the dump,
+    to the dump dump dump`, `Poor poor pitiful me, poor poor pitiful me`), or another
+    doubling right next to it (`Hey hey, my my`, `think think click click`)."""
+    lo = max(view.rfind("\n", 0, start) + 1, start - _CHANT_REACH)
+    hi = view.find("\n", end, end + _CHANT_REACH)
+    hi = min(len(view), end + _CHANT_REACH) if hi < 0 else hi
+    outside = _LINE_WORD.findall(view[lo:start]) + _LINE_WORD.findall(view[end:hi])
+    if word not in FUNCTION_WORDS and any(w.lower() == word for w in outside):
+        return True  # (not `the the minister and the president`: function words recur)
+    before = _LINE_WORD.findall(view[lo:start])[-2:]
+    after = _LINE_WORD.findall(view[end:hi])[:2]
+    return any(len(pair) == 2 and pair[0].lower() == pair[1].lower() for pair in (before, after))
 
 
 def _contrastive(view: str, end: int, word: str) -> bool:
