@@ -697,7 +697,8 @@ class UnbalancedBracket(Rule):
                 continue  # not prose: code, ASCII art, a list of fragments
             masks = _mask_bounds(view, seg.start, seg.end, text)
             unpaired.extend((n, seg.start + pos, ch, closed) for pos, ch, closed in bad
-                            if not _masked_partner(masks, pos, closed))
+                            if not _masked_partner(masks, pos, closed)
+                            and not _aside_edge(text, pos, closed))
         for _, pos, ch, closed in _across_paragraphs(unpaired):
             what = (f"{ch!r} is never closed in this paragraph" if not closed
                     else f"{ch!r} closes nothing in this paragraph")
@@ -724,6 +725,19 @@ def _across_paragraphs(unpaired: list[tuple[int, int, str, bool]]
                 dropped.update((i, j))
                 break
     return [u for i, u in enumerate(unpaired) if i not in dropped]
+
+
+#: An aside opens a paragraph of at least this many code points (not `(Source: WHIO`).
+_ASIDE_LENGTH = 200
+
+
+def _aside_edge(text: str, pos: int, closer: bool) -> bool:
+    """A bracket that opens a long paragraph (`[Antihistorical note: …`, `(Warning: …`)
+    or closes one after its full stop (`… you'll never get it.)`): an aside or an
+    editor's note of many paragraphs, as in the Jargon File and in books."""
+    if closer:
+        return text[pos - 1:pos] in (".", "!", "?") and not text[pos + 1:].strip(" .\t")
+    return not text[:pos].strip() and len(text) >= _ASIDE_LENGTH
 
 
 def _mask_bounds(view: str, start: int, end: int, text: str) -> tuple[int, int]:

@@ -142,8 +142,9 @@ class DoubledWord(Rule):
         if not _standalone(view, start, end) or _type_and_name(view, start, found) or \
                 _MODE_BEFORE.search(view, max(0, start - 8), start):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
-        if word not in FUNCTION_WORDS and _whole_line(view, start, end):
-            return None  # `win win` alone on a line: a headword or a refrain
+        if word not in FUNCTION_WORDS and (_whole_line(view, start, end)
+                                           or _SENSE_NUMBER.search(view, max(0, start - 8), start)):
+            return None  # `win win` alone on a line, `5. grind grind excl.`: a headword
         if copied_example(view, start, end):
             return None  # `it was the the age of wisdom` four times: an example's input
         if word in ("and", "or") and "operator" in view[max(0, start - 40):end + 40]:
@@ -456,6 +457,8 @@ def _standalone(view: str, start: int, end: int) -> bool:
     return not (before in "\"“'‘" and before and after in "\"”'’" and after)
 
 
+#: A dictionary's sense number opening a line: `   5. break break may be said to…`.
+_SENSE_NUMBER = lazy_re(r"(?:^|\n)[ \t]*\d{1,2}\.[ \t]+$")
 #: A man page reference right after a word: `glob(7)`.
 _PAGE_REF = lazy_re(r"\(\d\w*\)")
 #: A file mode before an owner and a group: `d /var/tmp 1777 root root 30d`.
