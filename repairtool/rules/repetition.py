@@ -344,6 +344,8 @@ def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
     deleting the copy leaves `what will be`."""
     before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
     prev = before[-1].lower() if before else ""
+    if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in ("those", "that"):
+        return True  # `May those that love us love us`, `that that is not is not`
     if phrase[0].decode("latin-1") not in _FINITE:
         return False
     if prev == "what" or prev in _WH_EVER:
@@ -494,6 +496,8 @@ def _period(words: list[bytes], i: int) -> int | None:
 
 def _idiom(words: list[str]) -> bool:
     """`again and again and`, `day by day by`, `slice of slice of`: a repeated `X and X`."""
+    if words == ["to", "have"]:
+        return True  # `than to have to have a lobotomy`: `to have to` + `have`
     if words[0] == "per" or (len(words) == 2 and words[0] == "as"):
         return True  # `metres per second per second`, `as bright as bright can be`
     if len(words) >= 3 and words[-1] == "is" and words[0] in ("a", "an", "the"):
