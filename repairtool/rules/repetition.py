@@ -140,7 +140,7 @@ class DoubledWord(Rule):
         if not _only_spaces_between(found) or _proper_name(found) or not _same_case(found):
             return None
         if not _standalone(view, start, end) or _type_and_name(view, start, found) or \
-                _MODE_BEFORE.search(view, max(0, start - 8), start):
+                _MODE_BEFORE.search(view, max(0, start - 80), start):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
         if word not in FUNCTION_WORDS and (_whole_line(view, start, end)
                                            or _SENSE_NUMBER.search(view, max(0, start - 8), start)):
@@ -360,15 +360,16 @@ _CHANT_REACH = 40
 
 
 def _chant(view: str, start: int, end: int, word: str) -> bool:
-    """A doubling in a line that repeats, close by: the word again outside the run (`to the dump,
+    """A doubling in a line that repeats, close by: the word twice more outside the run (`to the dump,
     to the dump dump dump`, `Poor poor pitiful me, poor poor pitiful me`), or another
     doubling right next to it (`Hey hey, my my`, `think think click click`)."""
     lo = max(view.rfind("\n", 0, start) + 1, start - _CHANT_REACH)
     hi = view.find("\n", end, end + _CHANT_REACH)
     hi = min(len(view), end + _CHANT_REACH) if hi < 0 else hi
     outside = _LINE_WORD.findall(view[lo:start]) + _LINE_WORD.findall(view[end:hi])
-    if word not in FUNCTION_WORDS and any(w.lower() == word for w in outside):
-        return True  # (not `the the minister and the president`: function words recur)
+    if word not in FUNCTION_WORDS and sum(w.lower() == word for w in outside) >= 2:
+        return True  # (not `the the minister and the president`: function words recur;
+        #              nor `cases cases and 147 cases`: MT's content word recurs once)
     before = _LINE_WORD.findall(view[lo:start])[-2:]
     after = _LINE_WORD.findall(view[end:hi])[:2]
     return any(len(pair) == 2 and pair[0].lower() == pair[1].lower() for pair in (before, after))
@@ -464,7 +465,7 @@ _SENSE_NUMBER = lazy_re(r"(?:^|\n)[ \t]*\d{1,2}\.[ \t]+$")
 #: A man page reference right after a word: `glob(7)`.
 _PAGE_REF = lazy_re(r"\(\d\w*\)")
 #: A file mode before an owner and a group: `d /var/tmp 1777 root root 30d`.
-_MODE_BEFORE = lazy_re(r"(?:^|\s)[0-7]{3,4}[ \t]+$")
+_MODE_BEFORE = lazy_re(r"(?:^|\s)/\S*[ \t]+[0-7]{3,4}[ \t]+$")  # not `4404 fishermen`
 
 
 def _end_of_first(view: str, start: int, second: int) -> int:
