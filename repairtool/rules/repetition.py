@@ -360,9 +360,9 @@ _CHANT_REACH = 40
 
 
 def _chant(view: str, start: int, end: int, word: str) -> bool:
-    """A doubling in a line that repeats, close by: the word twice more outside the run (`to the dump,
-    to the dump dump dump`, `Poor poor pitiful me, poor poor pitiful me`), or another
-    doubling right next to it (`Hey hey, my my`, `think think click click`)."""
+    """A doubling in a line that repeats, close by: the word twice more outside the run
+    (`to the dump, to the dump dump dump`, `Poor poor pitiful me, poor poor pitiful me`),
+    or another doubling right next to it (`Hey hey, my my`, `think think click click`)."""
     lo = max(view.rfind("\n", 0, start) + 1, start - _CHANT_REACH)
     hi = view.find("\n", end, end + _CHANT_REACH)
     hi = min(len(view), end + _CHANT_REACH) if hi < 0 else hi
