@@ -684,6 +684,7 @@ class UnbalancedBracket(Rule):
         if "(" not in view and ")" not in view and "[" not in view and "]" not in view:
             return
         unpaired: list[tuple[int, int, str, bool]] = []  # paragraph, offset, mark, closer
+        asides: set[int] = set()  # offsets of brackets at an aside's edge
         for n, seg in enumerate(doc.segments()):
             text = view[seg.start:seg.end]
             if not _BRACKETS.search(text):
@@ -697,9 +698,12 @@ class UnbalancedBracket(Rule):
                 continue  # not prose: code, ASCII art, a list of fragments
             masks = _mask_bounds(view, seg.start, seg.end, text)
             unpaired.extend((n, seg.start + pos, ch, closed) for pos, ch, closed in bad
-                            if not _masked_partner(masks, pos, closed)
-                            and not _aside_edge(text, pos, closed))
+                            if not _masked_partner(masks, pos, closed))
+            asides.update(seg.start + pos for pos, _, closed in bad
+                          if _aside_edge(text, pos, closed))
         for _, pos, ch, closed in _across_paragraphs(unpaired):
+            if pos in asides:
+                continue  # paired with nothing near, but an aside's edge
             what = (f"{ch!r} is never closed in this paragraph" if not closed
                     else f"{ch!r} closes nothing in this paragraph")
             yield self.finding(pos, pos + 1, what)
