@@ -155,7 +155,7 @@ class DoubledWord(Rule):
             return None  # `xt        xt`: two columns of a table
         if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
             return None
-        if _chant(view, start, end, word):
+        if _chant(view, start, end):
             return None  # `Poor poor pitiful me, poor poor pitiful me`, `Hey hey, my my`
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
@@ -269,8 +269,9 @@ class DoubledPhrase(Rule):
                 reps += 1
             done = i + reps * k
             start, second, end = spans.locate(words[i:done], k)
-            if (reps == 3 and _opens_line(view, start)) or words[done:done + 1] == words[i:i + 1]:
+            if (reps == 3 or words[done:done + 1] == words[i:i + 1]) and _opens_line(view, start):
                 continue  # `I told you I told you I told you`, `Do be do be do`: a figure
+                #           (not `dares to dare to dare to try` inside a sentence: a loop)
             found = self._judge(view, start, second, end, words[i:i + k])
             if found is not None:
                 yield found
@@ -355,21 +356,17 @@ def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
 
 
 _LINE_WORD = lazy_re(r"[^\W\d_]+")
-#: How far along its line a chant's repeats are looked for (a line of MT is a paragraph).
+#: How far along its line a chant's next doubling is looked for.
 _CHANT_REACH = 40
 
 
-def _chant(view: str, start: int, end: int, word: str) -> bool:
-    """A doubling in a line that repeats, close by: the word twice more outside the run
-    (`to the dump, to the dump dump dump`, `Poor poor pitiful me, poor poor pitiful me`),
-    or another doubling right next to it (`Hey hey, my my`, `think think click click`)."""
+def _chant(view: str, start: int, end: int) -> bool:
+    """Another doubling right next to this one: `Hey hey, my my`, `think think click
+    click`. (Not the word recurring around it: MT loops do that too, `Echinacea
+    japonicus japonicus, which is known as japonicus japonicus`.)"""
     lo = max(view.rfind("\n", 0, start) + 1, start - _CHANT_REACH)
     hi = view.find("\n", end, end + _CHANT_REACH)
     hi = min(len(view), end + _CHANT_REACH) if hi < 0 else hi
-    outside = _LINE_WORD.findall(view[lo:start]) + _LINE_WORD.findall(view[end:hi])
-    if word not in FUNCTION_WORDS and sum(w.lower() == word for w in outside) >= 2:
-        return True  # (not `the the minister and the president`: function words recur;
-        #              nor `cases cases and 147 cases`: MT's content word recurs once)
     before = _LINE_WORD.findall(view[lo:start])[-2:]
     after = _LINE_WORD.findall(view[end:hi])[:2]
     return any(len(pair) == 2 and pair[0].lower() == pair[1].lower() for pair in (before, after))
