@@ -45,8 +45,8 @@ _INFO_NOTE = re.compile(r"\*[Nn]ote[ \t\n]+[^:]{1,80}?::"
 _HEX_DUMP = re.compile(r"\s*[0-9a-fA-F]{4,8}:?[ \t]+(?:[0-9a-fA-F]{2,4}[ \t]+){3}")
 #: The header or footer line of a rendered man page: `LS(1) … LS(1)`, squeezed or not.
 _MAN_HEADER = re.compile(r"\s*[\w.:-]+\(\d[^()\s]*.{0,80}\(\d\w*\)\s*$")
-#: A line of `ls -l`: `-rw-r--r-- 1 root root 64 …`.
-_LS_LINE = re.compile(r"\s*[-dlcbps][-rwxsStT]{9}[.+@]?[ \t]+\d")
+#: A line of `ls -l` (or `ls -il`, inode first): `-rw-r--r-- 1 root root 64 …`.
+_LS_LINE = re.compile(r"\s*(?:\d+[ \t]+)?[-dlcbps][-rwxsStT]{9}[.+@]?[ \t]+\d")  # `ls -il`
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: One of these alone makes a line code.
 _STRONG_CODE = re.compile(
@@ -228,3 +228,9 @@ def _hide_runs(block: list[int], layout: list[bool], hidden: list[bool]) -> None
             for k in run:
                 hidden[k] = True
         run = []
+
+
+def code_line(line: str) -> bool:
+    """Whether one line is code by itself (what the block rules may leave unhidden: a
+    lone line of code in a paragraph of prose)."""
+    return _is_code(line)

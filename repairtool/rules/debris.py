@@ -11,6 +11,7 @@ from html.entities import html5 as html5_entities
 import regex
 
 from repairtool.document import MASK, Document
+from repairtool.layout import code_line
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import ANY_LANGUAGE, Rule
@@ -167,8 +168,8 @@ class LeftoverEscape(Rule):
         for m in (_DOUBLE_ENTITY if markdown else _ENTITY).finditer(view):
             found = m.group()
             repl = _decode(found, one_level=markdown)
-            if repl is None:
-                continue
+            if repl is None or "entit" in view[max(0, m.start() - 60):m.start()].lower():
+                continue  # `(with HTML entities) "Fran&ccedil;ois"`: an entity shown
             if repl == "\u00a0" and not _digit_near(view, m.start(), m.end()):
                 repl = " "
             fix = Fix.replace(f"Replace {found!r} with {repl!r}", m.start(), m.end(), repl,
@@ -211,24 +212,60 @@ def _digit_near(view: str, start: int, end: int) -> bool:
 
 _SPACE_PUNCT = lazy(
     r"(?<=[\p{L}\p{N}%)\]\"”’*_])([ \t]++)(?:"
-    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`, ` !=`, ` ??`)
-    r"|(\.(?![.\p{L}\p{N}_/\\-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
+    r"([,;!?](?![\p{L}\p{N}\"'”’(=?!<@#$%^&*~;]|[;:]?-?[()DPp>]))"  # `word ,` (not `;-)`,
+    #                             ` !=`, ` ??`, ` !<arch>`, ` ;;`: a mark glued to a symbol is code)
+    r"|(\.(?![.\p{L}\p{N}_/\\*+?\[-])(?![ \t]++\p{Ll})(?![ \t]\.))"  # `word .` (not ` ...`,
     #                                                    ` .NET`, `had a . . .`)
     r"|(:(?=\s)(?<!\p{N}[ \t]++:))"                  # `Title :` (not `10 : 30`, `:)`)
     r"|(\)(?<=\p{L}[ \t]++\)))"                      # `( word )`
     r")(?![ \t]*+\|)")                              # not `Done ? |` in a table
 #: A dot that is a path given to a command: `find .`, `git add -u .`.
-_PATH_DOT = lazy(r"\b(?:find|git[ \t]+[a-z-]+|cd|ls|cp|mv|rm|du|make|tar|rsync|chmod|chown"
+_PATH_DOT = lazy(r"\b(?:find|git(?:[ \t]+|-)[a-z-]+(?:[ \t]+[a-z]+)?|cd|ls|ln|cp|mv|rm|du|make"
+                 r"|tar|rsync|chmod|chown|vim?"
                  r"|grep|docker[ \t]+\w+)(?:[ \t]+(?:-{1,2}[\w-]+|[\w~-]*[/.][\w./~-]*)){0,3}"
                  r"[ \t]+\Z")
 #: A placeholder or variable spaced inside brackets: `( EXPRESSION )`, `( $x )`.
-_SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+)[ \t]+\)")
+_SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@%]\w+"
+                           r"|[a-z]+-[a-z]+(?:-[a-z]+)*)[ \t]+\)")  # also `( control-list )`
 #: How far before a mark its command or opening bracket is looked for.
 _LOOK_BACK = 120
 #: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
 _NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
                      "enter", "literal", "character", "colon", "semicolon", "comma",
-                     "period", "instance", "including", "single", "trailing", "leading"})
+                     "period", "instance", "including", "single", "trailing", "leading",
+                     "*note", "c-x"})  # `*note :` (info syntax), `C-x )` (a key)
+#: Words after which a mark standing alone (space or end after it) is mentioned, not placed:
+#: `a # or ; are comments`, `such as . , ;`, `the operator !`, `the delimiter is ?.`.
+_MENTIONING = frozenset({"or", "and", "as", "is", "of", "operator", "operators", "suffix",
+                         "prefix", "bracket", "parenthesis", "parentheses", "mark", "point",
+                         "except", "symbol", "symbols", "characters", "than", "like"})
+#: A line that is no sentence: a quotation's attribution (`-- Messiah's Handbook : …`) or
+#: an info definition line (`-- Action: -exec command ;`).
+_ATTRIBUTION_LINE = lazy_re(r"[ \t]*--[ \t]")
+#: `tag : CARD32`, `client : CARD32 or 0xffffffff`: a protocol field and its type on a line.
+_FIELD_LINE = lazy_re(r"[ \t]*[a-z]\w*(?:, [a-z]\w*)* :[ \t]+[A-Z][A-Za-z]*\d*"
+                      r"(?: or \w+)?[ \t]*$")
+#: A name, address or page reference before a spaced full stop (`ftp.debian.org .`,
+#: `"http://localhost:631/" .`, `systemd.timer(5) .`, a hidden URL, a path): the space keeps
+#: the stop out of it.
+_ADDRESS_TOKEN = lazy_re(r"\w\.\w+[\w/]*[\"”]?$|/[\"”]?$|\w\(\d\w*\)$|\ue000[\"”]?$|^\.\w+$|\]\]$"
+                         r"|^[/~][\w./~-]*/[\w.-]+$")
+_ROMAN = lazy_re(r"[IVXivx]{1,4}")
+_ROMAN_AFTER = lazy_re(r"[ \t]+(?:[IVXivx]{1,4}|\d+)\b")
+_NUMBERS_LINE = lazy_re(r"[\d,:\s-]+;\s*$")
+#: A shell keyword after a spaced semicolon: `until condition ; do command ; done`.
+_SHELL_AFTER = lazy_re(r"[ \t]+(?:do|done|then|fi|else|esac|echo)\b")
+#: A bulleted term set off by a spaced colon: `* 100+ years : Acid free paper`.
+_BULLET_TERM = lazy_re(r"[ \t]*[*•-][ \t]+[^:\n]{1,30}[ \t]:[ \t]")
+#: A quoted stretch of code on one line: `‘STRING : REGEX’`, `'( EXPR )'`, `sed -n '1p ; $p'`.
+_QUOTED_SPAN = lazy_re(r"‘[^‘’\n]{1,80}’|(?<![\w'])'[^'\n]{1,80}'(?!\w)|``[^`\n]{1,80}``"
+                       r"|\"[^\"\n]{1,60}\"")
+_CODE_INSIDE = lazy_re(r"[$\\/*=\[\]{}<>|&~^]|\b[A-Z]{2,}[A-Z0-9_]*\b|(?<![\w-])--?[a-z][\w-]*"
+                       r"|\w_\w|\w \( |^.\( ")
+#: A C function or keyword before a spaced bracket: `BZ2_bzCompressInit ( bz_stream *strm,`,
+#: `if ( small != 0 )`: code's own spacing, not tokenised prose.
+_C_CALLEE = lazy_re(r"(?:\b[A-Za-z]\w*_\w*|\b[a-z]+[A-Z]\w*|\b(?:if|while|for|switch|sizeof))"
+                    r"[ \t]*\($")
 #: `the filesystem . (period)`: the mark named right after it.
 _NAMED_AFTER = lazy(r"[ \t]+\((?:period|full stop|dot|comma|colon|semicolon)\b")
 #: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
@@ -241,7 +278,7 @@ _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
 _SPACE_APOSTROPHE = lazy(
-    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)(?![\w/\\|#@:=-]))"
+    r"(?<=\p{L})([ \t]++)(['’])(?:[ \t])?(?=(?:s|t|re|ve|ll|d|m)(?![\w/\\|#@:=‐-]))"
     r"(?![a-z]*+['’])")  # not `sed 's/a/b/'`, `echo 's:x:'`: a quoted script
 
 
@@ -293,7 +330,9 @@ class SpaceBeforePunctuation(Rule):
             for c in _SPACE_OPEN_CANDIDATE.finditer(view):
                 m = _SPACE_OPEN.match(view, c.start() + 1)
                 if m and not _SPACED_PLACEHOLDER.match(view[c.start():c.start() + 64]) and \
-                        not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]):
+                        not _KEY_BRACKET.search(view[max(0, c.start() - 5):c.start() + 1]) and \
+                        not _code_bracket_open(view, c.start()) and \
+                        not code_line(_line_at(view, c.start())):
                     yield self._finding(m.start() - 1, m.end(), m.start(1), m.end(1),
                                         "space after '('")
         convention: bool | None = None
@@ -346,13 +385,77 @@ class SpaceBeforePunctuation(Rule):
             opener = view.rfind("(", line_start, start)
             if opener >= 0 and _SPACED_PLACEHOLDER.fullmatch(view[opener:end]):
                 return True
-        word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-        return word in _NAMING or bool(_NAMED_AFTER.match(view[end:end + 24]))
+            opener = _opener_of(view, start)
+            if opener >= 0 and _code_bracket_open(view, opener):
+                return True
+        token = before.rsplit(None, 1)[-1] if before.strip() else ""
+        word = token.lower().lstrip("\"“‘'(")
+        if word in _NAMING or _NAMED_AFTER.match(view[end:end + 24]):
+            return True
+        if mark == ":" and _ROMAN.fullmatch(token) and _ROMAN_AFTER.match(view, end):
+            return True  # `Hamlet, I : v : 95`: act, scene and line
+        if mark == "." and _ADDRESS_TOKEN.search(token):
+            return True  # `ftp-master.debian.org .`: spaced off so as not to join the name
+        alone = view[end:end + 1] in ("", " ", "\t", "\n", ".", ",")
+        if alone and word in _MENTIONING:
+            return True
+        line_end = view.find("\n", end)
+        line = view[line_start:len(view) if line_end < 0 else line_end]
+        if _ATTRIBUTION_LINE.match(line) or (mark == ":" and _FIELD_LINE.match(line)):
+            return True
+        if mark == ";" and (line.count(" ; ") >= 3 or _SHELL_AFTER.match(view, end)):
+            return True  # `unzip ; touch ; finger ; mount`, `until x ; do y ; done`: commands
+        if mark in "?:" and " ? " in line and " : " in line:
+            return True  # `n == 1 ? "number" : "numbers"`: C's conditional operator
+        if mark == ";" and _NUMBERS_LINE.match(line):
+            return True  # `0,1,2: 0-63,   0, 1 ;`: a scan script's line
+        if mark == ":" and _BULLET_TERM.match(line):
+            return True  # `* 100 years : Optical storage`: a term and its description
+        return _in_quoted_code(line, start - line_start) or code_line(line)
 
     def _finding(self, start: int, end: int, cut: int, cut_end: int, message: str,
                  keep: str = "") -> Finding:
         fix = Fix.replace("Remove the space", cut, cut_end, keep, Applicability.SAFE)
         return self.finding(start, end, message, [fix])
+
+
+def _line_at(view: str, pos: int) -> str:
+    end = view.find("\n", pos)
+    return view[view.rfind("\n", 0, pos) + 1:len(view) if end < 0 else end]
+
+
+def _opener_of(view: str, pos: int) -> int:
+    """Offset of the ``(`` that a ``)`` at ``pos`` closes, looked for a few lines back."""
+    depth = 0
+    for i in range(pos - 1, max(-1, pos - 3 * _LOOK_BACK), -1):
+        ch = view[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if not depth:
+                return i
+            depth -= 1
+    return -1
+
+
+def _code_bracket_open(view: str, pos: int) -> bool:
+    """A ``(`` at ``pos`` that calls a C function or follows a keyword, or stands in
+    quoted code (`'bzalloc ( opaque, n, m )'`)."""
+    line_start = view.rfind("\n", 0, pos) + 1
+    if _C_CALLEE.search(view[max(line_start, pos - 60):pos + 1]):
+        return True
+    line_end = view.find("\n", pos)
+    return _in_quoted_code(view[line_start:len(view) if line_end < 0 else line_end],
+                           pos - line_start)
+
+
+def _in_quoted_code(line: str, pos: int) -> bool:
+    """Whether ``pos`` of ``line`` is inside a quoted stretch of code (`‘STRING : REGEX’`,
+    `'( EXPR )'`): a symbol or a metavariable in capitals inside the quotes."""
+    if "'" not in line and "‘" not in line:
+        return False
+    return any(m.start() < pos < m.end() and _CODE_INSIDE.search(m.group())
+               for m in _QUOTED_SPAN.finditer(line))
 
 
 def _spaced_convention(view: str) -> bool:
@@ -572,7 +675,12 @@ _BRACKETS = lazy_re(r"[()\[\]]")
 MAX_PER_PARAGRAPH = 4
 _PAIRS = {")": "(", "]": "["}
 #: `a)`, `1)`, `iv)` as list markers; emoticons; half-open intervals.
-_LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}|[ivx]{1,4})\)$")
+_LIST_MARK = lazy(r"(?:^|\s)(?:\p{L}|\d{1,2}\.?|[ivx]{1,4}|\*)\)$")  # also `1.)`, `*)`
+#: The end of a C declaration: `const void *colormap));` (a `*name` before it).
+_C_LINE_END = lazy_re(r"\)*;[ \t]*$", re.MULTILINE)
+#: A smiley glued to a word at a line's end that closes nothing: `productive nuts:)` (not
+#: `said;) prices`, MT's stray bracket).
+_GLUED_SMILEY = lazy_re(r":-?\)+$")
 #: An emoticon stands apart, after a space or the start of a line (`:)`, `:o)`, `;]`):
 #: glued to a word, `Zoar;)`, `gerahs:)`, `(';')` and `(*note Invoking::)` close real
 #: brackets. Of the turned ones only `(:` and `(-:` (`(= eyes)` opens a bracket).
@@ -582,8 +690,8 @@ _SMILEY = lazy(r"(?<![^\s])[:;=][-^'o]?[()\[\]](?!\w)|(?<![^\s])\(-?:(?![\w):])"
 _KEY_BRACKET = lazy(r"(?:\b(?:Ctrl|CTRL|Meta|Alt|Shift|C|M|ESC)-|\bESC |\bC-x )[\[\]()]")
 #: A bracket named as a character: `'('`, `‘[]]’`, `"]"`.
 _QUOTED_MARK = lazy(r"(?<=(?:^|[\s(,])['‘\"“`])[^\s\w'‘’\"“”`]{1,3}"
-                    r"(?=['’\"”`](?:$|[\s.,;:)]))", regex.MULTILINE)
-_INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf)\s*[\])]")
+                    r"(?=['’\"”`](?:$|[\s.,;:)\"”]))", regex.MULTILINE)
+_INTERVAL = lazy(r"[\[(]\s*[-+−]?[\d.]+\s*,\s*[-+−]?(?:[\d.]+|∞|inf|\d[*\w.]*)\s*[\])]")
 #: A bracket standing alone between spaces is named, not placed: `The [ and test commands`,
 #: `any of the special ) | = characters`, `ESC $ ( C` (when it pairs with nothing).
 _LONE_BRACKET = lazy(r"(?<![^\s])[()\[\]](?![^\s])")
@@ -593,6 +701,9 @@ _ESCAPE_BRACKET = lazy(r"\\[*nfFgkmM$]?\(|\\[Ee]\[|\\033\[")
 #: (`"[!]a-[]]"`, `"^.[[]$()|*+?{"`, `:[<n>:]]<path>`, `{][]][`); not a hyphen, which
 #: names have (`(see systemd-system.conf(5)).`).
 _PATTERN_TOKEN = lazy(r"(?<!\S)(?=\S*[\^$*+?|\\{}<>!])(?:[^\s()\[\]]*+[()\[\]]){3}\S*")
+#: A name spelt with brackets (`Apple ][`, `Apple ]['s`), CMake's bracket comment lines
+#: (`#[[`, `]]`) and git's pathspec magic (`':(top'`).
+_BRACKET_NAME = lazy(r"\bApple \]\[|^#?\[\[$|^\]\]$|(?<=['\"]:)\([^()\s'\"]*\)?", regex.MULTILINE)
 #: A face with a hat or hair: `(=:]`, `<=:]`.
 _HAIR_SMILEY = lazy(r"(?<![^\s])[(<]=[:;]-?[\])](?!\w)")
 
@@ -633,6 +744,7 @@ class UnbalancedBracket(Rule):
         if "(" not in view and ")" not in view and "[" not in view and "]" not in view:
             return
         unpaired: list[tuple[int, int, str, bool]] = []  # paragraph, offset, mark, closer
+        asides: set[int] = set()  # offsets of brackets at an aside's edge
         for n, seg in enumerate(doc.segments()):
             text = view[seg.start:seg.end]
             if not _BRACKETS.search(text):
@@ -647,7 +759,11 @@ class UnbalancedBracket(Rule):
             masks = _mask_bounds(view, seg.start, seg.end, text)
             unpaired.extend((n, seg.start + pos, ch, closed) for pos, ch, closed in bad
                             if not _masked_partner(masks, pos, closed))
+            asides.update(seg.start + pos for pos, _, closed in bad
+                          if _aside_edge(text, pos, closed))
         for _, pos, ch, closed in _across_paragraphs(unpaired):
+            if pos in asides:
+                continue  # paired with nothing near, but an aside's edge
             what = (f"{ch!r} is never closed in this paragraph" if not closed
                     else f"{ch!r} closes nothing in this paragraph")
             yield self.finding(pos, pos + 1, what)
@@ -675,6 +791,19 @@ def _across_paragraphs(unpaired: list[tuple[int, int, str, bool]]
     return [u for i, u in enumerate(unpaired) if i not in dropped]
 
 
+#: An aside opens a paragraph of at least this many code points (not `(Source: WHIO`).
+_ASIDE_LENGTH = 200
+
+
+def _aside_edge(text: str, pos: int, closer: bool) -> bool:
+    """A bracket that opens a long paragraph (`[Antihistorical note: …`, `(Warning: …`)
+    or closes one after its full stop (`… you'll never get it.)`): an aside or an
+    editor's note of many paragraphs, as in the Jargon File and in books."""
+    if closer:
+        return text[pos - 1:pos] in (".", "!", "?") and not text[pos + 1:].strip(" .\t")
+    return not text[:pos].strip() and len(text) >= _ASIDE_LENGTH
+
+
 def _mask_bounds(view: str, start: int, end: int, text: str) -> tuple[int, int]:
     """First and last masked offsets of the paragraph ``text`` (-1 when none); a hidden line
     (a table row, code) right before or after the paragraph counts as masked at its edge,
@@ -698,10 +827,26 @@ def _masked_partner(masks: tuple[int, int], pos: int, closer: bool) -> bool:
 
 def _ignored(text: str) -> set[int]:
     skip: set[int] = set()
-    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _HAIR_SMILEY):
+    for pattern in (_SMILEY, _INTERVAL, _QUOTED_MARK, _KEY_BRACKET, _HAIR_SMILEY, _BRACKET_NAME):
         for m in pattern.finditer(text):
             skip.update(range(m.start(), m.end()))
     return skip
+
+
+def _closed_by_smiley(text: str, stack: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The openers left open less those a later smiley closes as well (`(boo, bad choice
+    :-)`, `(or some :-) of the above`): the smiley's mouth doubles as the bracket."""
+    if not stack or ")" not in text:
+        return stack
+    mouths = [m.end() - 1 for m in _SMILEY.finditer(text) if m.group().endswith(")")]
+    left = []
+    for i, ch in reversed(stack):
+        later = [j for j in mouths if j > i]
+        if ch == "(" and later:
+            mouths.remove(later[0])
+            continue
+        left.append((i, ch))
+    return left[::-1]
 
 
 def _unmatched(text: str) -> list[tuple[int, str, bool]]:
@@ -723,6 +868,12 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
         opener = _PAIRS[ch]
         if not depth[opener] and _LIST_MARK.search(text[max(0, i - 5):i + 1]):
             continue  # `a)`, `1)` list marker with nothing open
+        if not depth[opener] and ch == ")" and text[i + 1:i + 2] in ("", "\n") and \
+                _GLUED_SMILEY.search(text, max(0, i - 4), i + 1):
+            continue  # `nuts:)` ending a line: a smiley, with nothing open for it to close
+        if not depth[opener] and _C_LINE_END.match(text, i) and \
+                "*" in text[text.rfind("\n", 0, i) + 1:i]:
+            continue  # `      const void *colormap));`: a C prototype quoted in a manual
         if not depth[opener]:
             bad.append((i, ch, True))
             continue
@@ -732,7 +883,7 @@ def _unmatched(text: str) -> list[tuple[int, str, bool]]:
             bad.append((j, other, False))
         stack.pop()
         depth[opener] -= 1
-    bad.extend((i, ch, False) for i, ch in stack)
+    bad.extend((i, ch, False) for i, ch in _closed_by_smiley(text, stack))
     # A backslash-escaped bracket is meant literally (`{string\\[]}`): never report it.
     return sorted(b for b in bad if not (b[0] and text[b[0] - 1] == "\\")
                   and not _named_bracket(text, b[0]) and not _code_bracket(text, b[0]))

@@ -362,6 +362,9 @@ class MaskedToken(_MaskRule):
         if left and left.glued and right and right.glued and (
                 (len(left.text) <= 2 and left.text.islower()) or len(right.text) <= 2):
             return None  # f**k, s**t: a profanity mask, not a censored word
+        if left and left.glued and len(left.text) == 1 and left.text.isalpha() and \
+                not (right and right.glued):
+            return None  # `THE G** D*** SENSE`: a swear word kept to its initial
         if (right and right.glued and not (left and left.glued) and right.text.islower()
                 and not self._prose_word(view, start, right)):
             return None  # **kwargs

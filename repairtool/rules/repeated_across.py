@@ -15,7 +15,7 @@ from repairtool.document import Document
 from repairtool.model import Applicability, Finding, Fix, Severity
 from repairtool.rules._patterns import lazy_re
 from repairtool.rules.base import Rule
-from repairtool.rules.repetition import LEGIT_DOUBLES, _Locator, words_of
+from repairtool.rules.repetition import LEGIT_DOUBLES, _Locator, copied_example, words_of
 from repairtool.words import is_word, word_set
 
 #: What may stand between the copies: spaces with one line break, or a stop with closing
@@ -95,6 +95,8 @@ class DoubledWordAcross(Rule):
         if _LINE.fullmatch(gap):
             if word != again or not word.islower() or not _mid_prose(view, first, second + size):
                 return None
+            if copied_example(view, first, second + size):
+                return None  # `it was the⏎the age of wisdom`: an example's input, copied
             return self._finding(first, second, size, word, "across a line break",
                                  Applicability.UNSAFE)
         if _STOP.fullmatch(gap):

@@ -139,12 +139,24 @@ class DoubledWord(Rule):
         found = view[start:end]
         if not _only_spaces_between(found) or _proper_name(found) or not _same_case(found):
             return None
-        if not _standalone(view, start, end):
+        if not _standalone(view, start, end) or _type_and_name(view, start, found) or \
+                _MODE_BEFORE.search(view, max(0, start - 80), start):
             return None  # `async\_context context`, `"the the"` (a mention of the typo)
+        if word not in FUNCTION_WORDS and (_whole_line(view, start, end)
+                                           or _SENSE_NUMBER.search(view, max(0, start - 8), start)):
+            return None  # `win win` alone on a line, `5. grind grind excl.`: a headword
+        if copied_example(view, start, end):
+            return None  # `it was the the age of wisdom` four times: an example's input
+        if word in ("and", "or") and "operator" in view[max(0, start - 40):end + 40]:
+            return None  # `the and and or operators`: the operators named
+        if view.startswith((" ...", " …"), end):
+            return None  # `merge bugnumber bugnumber ...`: a placeholder repeated
         if "   " in found or "\t" in found or _grammatical(view, start, end, word):
             return None  # `xt        xt`: two columns of a table
         if len(run) == 2 and (_contrastive(view, end, word) or _elliptic(view, start, end)):
             return None
+        if _chant(view, start, end):
+            return None  # `Poor poor pitiful me, poor poor pitiful me`, `Hey hey, my my`
         if word in PARTICLES and _VERB_BEFORE.search(view[max(0, start - 30):start].lower()):
             return None
         first_end = _end_of_first(view, start, second)
@@ -259,6 +271,9 @@ class DoubledPhrase(Rule):
                 reps += 1
             done = i + reps * k
             start, second, end = spans.locate(words[i:done], k)
+            if (reps == 3 or words[done:done + 1] == words[i:i + 1]) and _opens_line(view, start):
+                continue  # `I told you I told you I told you`, `Do be do be do`: a figure
+                #           (not `dares to dare to dare to try` inside a sentence: a loop)
             found = self._judge(view, start, second, end, words[i:i + k])
             if found is not None:
                 yield found
@@ -269,12 +284,17 @@ class DoubledPhrase(Rule):
                ) -> Finding | None:
         found = view[start:end]
         names = {w.decode("latin-1") for w in phrase}
+        if all(len(w) == 1 for w in phrase):
+            return None  # `A B C D E F a b c d e f`, `{ a b a b c }`: letters listed
         if not _only_spaces_between(found) or _proper_name(found) or names <= LEGIT_DOUBLES:
             return None
         if not _standalone(view, start, end):
             return None
         if _idiom([w.decode("latin-1") for w in phrase]) or _free_relative(view, start, phrase):
             return None
+        before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
+        if before and before[-1].lower() in _CALLING:
+            return None  # `does not call a relationship a relationship`: X called X
         first_end = _end_of_first(view, start, second)
         text = view[start:first_end]
         fix = Fix.replace(f"Delete the repetitions of {text!r}", first_end, end, "",
@@ -282,6 +302,8 @@ class DoubledPhrase(Rule):
         return self.finding(start, end, f"phrase repeated: {text!r}", [fix])
 
 
+#: `call a spade a spade`: a thing called by its own name.
+_CALLING = frozenset({"call", "calls", "called", "calling"})
 #: `whatever happens happens`: the doubled verb ends a free relative and starts the clause.
 _WH_EVER = frozenset({"whatever", "whoever", "whichever", "wherever", "whenever"})
 #: `they that sleep sleep in the night`, `every man that offered offered`: a relative
@@ -295,6 +317,10 @@ _RELATIVE_HEADS = frozenset({"they", "he", "she", "man", "men", "all", "those", 
 _OBJECT_SUBJECT = frozenset({"it", "you", "them", "him", "us", "me", "this"})
 _PREPOSITIONS = frozenset({"for", "before", "to", "with", "from", "at", "on", "about",
                            "against", "upon", "after", "unto", "into", "like", "than"})
+#: `If I told you you had a beautiful body`: a verb of telling, its object, then the
+#: subject of the clause it tells.
+_TELLING = frozenset({"told", "tell", "tells", "telling", "show", "showed", "shows", "ask",
+                      "asked", "promised", "warned", "assured", "reminded", "bet"})
 _FINITE = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might",
                      "must", "is", "was", "are", "were", "has", "have", "had", "does",
                      "did", "do", "seems", "seemed", "means", "meant"})
@@ -311,7 +337,8 @@ def _grammatical(view: str, start: int, end: int, word: str) -> bool:
         return True
     if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS:
         return word not in FUNCTION_WORDS
-    return word in _OBJECT_SUBJECT and prev in _PREPOSITIONS and nxt in _FINITE
+    return word in _OBJECT_SUBJECT and (prev in _PREPOSITIONS or prev in _TELLING) and \
+        nxt in _FINITE
 
 
 def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
@@ -320,12 +347,31 @@ def _free_relative(view: str, start: int, phrase: list[bytes]) -> bool:
     deleting the copy leaves `what will be`."""
     before = _NEIGHBOUR.findall(view[max(0, start - 20):start])
     prev = before[-1].lower() if before else ""
+    if prev in _RELATIVE and len(before) > 1 and before[-2].lower() in ("those", "that"):
+        return True  # `May those that love us love us`, `that that is not is not`
     if phrase[0].decode("latin-1") not in _FINITE:
         return False
     if prev == "what" or prev in _WH_EVER:
         return True
     # `he who is not good is not good for himself`: a relative clause after a person
     return prev in _RELATIVE and len(before) > 1 and before[-2].lower() in _RELATIVE_HEADS
+
+
+_LINE_WORD = lazy_re(r"[^\W\d_]+")
+#: How far along its line a chant's next doubling is looked for.
+_CHANT_REACH = 40
+
+
+def _chant(view: str, start: int, end: int) -> bool:
+    """Another doubling right next to this one: `Hey hey, my my`, `think think click
+    click`. (Not the word recurring around it: MT loops do that too, `Echinacea
+    japonicus japonicus, which is known as japonicus japonicus`.)"""
+    lo = max(view.rfind("\n", 0, start) + 1, start - _CHANT_REACH)
+    hi = view.find("\n", end, end + _CHANT_REACH)
+    hi = min(len(view), end + _CHANT_REACH) if hi < 0 else hi
+    before = _LINE_WORD.findall(view[lo:start])[-2:]
+    after = _LINE_WORD.findall(view[end:hi])[:2]
+    return any(len(pair) == 2 and pair[0].lower() == pair[1].lower() for pair in (before, after))
 
 
 def _contrastive(view: str, end: int, word: str) -> bool:
@@ -350,6 +396,52 @@ def _same_case(found: str) -> bool:
                for w in rest)
 
 
+#: The same doubling, with the word after it, this often in one text's indented lines:
+#: copies of an example (sed's manual shows `it was the the age of wisdom` to each
+#: command), not slips.
+COPIES = 3
+_NEXT_WORD = lazy_re(r"\s+(\w+)")
+
+
+def copied_example(view: str, start: int, end: int) -> bool:
+    """Whether ``view[start:end]``, on an indented line (an example block), occurs with its
+    next word :data:`COPIES` times or more. MT repeats its doublings through a text too
+    (the same slip in every paragraph), but in prose, not in indented examples."""
+    line_start = view.rfind("\n", 0, start) + 1
+    if not view.startswith(("    ", "\t"), line_start):
+        return False
+    words = view[start:end].split()
+    nxt = _NEXT_WORD.match(view, end)
+    if nxt:
+        words.append(nxt.group(1))
+    pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+    found = re.finditer(pattern, view)
+    return all(next(found, None) is not None for _ in range(COPIES))
+
+
+def _opens_line(view: str, start: int) -> bool:
+    """Whether ``start`` opens its line or a quotation (a chant, a saying, a refrain)."""
+    head = view[view.rfind("\n", 0, start) + 1:start].strip()
+    return head in ("", "\"", "“", "‘", "'", "(")
+
+
+def _type_and_name(view: str, start: int, found: str) -> bool:
+    """`(Display *display, Drawable drawable)`: a capitalised copy after a comma or bracket
+    is a type and its parameter (a slip capitalises only at a sentence start: `The the`)."""
+    if not found[:1].isupper() or not found[1:2].islower():
+        return False
+    before = view[max(0, start - 40):start].rstrip()
+    return bool(before) and before[-1] in ",(*"  # not `Taiwan Province province`
+
+
+def _whole_line(view: str, start: int, end: int) -> bool:
+    """Whether the run is all its line holds (bar an end mark): `dub dub dub`, `Bum bum`."""
+    line_start = view.rfind("\n", 0, start) + 1
+    line_end = view.find("\n", end)
+    rest = view[end:len(view) if line_end < 0 else line_end]
+    return not view[line_start:start].strip() and rest.strip() in ("", "!", ".", "?", ",")
+
+
 def _standalone(view: str, start: int, end: int) -> bool:
     """Not glued to other text (`async\\_context context`) and not quoted as a mention."""
     before = view[start - 1:start]
@@ -358,11 +450,21 @@ def _standalone(view: str, start: int, end: int) -> bool:
         return False
     if view[max(0, start - 80):start].rstrip(" \t").endswith(("‐\n", "-\n")):
         return False  # `inher‐⏎its its root`: the first is the end of a hyphenated word
-    if after and (after.isalnum() or after in "_\\/@"):
-        return False
+    if after and (after.isalnum() or after in "_\\/@‐"):
+        return False  # `‐`: `to to‐⏎tal`, the second is the start of a hyphenated word
+    if view.startswith("-\n", end) or _PAGE_REF.match(view, end):
+        return False  # `in in-⏎side`; `glob glob(7)`: the second is a page's name
     if after == "." and view[end + 1:end + 2].isalnum():
         return False  # `gcc -o foo foo.c`: the second is a file name
     return not (before in "\"“'‘" and before and after in "\"”'’" and after)
+
+
+#: A dictionary's sense number opening a line: `   5. break break may be said to…`.
+_SENSE_NUMBER = lazy_re(r"(?:^|\n)[ \t]*\d{1,2}\.[ \t]+$")
+#: A man page reference right after a word: `glob(7)`.
+_PAGE_REF = lazy_re(r"\(\d\w*\)")
+#: A file mode before an owner and a group: `d /var/tmp 1777 root root 30d`.
+_MODE_BEFORE = lazy_re(r"(?:^|\s)/\S*[ \t]+[0-7]{3,4}[ \t]+$")  # not `4404 fishermen`
 
 
 def _end_of_first(view: str, start: int, second: int) -> int:
@@ -394,6 +496,8 @@ def _period(words: list[bytes], i: int) -> int | None:
 
 def _idiom(words: list[str]) -> bool:
     """`again and again and`, `day by day by`, `slice of slice of`: a repeated `X and X`."""
+    if words == ["to", "have"]:
+        return True  # `than to have to have a lobotomy`: `to have to` + `have`
     if words[0] == "per" or (len(words) == 2 and words[0] == "as"):
         return True  # `metres per second per second`, `as bright as bright can be`
     if len(words) >= 3 and words[-1] == "is" and words[0] in ("a", "an", "the"):

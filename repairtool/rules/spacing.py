@@ -300,7 +300,7 @@ def _option_line(view: str, pos: int, end: int) -> bool:
 #: `China ’ s`, `Taiwan' s`, `don ’t`, `company 's`: spaces around an apostrophe before
 #: a contraction's ending (not `the letter 's'`, not `'sorry'` opening a quotation).
 _SPACED_APOSTROPHE = lazy(
-    r"(?<=\p{L})([ \t]*+)(['’])([ \t]*+)(?:s|t|re|ve|ll|d|m)\b(?!-)(?![\p{L}]*+['’])"
+    r"(?<=\p{L})([ \t]*+)(['’])([ \t]*+)(?:s|t|re|ve|ll|d|m)\b(?![-‐])(?![\p{L}]*+['’])"
     r"(?![|/\\^$#{}<>]|[,;:][^\s])")  # not `'s|^|/usr|'`, `'s,^,x,'` (sed in a text)
 
 
