@@ -12,7 +12,7 @@ import regex
 
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
-from repairtool.rules._patterns import lazy, lazy_re
+from repairtool.rules._patterns import LazyPattern, lazy, lazy_re
 from repairtool.rules.base import ANY_LANGUAGE, Rule
 
 # --- RT701 mojibake ----------------------------------------------------------------------
@@ -234,9 +234,11 @@ _NAMED_AFTER = lazy(r"[ \t]+\((?:period|full stop|dot|comma|colon|semicolon)\b")
 #: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
 #: in a text that spaces them as a rule but not its commas and full stops (tokenised MT
 #: spaces all of them).
-_HIGH_SPACED = lazy_re(r"\w[ \t]+[?!;:](?=\s|$)")
-_HIGH_TIGHT = lazy_re(r"\w[?!;:](?=\s|$)")
-_LOW_SPACED = lazy_re(r"\w[ \t]+[,.](?=\s|$)")
+#: Each pattern starts with its mark, so the search skips ahead to the rare marks instead of
+#: trying a word at every letter; `_spaced_words` checks the word before the spaces.
+_HIGH_SPACED = lazy_re(r"[?!;:](?<=[ \t][?!;:])(?=\s|$)")
+_HIGH_TIGHT = lazy_re(r"[?!;:](?<=\w[?!;:])(?=\s|$)")
+_LOW_SPACED = lazy_re(r"[,.](?<=[ \t][,.])(?=\s|$)")
 _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
@@ -357,15 +359,34 @@ class SpaceBeforePunctuation(Rule):
 
 def _spaced_convention(view: str) -> bool:
     """Whether the text spaces `?`, `!`, `;`, `:` as a rule but not `,` and `.`."""
-    spaced = len(_HIGH_SPACED.findall(view))
+    spaced = len(_spaced_words(view, _HIGH_SPACED))
     if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
         return False
-    return len(_LOW_SPACED.findall(view)) * 10 < spaced
+    return len(_spaced_words(view, _LOW_SPACED)) * 10 < spaced
 
 
-#: A word spaced off a following comma, full stop or closing bracket; and one that is not.
-_LOW_SPACED_WORD = lazy_re(r"(\w+)[ \t]+[,.)](?=\s|$)")
-_LOW_TIGHT = lazy_re(r"\w[,.)](?=\s|$)")
+#: A comma, full stop or closing bracket after a space (see `_spaced_words`); and one right
+#: after a word.
+_LOW_SPACED_MARK = lazy_re(r"[,.)](?<=[ \t][,.)])(?=\s|$)")
+_LOW_TIGHT = lazy_re(r"[,.)](?<=\w[,.)])(?=\s|$)")
+_WORD_CHAR = lazy_re(r"\w")
+
+
+def _spaced_words(view: str, marks: LazyPattern) -> list[str]:
+    """The words spaced off the marks that ``marks`` finds after a space or tab: what
+    `re.findall(r"(\\w+)[ \\t]+MARK", view)` gives, with the search anchored on the mark.
+    Each walk back stops at the mark before, so the whole is linear."""
+    words = []
+    for m in marks.finditer(view):
+        end = m.start() - 1
+        while end and view[end - 1] in " \t":
+            end -= 1
+        start = end
+        while start and _WORD_CHAR.match(view, start - 1):
+            start -= 1
+        if start < end:
+            words.append(view[start:end])
+    return words
 
 
 def _converted_markup(view: str) -> bool:
@@ -378,7 +399,7 @@ def _converted_markup(view: str) -> bool:
     more, and at least four tight marks to each spaced one. Sporadic MT damage (`the
     influence .`, `Pork Rice , Wanhua`) is too rare to count: ten spaced marks at least.
     """
-    spaced = _LOW_SPACED_WORD.findall(view)
+    spaced = _spaced_words(view, _LOW_SPACED_MARK)
     if len(spaced) < 10:
         return False
     terms = sum(1 for word in spaced if _TERM.match(word))
