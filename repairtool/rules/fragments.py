@@ -14,7 +14,7 @@ import regex
 
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
-from repairtool.rules._patterns import lazy
+from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import Rule
 from repairtool.words import is_word, word_set
 
@@ -208,6 +208,9 @@ class _Chrome:
     credit: Any
     site: Any
     breadcrumb: Any
+    #: A line break before a line whose first word may be one of ``hints`` (a superset:
+    #: `_may_hold_credit` decides).
+    hint_line: Any
 
 
 @cache
@@ -229,9 +232,11 @@ def _chrome() -> _Chrome:
                      for item in data["anywhere"])
     crumb_words = words(data["breadcrumb"]["words"])
     firsts = frozenset(w.split()[0].lower() for w in credit["labels"] + credit["phrases"])
+    hint_words = "|".join(re.escape(w) for w in sorted(firsts))
     return _Chrome(
         anywhere=anywhere,
         hints=firsts,
+        hint_line=re.compile(rf"\n[^\S\n]*(?:{hint_words})", re.IGNORECASE),
         credit=regex.compile(
             rf"[(（\[]?(?:(?:{labels})\s*[:：/]|(?:{phrases})\b)", regex.IGNORECASE),
         site=regex.compile(rf"(?:[-–—]\s*)?(?:{words(sites['names'])})"
@@ -301,8 +306,6 @@ class GluedCredit(Rule):
                 yield self._finding(view, m.start(), m.start(), m.end(), "a breadcrumb",
                                     cut_end=m.end())
         for start, end in _candidate_lines(doc, chrome):
-            if end - start < MIN_BEFORE:
-                continue  # too short to hold prose and a credit glued to it
             found = self._glued_after(view, chrome, start, end) or \
                 self._glued_before(view, chrome, start, end)
             if found is not None and not _overlaps(seen, found[1:]):
@@ -399,28 +402,41 @@ def _breadcrumbs(view: str, chrome: _Chrome) -> Iterable[Any]:
             at = view.find(sep, nl) if nl >= 0 else -1
 
 
-def _candidate_lines(doc: Document, chrome: _Chrome) -> Iterable[tuple[int, int]]:
-    """The lines of ``doc`` that may hold a glued credit: a line that does not end a
-    sentence (a credit, an outlet or a link card is last and has no stop), or one that
-    starts with a credit label. Cheap tests on each line's ends, no scan of its middle."""
+def _candidate_lines(doc: Document, chrome: _Chrome) -> list[tuple[int, int]]:
+    """The lines of ``doc`` that may hold a glued credit (see `_may_hold_credit`), at least
+    MIN_BEFORE long: shorter ones cannot hold prose and a credit glued to it. Two C-speed
+    searches for line breaks find a superset (most lines end a sentence); the exact test
+    runs only on those and on the first and last lines, which have no break on one side."""
     view = doc.view
-    start = 0
-    size = len(view)
-    while start <= size:
+    starts = {0, view.rfind("\n") + 1}
+    starts.update(view.rfind("\n", 0, m.start()) + 1 for m in _OPEN_LINE_END.finditer(view))
+    starts.update(m.start() + 1 for m in chrome.hint_line.finditer(view))
+    lines = []
+    for start in sorted(starts):
         end = view.find("\n", start)
-        end = size if end < 0 else end
-        tail = view[max(start, end - 3):end].rstrip()
-        if tail and tail[-1] not in _ENDS:
-            yield start, end
-        else:
-            head = view[start:start + 24].split(None, 1)
-            if head and head[0].lower().rstrip(":：/") in chrome.hints:
-                yield start, end
-        start = end + 1
+        end = len(view) if end < 0 else end
+        if end - start >= MIN_BEFORE and _may_hold_credit(view, start, end, chrome):
+            lines.append((start, end))
+    return lines
+
+
+def _may_hold_credit(view: str, start: int, end: int, chrome: _Chrome) -> bool:
+    """Whether a line does not end a sentence (a credit, an outlet or a link card is last
+    and has no stop), or starts with a credit label. Cheap tests on its ends only."""
+    tail = view[max(start, end - 3):end].rstrip()
+    if tail and tail[-1] not in _ENDS:
+        return True
+    head = view[start:start + 24].split(None, 1)
+    return bool(head) and head[0].lower().rstrip(":：/") in chrome.hints
 
 
 _SENTENCE_STOPS = frozenset(".!?。！？”\"’")
 _ENDS = frozenset(".!?。！？\"”’':;,")
+_NO_STOP = "[^\\s" + re.escape("".join(sorted(_ENDS))) + "]"
+#: The line break after a line whose last three characters, spaces aside, end in no stop
+#: of `_ENDS`; it starts with the break, so the search skips ahead at C speed.
+_OPEN_LINE_END = lazy_re(rf"\n(?:(?<={_NO_STOP}\n)|(?<={_NO_STOP}[^\S\n]\n)"
+                          rf"|(?<={_NO_STOP}[^\S\n]{{2}}\n))")
 
 
 def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
