@@ -49,7 +49,7 @@ def env_for(root: Path) -> dict[str, str]:
 def scan_cost(root: Path, path: Path, runs: int) -> tuple[float, str, int]:
     """Best child CPU seconds over ``runs`` scans of ``path`` with ``root``'s package."""
     cmd = [sys.executable, "-m", "repairtool", "scan", "--format", "json", "--exit-zero",
-           "--isolated", str(path)]
+           "--isolated", path.name]
     best, digest, count = float("inf"), "", 0
     for _ in range(runs):
         cpu, out = child_cpu(cmd, env_for(root), path.parent)

@@ -369,7 +369,7 @@ class SpacedQuoteMark(Rule):
                 fix = Fix.replace("Write o’clock", m.start(), m.end(), "o’clock",
                                   Applicability.SAFE)
                 yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
-        marks = _apostrophe_marks(view)
+        marks = [m.start() for m in _SPACED_MARK.finditer(view)]
         for at in marks:
             if view[at - 1:at] not in (" ", "\t"):
                 continue
@@ -426,36 +426,27 @@ _CURLY_OPEN = lazy(r"(?<=^|[\s(\[:：”])“([ \t]++)(?=[\p{L}\p{N}])", regex.M
 _CURLY_CLOSE = lazy(r"(?<=[\p{L}\p{N}.,!?…)])(?<![.!?,][ \t]*+)([ \t]++)”(?=[\s.,;:!?)\]“…]|$)",
                     regex.MULTILINE)
 _STRAIGHT = lazy_re(r'"')
+#: `'` and `’` with a space or tab before or after: the only ones RT712 looks at.
+_SPACED_MARK = lazy_re(r"['’](?:(?<=[ \t].)|(?=[ \t]))")
 #: `to " volunteer`, `preferential " the`: a straight mark with a space on its inner side.
-_STRAIGHT_CANDIDATE = lazy_re(r'" [A-Za-z0-9]| "')
-_CURLY_CANDIDATE = lazy_re(r"“[ \t]|[ \t]”")
+#: (Searched from the mark: a pattern that starts with a space is tried at every space.)
+_STRAIGHT_CANDIDATE = lazy_re(r'"(?<= ")|"(?= [A-Za-z0-9])')
+_CURLY_CANDIDATE = lazy_re(r"“(?=[ \t])|”(?<=[ \t]”)")
 #: Content of a straight-quoted stretch that is prose (two words, or one word of 4 letters).
 _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{L}[\p{L}\p{N}'’-]*+"
                      r"[ \t]*+")
 
 
-def _apostrophe_marks(view: str) -> list[int]:
-    """Offsets of every `'` and `’`, found with C-speed ``str.find``."""
-    marks: list[int] = []
-    for mark in ("'", "’"):
-        at = view.find(mark)
-        while at >= 0:
-            marks.append(at)
-            at = view.find(mark, at + 1)
-    marks.sort()
-    return marks
-
-
 def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
     view = doc.view
     # Code has no curly quotes, and MT prose with braces (`“ group { one }”`) is no code.
-    for c in _CURLY_CANDIDATE.finditer(view):  # C-speed literal scan first
-        if c.group().startswith("“"):
-            if _inside_curly_quotation(view, c.start()):
+    for at, opening in _curly_candidates(view):  # C-speed literal scan first
+        if opening:
+            if _inside_curly_quotation(view, at):
                 continue  # `… development. “ According`: a closing mark typed as an opening one
-            m = _CURLY_OPEN.match(view, c.start())
+            m = _CURLY_OPEN.match(view, at)
         else:
-            start = c.start()
+            start = at
             while start and view[start - 1] in " \t":
                 start -= 1
             m = _CURLY_CLOSE.match(view, start)
@@ -463,7 +454,7 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
             yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
     if '"' not in view:
         return
-    hits = [m.start() for m in _STRAIGHT_CANDIDATE.finditer(view)]
+    hits = _straight_candidates(view)
     if not hits:
         return
     segs = list(doc.segments())
@@ -474,6 +465,40 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
         if i > done and i >= 0 and at < segs[i].end:
             done = i
             yield from _straight_quotes(rule, view, segs[i].start, segs[i].end)
+
+
+def _curly_candidates(view: str) -> Iterator[tuple[int, bool]]:
+    """(start, opening) of each match `re.finditer(r"“[ \\t]|[ \\t]”")` gives: `“` and a
+    space or tab, or a space or tab and `”` (one that the match before did not take)."""
+    done = 0
+    for c in _CURLY_CANDIDATE.finditer(view):
+        at = c.start()
+        if view[at] == "“":
+            yield at, True
+            done = at + 2
+        elif at - 1 >= done:
+            yield at - 1, False
+            done = at + 1
+
+
+def _straight_candidates(view: str) -> list[int]:
+    """The starts of the matches `re.finditer(r'" [A-Za-z0-9]| "')` gives: a space before
+    a straight mark, else a mark before a space and a letter or digit."""
+    hits: list[int] = []
+    done = 0
+    for c in _STRAIGHT_CANDIDATE.finditer(view):
+        at = c.start()
+        if view[at - 1:at] == " " and at - 1 >= done:
+            hits.append(at - 1)
+            done = at + 1
+        elif at >= done and view[at + 1:at + 2] == " " and _ascii_alnum(view[at + 2:at + 3]):
+            hits.append(at)
+            done = at + 3
+    return hits
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _inside_curly_quotation(view: str, at: int) -> bool:
