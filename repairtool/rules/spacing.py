@@ -173,7 +173,9 @@ def _spaced_ellipsis(view: str, start: int) -> bool:
 
 #: `cross -strait`, `Tsai Ing -wen`: a word, a space, a hyphen glued to the next word; and
 #: `Hong Kong- based`: a hyphen glued to the word before, then a space.
-_HYPHEN_CANDIDATE = lazy_re(r"[A-Za-z] -[A-Za-z]|[A-Za-z]- [a-z]")
+#: The hyphen of `a -b` or `a- b` (searched from the hyphen: a pattern that starts with a
+#: letter is tried at every letter).
+_HYPHEN_CANDIDATE = lazy_re(r"-(?:(?<=[A-Za-z] -)(?=[A-Za-z])|(?<=[A-Za-z]-)(?= [a-z]))")
 _LEFT_SPACE = lazy(r"(?<![\p{L}\p{N}][-/.])\b(\p{L}{2,}) -(\p{Ll}{2,}|\p{Lu}\p{Ll}+)\b"
                    r"(?![-'’/=.]\p{L}|\()")
 _RIGHT_SPACE = lazy(r"(?<![-/.])\b(\p{L}{2,})- (\p{Ll}{2,})\b(?![-'’/=.]\p{L})")
@@ -223,8 +225,7 @@ class SpacedHyphen(Rule):
         view = doc.view
         if " -" not in view and "- " not in view:
             return
-        for c in _HYPHEN_CANDIDATE.finditer(view):
-            at = c.start() + 1
+        for at in _hyphen_candidates(view):
             lo = at
             while lo and view[lo - 1].isalpha():
                 lo -= 1
@@ -255,6 +256,17 @@ class SpacedHyphen(Rule):
         if left_space and _option_line(view, m.start(), m.end()):
             return False
         return not is_code_line(view, m.start())
+
+
+def _hyphen_candidates(view: str) -> Iterator[int]:
+    """The offset after the first letter of each match `re.finditer(r"[A-Za-z] -[A-Za-z]|
+    [A-Za-z]- [a-z]")` gives: the space of `a -b`, the hyphen of `a- b`."""
+    done = 0
+    for c in _HYPHEN_CANDIDATE.finditer(view):
+        at = c.start() - 1 if view[c.start() - 1] == " " else c.start()
+        if at - 1 >= done:  # the old match began a letter before and was four long
+            done = at + 3
+            yield at
 
 
 def _suspended(view: str, start: int) -> bool:
