@@ -394,7 +394,7 @@ class SpacedQuoteMark(Rule):
                 fix = Fix.replace("Write o’clock", m.start(), m.end(), "o’clock",
                                   Applicability.SAFE)
                 yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
-        marks = [m.start() for m in _SPACED_MARK.finditer(view)]
+        marks = sorted(m.start() for mark in _SPACED_MARKS for m in mark.finditer(view))
         for at in marks:
             if view[at - 1:at] not in (" ", "\t"):
                 continue
@@ -451,12 +451,14 @@ _CURLY_OPEN = lazy(r"(?<=^|[\s(\[:：”])“([ \t]++)(?=[\p{L}\p{N}])", regex.M
 _CURLY_CLOSE = lazy(r"(?<=[\p{L}\p{N}.,!?…)])(?<![.!?,][ \t]*+)([ \t]++)”(?=[\s.,;:!?)\]“…]|$)",
                     regex.MULTILINE)
 _STRAIGHT = lazy_re(r'"')
-#: `'` and `’` with a space or tab before or after: the only ones RT712 looks at.
-_SPACED_MARK = lazy_re(r"['’](?:(?<=[ \t].)|(?=[ \t]))")
+#: `'` and `’` with a space or tab before or after: the only ones RT712 looks at. (One
+#: pattern a mark: `re` skips ahead to one literal fast, to either of two ten times slower.)
+_SPACED_MARKS = (lazy_re(r"'(?:(?<=[ \t]')|(?=[ \t]))"), lazy_re(r"’(?:(?<=[ \t]’)|(?=[ \t]))"))
 #: `to " volunteer`, `preferential " the`: a straight mark with a space on its inner side.
 #: (Searched from the mark: a pattern that starts with a space is tried at every space.)
 _STRAIGHT_CANDIDATE = lazy_re(r'"(?<= ")|"(?= [A-Za-z0-9])')
-_CURLY_CANDIDATE = lazy_re(r"“(?=[ \t])|”(?<=[ \t]”)")
+_CURLY_OPEN_CANDIDATE = lazy_re(r"“(?=[ \t])")
+_CURLY_CLOSE_CANDIDATE = lazy_re(r"”(?<=[ \t]”)")
 #: Content of a straight-quoted stretch that is prose (two words, or one word of 4 letters).
 _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{L}[\p{L}\p{N}'’-]*+"
                      r"[ \t]*+")
@@ -495,10 +497,11 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
 def _curly_candidates(view: str) -> Iterator[tuple[int, bool]]:
     """(start, opening) of each match `re.finditer(r"“[ \\t]|[ \\t]”")` gives: `“` and a
     space or tab, or a space or tab and `”` (one that the match before did not take)."""
+    found = sorted([(m.start(), True) for m in _CURLY_OPEN_CANDIDATE.finditer(view)]
+                   + [(m.start(), False) for m in _CURLY_CLOSE_CANDIDATE.finditer(view)])
     done = 0
-    for c in _CURLY_CANDIDATE.finditer(view):
-        at = c.start()
-        if view[at] == "“":
+    for at, opening in found:
+        if opening:
             yield at, True
             done = at + 2
         elif at - 1 >= done:
@@ -546,6 +549,10 @@ def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Fi
         return  # unpaired, or inch marks (`12"`): which side a mark opens is unknown
     for open_at, close_at in zip(marks[::2], marks[1::2], strict=True):
         inside = view[open_at + 1:close_at]
+        lead = len(inside) - len(inside.lstrip(" \t"))
+        trail = len(inside) - len(inside.rstrip(" \t"))
+        if not (lead or trail):
+            continue  # marks tight to their words: nothing to report, so nothing to test
         before, after = view[open_at - 1:open_at], view[close_at + 1:close_at + 2]
         if (before and not (before.isspace() or before in "([:")) \
                 or (after and not (after.isspace() or after in ".,;:!?)]")):
@@ -553,8 +560,6 @@ def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Fi
         if "\n" in inside or not _QUOTED_PROSE.fullmatch(inside) \
                 or is_code_line(view, open_at) or _columns(view, open_at):
             continue
-        lead = len(inside) - len(inside.lstrip(" \t"))
-        trail = len(inside) - len(inside.rstrip(" \t"))
         if lead:
             yield _quote_finding(rule, open_at, open_at + 1 + lead, open_at + 1,
                                  open_at + 1 + lead)
