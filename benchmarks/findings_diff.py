@@ -2,6 +2,8 @@
 
     python benchmarks/findings_diff.py /work/main .            # every set
     python benchmarks/findings_diff.py --sets wild,fixtures /work/main .
+    git archive $(git merge-base HEAD main) | tar -x -C /tmp/ref   # the branch point
+    python benchmarks/findings_diff.py /tmp/ref .
 
 For an optimisation that must change nothing. The sets: speed.py's texts (the news text
 and the varied MT text), the wild MT passages (benchmarks/wild/texts), a slice of the clean
@@ -15,6 +17,7 @@ rescanned. Exits 1 when any set differs, naming the first differing finding.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pickle
@@ -83,6 +86,8 @@ def prepare(work: Path, name: str, clean_mb: float) -> Path:
 def commit_of(root: Path) -> str:
     out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True, check=False).stdout.strip()
+    if not out:  # an exported tree (`git archive`): keyed by its folder
+        return "tree-" + hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:8]
     dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
                             "--untracked-files=no"], capture_output=True, text=True,
                            check=False).stdout.strip()
