@@ -369,24 +369,34 @@ def _spaced_convention(view: str) -> bool:
 #: after a word.
 _LOW_SPACED_MARK = lazy_re(r"[,.)](?<=[ \t][,.)])(?=\s|$)")
 _LOW_TIGHT = lazy_re(r"[,.)](?<=\w[,.)])(?=\s|$)")
-_WORD_CHAR = lazy_re(r"\w")
+_TRAILING_WORD = lazy_re(r"\w*\Z")
 
 
 def _spaced_words(view: str, marks: LazyPattern) -> list[str]:
     """The words spaced off the marks that ``marks`` finds after a space or tab: what
     `re.findall(r"(\\w+)[ \\t]+MARK", view)` gives, with the search anchored on the mark.
-    Each walk back stops at the mark before, so the whole is linear."""
+    Linear: each look back reads the spaces, the word and at most 32 characters more."""
     words = []
     for m in marks.finditer(view):
         end = m.start() - 1
         while end and view[end - 1] in " \t":
             end -= 1
-        start = end
-        while start and _WORD_CHAR.match(view, start - 1):
-            start -= 1
+        start = _word_start(view, end)
         if start < end:
             words.append(view[start:end])
     return words
+
+
+def _word_start(view: str, end: int) -> int:
+    """The start of the run of word characters (``\\w``) that ends at ``end``, found a
+    piece of 32 characters at a time (tokenised MT has a spaced mark every few words)."""
+    start = end
+    while True:
+        lo = max(0, start - 32)
+        found = _TRAILING_WORD.search(view, lo, start).start()
+        if found > lo or lo == 0:
+            return found
+        start = lo  # the whole piece is word characters: the run goes on before it
 
 
 def _converted_markup(view: str) -> bool:
