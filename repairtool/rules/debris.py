@@ -359,10 +359,10 @@ class SpaceBeforePunctuation(Rule):
 
 def _spaced_convention(view: str) -> bool:
     """Whether the text spaces `?`, `!`, `;`, `:` as a rule but not `,` and `.`."""
-    spaced = len(_spaced_words(view, _HIGH_SPACED))
+    spaced = _spaced_count(view, _HIGH_SPACED)
     if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
         return False
-    return len(_spaced_words(view, _LOW_SPACED)) * 10 < spaced
+    return _spaced_count(view, _LOW_SPACED, stop=-(-spaced // 10)) * 10 < spaced
 
 
 #: A comma, full stop or closing bracket after a space (see `_spaced_words`); and one right
@@ -370,6 +370,22 @@ def _spaced_convention(view: str) -> bool:
 _LOW_SPACED_MARK = lazy_re(r"[,.)](?<=[ \t][,.)])(?=\s|$)")
 _LOW_TIGHT = lazy_re(r"[,.)](?<=\w[,.)])(?=\s|$)")
 _TRAILING_WORD = lazy_re(r"\w*\Z")
+_WORD_CHAR = lazy_re(r"\w")
+
+
+def _spaced_count(view: str, marks: LazyPattern, stop: int | None = None) -> int:
+    """How many words `_spaced_words` gives (counting stops at ``stop``): each mark whose
+    spaces come after a word character."""
+    count = 0
+    for m in marks.finditer(view):
+        end = m.start() - 1
+        while end and view[end - 1] in " \t":
+            end -= 1
+        if end and _WORD_CHAR.match(view, end - 1):
+            count += 1
+            if count == stop:
+                break
+    return count
 
 
 def _spaced_words(view: str, marks: LazyPattern) -> list[str]:
@@ -409,11 +425,11 @@ def _converted_markup(view: str) -> bool:
     more, and at least four tight marks to each spaced one. Sporadic MT damage (`the
     influence .`, `Pork Rice , Wanhua`) is too rare to count: ten spaced marks at least.
     """
-    spaced = _spaced_words(view, _LOW_SPACED_MARK)
-    if len(spaced) < 10:
-        return False
-    terms = sum(1 for word in spaced if _TERM.match(word))
-    return terms * 2 >= len(spaced) and len(_LOW_TIGHT.findall(view)) >= 4 * len(spaced)
+    count = _spaced_count(view, _LOW_SPACED_MARK)
+    if count < 10 or len(_LOW_TIGHT.findall(view)) < 4 * count:
+        return False  # (the cheap tests first: tokenised MT fails them)
+    terms = sum(1 for word in _spaced_words(view, _LOW_SPACED_MARK) if _TERM.match(word))
+    return terms * 2 >= count
 
 
 def _emoticon(view: str, pos: int) -> bool:
