@@ -426,10 +426,12 @@ def _converted_markup(view: str) -> bool:
     influence .`, `Pork Rice , Wanhua`) is too rare to count: ten spaced marks at least.
     """
     count = _spaced_count(view, _LOW_SPACED_MARK)
-    if count < 10 or len(_LOW_TIGHT.findall(view)) < 4 * count:
-        return False  # (the cheap tests first: tokenised MT fails them)
+    if count < 10:
+        return False
+    if count > 1000 and len(_LOW_TIGHT.findall(view)) < 4 * count:
+        return False  # tokenised MT: one pass for the tight marks beats reading every word
     terms = sum(1 for word in _spaced_words(view, _LOW_SPACED_MARK) if _TERM.match(word))
-    return terms * 2 >= count
+    return terms * 2 >= count and len(_LOW_TIGHT.findall(view)) >= 4 * count
 
 
 def _emoticon(view: str, pos: int) -> bool:
