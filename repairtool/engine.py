@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +147,24 @@ def _superseded(findings: list[Finding]) -> list[Finding]:
             blocked.setdefault(code, []).append((g.start, g.end))
     if not blocked:
         return findings
+    spans = {code: _Spans(found) for code, found in blocked.items()}
     return [f for f in findings
-            if not any(s < max(f.end, f.start + 1) and f.start < max(e, s + 1)
-                       for s, e in blocked.get(f.rule.code, ()))]
+            if f.rule.code not in spans or not spans[f.rule.code].overlaps(f.start, f.end)]
+
+
+class _Spans:
+    """Spans to test for overlap in log time: thousands of RT703 findings meet thousands
+    of superseding ones in a big file. A span ``(s, e)`` covers at least ``[s, s + 1)``."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.reach = list(accumulate((max(e, s + 1) for s, e in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span meets ``[start, max(end, start + 1))``."""
+        k = bisect_left(self.starts, max(end, start + 1))
+        return k > 0 and self.reach[k - 1] > start
 
 
 def _finish(findings: list[Finding], doc: Document, sup: suppress.Suppressions,

@@ -130,6 +130,8 @@ def _block_around(text: str, at: int) -> tuple[int, int]:
 
 def _hidden_lines(lines: list[str]) -> list[bool]:
     """Which lines of one block are hidden."""
+    if len(lines) == 1:  # a paragraph on one line, as web text and MT output come
+        return [bool(lines[0].strip()) and _layout_line(lines[0])]  # what _blocks says of it
     layout = [_layout_line(line) for line in lines]
     for i in range(len(lines)):
         if not layout[i] and _key_value(lines, i):

@@ -13,7 +13,7 @@ import regex
 from repairtool.document import MASK, Document
 from repairtool.layout import code_line
 from repairtool.model import Applicability, Finding, Fix, Severity
-from repairtool.rules._patterns import lazy, lazy_re
+from repairtool.rules._patterns import LazyPattern, lazy, lazy_re
 from repairtool.rules.base import ANY_LANGUAGE, Rule
 
 # --- RT701 mojibake ----------------------------------------------------------------------
@@ -271,9 +271,11 @@ _NAMED_AFTER = lazy(r"[ \t]+\((?:period|full stop|dot|comma|colon|semicolon)\b")
 #: Spaced `?`, `!`, `;`, `:` (and apostrophes) are an old or French typographic convention
 #: in a text that spaces them as a rule but not its commas and full stops (tokenised MT
 #: spaces all of them).
-_HIGH_SPACED = lazy_re(r"\w[ \t]+[?!;:](?=\s|$)")
-_HIGH_TIGHT = lazy_re(r"\w[?!;:](?=\s|$)")
-_LOW_SPACED = lazy_re(r"\w[ \t]+[,.](?=\s|$)")
+#: Each pattern starts with its mark, so the search skips ahead to the rare marks instead of
+#: trying a word at every letter; `_spaced_words` checks the word before the spaces.
+_HIGH_SPACED = lazy_re(r"[?!;:](?<=[ \t][?!;:])(?=\s|$)")
+_HIGH_TIGHT = lazy_re(r"[?!;:](?<=\w[?!;:])(?=\s|$)")
+_LOW_SPACED = lazy_re(r"[,.](?<=[ \t][,.])(?=\s|$)")
 _SPACE_CANDIDATE = lazy_re(r"[ \t][,.;:!?)'’]")
 _SPACE_OPEN_CANDIDATE = lazy_re(r"\([ \t]")
 _SPACE_OPEN = lazy(r"(?<=(?:^|\s)\()([ \t]++)(?=\p{L})", regex.MULTILINE)
@@ -460,29 +462,60 @@ def _in_quoted_code(line: str, pos: int) -> bool:
 
 def _spaced_convention(view: str) -> bool:
     """Whether the text spaces `?`, `!`, `;`, `:` as a rule but not `,` and `.`."""
-    spaced = len(_HIGH_SPACED.findall(view))
+    spaced = _spaced_count(view, _HIGH_SPACED)
     if spaced < 3 or spaced < len(_HIGH_TIGHT.findall(view)):
         return False
-    return len(_LOW_SPACED.findall(view)) * 10 < spaced
+    return _spaced_count(view, _LOW_SPACED, stop=-(-spaced // 10)) * 10 < spaced
 
 
-#: The spaces and mark after a word spaced off a following comma, full stop or closing
-#: bracket (searched first: a pattern that starts with a word is tried at every code point
-#: of every word, six times slower over a whole text); and a word not spaced off one.
-_LOW_SPACED_TAIL = lazy_re(r"[ \t]+[,.)](?=\s|$)")
-_LOW_TIGHT = lazy_re(r"\w[,.)](?=\s|$)")
+#: A comma, full stop or closing bracket after a space (see `_spaced_words`); and one right
+#: after a word.
+_LOW_SPACED_MARK = lazy_re(r"[,.)](?<=[ \t][,.)])(?=\s|$)")
+_LOW_TIGHT = lazy_re(r"[,.)](?<=\w[,.)])(?=\s|$)")
+_TRAILING_WORD = lazy_re(r"\w*\Z")
+_WORD_CHAR = lazy_re(r"\w")
 
 
-def _low_spaced_words(view: str) -> list[str]:
-    """The words of the matches of ``(\\w+)[ \\t]+[,.)](?=\\s|$)``, found from their tails."""
+def _spaced_count(view: str, marks: LazyPattern, stop: int | None = None) -> int:
+    """How many words `_spaced_words` gives (counting stops at ``stop``): each mark whose
+    spaces come after a word character."""
+    count = 0
+    for m in marks.finditer(view):
+        end = m.start() - 1
+        while end and view[end - 1] in " \t":
+            end -= 1
+        if end and _WORD_CHAR.match(view, end - 1):
+            count += 1
+            if count == stop:
+                break
+    return count
+
+
+def _spaced_words(view: str, marks: LazyPattern) -> list[str]:
+    """The words spaced off the marks that ``marks`` finds after a space or tab: what
+    `re.findall(r"(\\w+)[ \\t]+MARK", view)` gives, with the search anchored on the mark.
+    Linear: each look back reads the spaces, the word and at most 32 characters more."""
     words = []
-    for m in _LOW_SPACED_TAIL.finditer(view):
-        i = end = m.start()
-        while i and (view[i - 1].isalnum() or view[i - 1] == "_"):  # `\w`, as `re` has it
-            i -= 1
-        if i < end:
-            words.append(view[i:end])
+    for m in marks.finditer(view):
+        end = m.start() - 1
+        while end and view[end - 1] in " \t":
+            end -= 1
+        start = _word_start(view, end)
+        if start < end:
+            words.append(view[start:end])
     return words
+
+
+def _word_start(view: str, end: int) -> int:
+    """The start of the run of word characters (``\\w``) that ends at ``end``, found a
+    piece of 32 characters at a time (tokenised MT has a spaced mark every few words)."""
+    start = end
+    while True:
+        lo = max(0, start - 32)
+        found = _TRAILING_WORD.search(view, lo, start).start()
+        if found > lo or lo == 0:
+            return found
+        start = lo  # the whole piece is word characters: the run goes on before it
 
 
 def _converted_markup(view: str) -> bool:
@@ -495,11 +528,13 @@ def _converted_markup(view: str) -> bool:
     more, and at least four tight marks to each spaced one. Sporadic MT damage (`the
     influence .`, `Pork Rice , Wanhua`) is too rare to count: ten spaced marks at least.
     """
-    spaced = _low_spaced_words(view)
-    if len(spaced) < 10:
+    count = _spaced_count(view, _LOW_SPACED_MARK)
+    if count < 10:
         return False
-    terms = sum(1 for word in spaced if _TERM.match(word))
-    return terms * 2 >= len(spaced) and len(_LOW_TIGHT.findall(view)) >= 4 * len(spaced)
+    if count > 1000 and len(_LOW_TIGHT.findall(view)) < 4 * count:
+        return False  # tokenised MT: one pass for the tight marks beats reading every word
+    terms = sum(1 for word in _spaced_words(view, _LOW_SPACED_MARK) if _TERM.match(word))
+    return terms * 2 >= count and len(_LOW_TIGHT.findall(view)) >= 4 * count
 
 
 def _emoticon(view: str, pos: int) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import regex
 
 from repairtool.document import MASK, Document
 from repairtool.model import Applicability, Finding, Fix, Severity
-from repairtool.rules._patterns import lazy
+from repairtool.rules._patterns import lazy, lazy_re
 from repairtool.rules.base import Rule
 from repairtool.words import is_word, word_set
 
@@ -208,6 +208,13 @@ class _Chrome:
     credit: Any
     site: Any
     breadcrumb: Any
+    #: A line break before a line whose first word may be one of ``hints`` (a superset:
+    #: `_may_hold_credit` decides).
+    hint_line: Any
+    #: The Latin-1 hints of ``anywhere`` and an Aho-Corasick automaton of them (None
+    #: without ``ahocorasick_rs``).
+    latin_hints: tuple[str, ...]
+    automaton: Any
 
 
 @cache
@@ -229,9 +236,14 @@ def _chrome() -> _Chrome:
                      for item in data["anywhere"])
     crumb_words = words(data["breadcrumb"]["words"])
     firsts = frozenset(w.split()[0].lower() for w in credit["labels"] + credit["phrases"])
+    hint_words = "|".join(re.escape(w) for w in sorted(firsts))
+    latin = tuple(sorted({h for _, hints, _ in anywhere for h in hints if _latin(h)}))
     return _Chrome(
         anywhere=anywhere,
         hints=firsts,
+        latin_hints=latin,
+        automaton=_automaton(latin),
+        hint_line=re.compile(rf"\n[^\S\n]*(?:{hint_words})", re.IGNORECASE),
         credit=regex.compile(
             rf"[(（\[]?(?:(?:{labels})\s*[:：/]|(?:{phrases})\b)", regex.IGNORECASE),
         site=regex.compile(rf"(?:[-–—]\s*)?(?:{words(sites['names'])})"
@@ -284,8 +296,9 @@ class GluedCredit(Rule):
         view = doc.view
         chrome = _chrome()
         seen: list[tuple[int, int]] = []
+        present = _hints_present(doc, chrome)
         for pattern, hints, after_sentence in chrome.anywhere:
-            if not any(_has(doc, h) for h in hints):
+            if not any(present(h) for h in hints):
                 continue  # one C-speed look for a literal instead of the pattern's scan
             for m in pattern.finditer(view):
                 if after_sentence and view[max(0, m.start() - 4):m.start()].rstrip(" \t")[-1:] \
@@ -301,8 +314,6 @@ class GluedCredit(Rule):
                 yield self._finding(view, m.start(), m.start(), m.end(), "a breadcrumb",
                                     cut_end=m.end())
         for start, end in _candidate_lines(doc, chrome):
-            if end - start < MIN_BEFORE:
-                continue  # too short to hold prose and a credit glued to it
             found = self._glued_after(view, chrome, start, end) or \
                 self._glued_before(view, chrome, start, end)
             if found is not None and not _overlaps(seen, found[1:]):
@@ -373,6 +384,40 @@ _NAME_RUN = lazy(r"[ \t]*+(?:(?!(?:" + "|".join(sorted(word_set("sentence-starte
                  r")\b)\p{Lu}[\p{L}·.'’-]*+[ \t]*+){1,5}")
 
 
+def _latin(hint: str) -> bool:
+    return all(ord(c) < 256 for c in hint)
+
+
+def _automaton(hints: tuple[str, ...]) -> Any:
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        return None
+    return ahocorasick_rs.BytesAhoCorasick([h.encode("latin-1") for h in hints]) if hints else None
+
+
+#: The folded text is searched for the hints in pieces of this many bytes, so that a text
+#: of one hint repeated never makes one list of millions of matches.
+_PIECE = 1 << 20
+
+
+def _hints_present(doc: Document, chrome: _Chrome) -> Callable[[str], bool]:
+    """A test of whether ``doc`` holds a hint. The Latin-1 hints are all found in one pass of
+    the automaton over the folded bytes (a search for each costs more on a big text);
+    the others, or all without the automaton, are looked up by `_has`."""
+    if chrome.automaton is None:
+        return partial(_has, doc)
+    data = memoryview(doc.folded)
+    reach = max(map(len, chrome.latin_hints), default=1) - 1
+    ids: set[int] = set()
+    for lo in range(0, len(data), _PIECE):
+        piece = data[lo:lo + _PIECE + reach]
+        ids.update(i for i, _, _ in chrome.automaton.find_matches_as_indexes(
+            piece, overlapping=True))
+    found = {chrome.latin_hints[i] for i in ids}
+    return lambda hint: hint in found if _latin(hint) else _has(doc, hint)
+
+
 def _has(doc: Document, hint: str) -> bool:
     """Whether ``doc`` holds ``hint`` (lower case; Latin-1 hints are looked up in the folded
     bytes, which are in lower case already)."""
@@ -399,28 +444,41 @@ def _breadcrumbs(view: str, chrome: _Chrome) -> Iterable[Any]:
             at = view.find(sep, nl) if nl >= 0 else -1
 
 
-def _candidate_lines(doc: Document, chrome: _Chrome) -> Iterable[tuple[int, int]]:
-    """The lines of ``doc`` that may hold a glued credit: a line that does not end a
-    sentence (a credit, an outlet or a link card is last and has no stop), or one that
-    starts with a credit label. Cheap tests on each line's ends, no scan of its middle."""
+def _candidate_lines(doc: Document, chrome: _Chrome) -> list[tuple[int, int]]:
+    """The lines of ``doc`` that may hold a glued credit (see `_may_hold_credit`), at least
+    MIN_BEFORE long: shorter ones cannot hold prose and a credit glued to it. Two C-speed
+    searches for line breaks find a superset (most lines end a sentence); the exact test
+    runs only on those and on the first and last lines, which have no break on one side."""
     view = doc.view
-    start = 0
-    size = len(view)
-    while start <= size:
+    starts = {0, view.rfind("\n") + 1}
+    starts.update(view.rfind("\n", 0, m.start()) + 1 for m in _OPEN_LINE_END.finditer(view))
+    starts.update(m.start() + 1 for m in chrome.hint_line.finditer(view))
+    lines = []
+    for start in sorted(starts):
         end = view.find("\n", start)
-        end = size if end < 0 else end
-        tail = view[max(start, end - 3):end].rstrip()
-        if tail and tail[-1] not in _ENDS:
-            yield start, end
-        else:
-            head = view[start:start + 24].split(None, 1)
-            if head and head[0].lower().rstrip(":：/") in chrome.hints:
-                yield start, end
-        start = end + 1
+        end = len(view) if end < 0 else end
+        if end - start >= MIN_BEFORE and _may_hold_credit(view, start, end, chrome):
+            lines.append((start, end))
+    return lines
+
+
+def _may_hold_credit(view: str, start: int, end: int, chrome: _Chrome) -> bool:
+    """Whether a line does not end a sentence (a credit, an outlet or a link card is last
+    and has no stop), or starts with a credit label. Cheap tests on its ends only."""
+    tail = view[max(start, end - 3):end].rstrip()
+    if tail and tail[-1] not in _ENDS:
+        return True
+    head = view[start:start + 24].split(None, 1)
+    return bool(head) and head[0].lower().rstrip(":：/") in chrome.hints
 
 
 _SENTENCE_STOPS = frozenset(".!?。！？”\"’")
 _ENDS = frozenset(".!?。！？\"”’':;,")
+_NO_STOP = "[^\\s" + re.escape("".join(sorted(_ENDS))) + "]"
+#: The line break after a line whose last three characters, spaces aside, end in no stop
+#: of `_ENDS`; it starts with the break, so the search skips ahead at C speed.
+_OPEN_LINE_END = lazy_re(rf"\n(?:(?<={_NO_STOP}\n)|(?<={_NO_STOP}[^\S\n]\n)"
+                          rf"|(?<={_NO_STOP}[^\S\n]{{2}}\n))")
 
 
 def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:

@@ -173,7 +173,9 @@ def _spaced_ellipsis(view: str, start: int) -> bool:
 
 #: `cross -strait`, `Tsai Ing -wen`: a word, a space, a hyphen glued to the next word; and
 #: `Hong Kong- based`: a hyphen glued to the word before, then a space.
-_HYPHEN_CANDIDATE = lazy_re(r"[A-Za-z] -[A-Za-z]|[A-Za-z]- [a-z]")
+#: The hyphen of `a -b` or `a- b` (searched from the hyphen: a pattern that starts with a
+#: letter is tried at every letter).
+_HYPHEN_CANDIDATE = lazy_re(r"-(?:(?<=[A-Za-z] -)(?=[A-Za-z])|(?<=[A-Za-z]-)(?= [a-z]))")
 _LEFT_SPACE = lazy(r"(?<![\p{L}\p{N}][-/.])\b(\p{L}{2,}) -(\p{Ll}{2,}|\p{Lu}\p{Ll}+)\b"
                    r"(?![-'’/=.]\p{L}|\()")
 _RIGHT_SPACE = lazy(r"(?<![-/.])\b(\p{L}{2,})- (\p{Ll}{2,})\b(?![-'’/=.]\p{L})")
@@ -223,8 +225,7 @@ class SpacedHyphen(Rule):
         view = doc.view
         if " -" not in view and "- " not in view:
             return
-        for c in _HYPHEN_CANDIDATE.finditer(view):
-            at = c.start() + 1
+        for at in _hyphen_candidates(view):
             lo = at
             while lo and view[lo - 1].isalpha():
                 lo -= 1
@@ -255,6 +256,17 @@ class SpacedHyphen(Rule):
         if left_space and _option_line(view, m.start(), m.end()):
             return False
         return not is_code_line(view, m.start())
+
+
+def _hyphen_candidates(view: str) -> Iterator[int]:
+    """The offset after the first letter of each match `re.finditer(r"[A-Za-z] -[A-Za-z]|
+    [A-Za-z]- [a-z]")` gives: the space of `a -b`, the hyphen of `a- b`."""
+    done = 0
+    for c in _HYPHEN_CANDIDATE.finditer(view):
+        at = c.start() - 1 if view[c.start() - 1] == " " else c.start()
+        if at - 1 >= done:  # the old match began a letter before and was four long
+            done = at + 3
+            yield at
 
 
 def _suspended(view: str, start: int) -> bool:
@@ -312,6 +324,19 @@ _PINYIN = lazy(r"(?<=\b\p{Lu}\p{Ll}{1,5})([ \t]++)(['’])(?:an|ang|ai|ao|e|en|e
 _OCLOCK = lazy(r"(?<![\p{L}'’])o(?:[ \t]*+‘[ \t]*+|[ \t]++['’‘][ \t]*+|['’][ \t]++)clock\b")
 
 
+#: Where `_OCLOCK` may match: an `o`, marks or spaces, `clock` (a C-speed search; the
+#: `regex` pattern, which looks behind first, is tried at every character).
+_OCLOCK_HINT = lazy_re(r"o[ \t'’‘]+clock")
+
+
+def _oclocks(view: str) -> Iterator[regex.Match[str]]:
+    """The matches of `_OCLOCK` in ``view`` (each starts where a hint does)."""
+    for hint in _OCLOCK_HINT.finditer(view):
+        m = _OCLOCK.match(view, hint.start())
+        if m is not None:
+            yield m
+
+
 #: A closing single quote later on the line (a letter before it, none after).
 _CLOSING_QUOTE = lazy(r"[^\n'’]{0,60}?\p{L}['’](?!\p{L})")
 
@@ -365,11 +390,11 @@ class SpacedQuoteMark(Rule):
         if "' " not in view and " '" not in view and "’" not in view and "‘" not in view:
             return
         if "clock" in view:
-            for m in _OCLOCK.finditer(view):
+            for m in _oclocks(view):
                 fix = Fix.replace("Write o’clock", m.start(), m.end(), "o’clock",
                                   Applicability.SAFE)
                 yield self.finding(m.start(), m.end(), f"spaced apostrophe {m.group()!r}", [fix])
-        marks = _apostrophe_marks(view)
+        marks = sorted(m.start() for mark in _SPACED_MARKS for m in mark.finditer(view))
         for at in marks:
             if view[at - 1:at] not in (" ", "\t"):
                 continue
@@ -426,36 +451,29 @@ _CURLY_OPEN = lazy(r"(?<=^|[\s(\[:：”])“([ \t]++)(?=[\p{L}\p{N}])", regex.M
 _CURLY_CLOSE = lazy(r"(?<=[\p{L}\p{N}.,!?…)])(?<![.!?,][ \t]*+)([ \t]++)”(?=[\s.,;:!?)\]“…]|$)",
                     regex.MULTILINE)
 _STRAIGHT = lazy_re(r'"')
+#: `'` and `’` with a space or tab before or after: the only ones RT712 looks at. (One
+#: pattern a mark: `re` skips ahead to one literal fast, to either of two ten times slower.)
+_SPACED_MARKS = (lazy_re(r"'(?:(?<=[ \t]')|(?=[ \t]))"), lazy_re(r"’(?:(?<=[ \t]’)|(?=[ \t]))"))
 #: `to " volunteer`, `preferential " the`: a straight mark with a space on its inner side.
-_STRAIGHT_CANDIDATE = lazy_re(r'" [A-Za-z0-9]| "')
-_CURLY_CANDIDATE = lazy_re(r"“[ \t]|[ \t]”")
+#: (Searched from the mark: a pattern that starts with a space is tried at every space.)
+_STRAIGHT_CANDIDATE = lazy_re(r'"(?<= ")|"(?= [A-Za-z0-9])')
+_CURLY_OPEN_CANDIDATE = lazy_re(r"“(?=[ \t])")
+_CURLY_CLOSE_CANDIDATE = lazy_re(r"”(?<=[ \t]”)")
 #: Content of a straight-quoted stretch that is prose (two words, or one word of 4 letters).
 _QUOTED_PROSE = lazy(r"[ \t]*+(?:[\p{L}\p{N}][\p{L}\p{N}'’-]*+[ \t,]++){1,}\p{L}[\p{L}\p{N}'’-]*+"
                      r"[ \t]*+")
 
 
-def _apostrophe_marks(view: str) -> list[int]:
-    """Offsets of every `'` and `’`, found with C-speed ``str.find``."""
-    marks: list[int] = []
-    for mark in ("'", "’"):
-        at = view.find(mark)
-        while at >= 0:
-            marks.append(at)
-            at = view.find(mark, at + 1)
-    marks.sort()
-    return marks
-
-
 def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
     view = doc.view
     # Code has no curly quotes, and MT prose with braces (`“ group { one }”`) is no code.
-    for c in _CURLY_CANDIDATE.finditer(view):  # C-speed literal scan first
-        if c.group().startswith("“"):
-            if _inside_curly_quotation(view, c.start()):
+    for at, opening in _curly_candidates(view):  # C-speed literal scan first
+        if opening:
+            if _inside_curly_quotation(view, at):
                 continue  # `… development. “ According`: a closing mark typed as an opening one
-            m = _CURLY_OPEN.match(view, c.start())
+            m = _CURLY_OPEN.match(view, at)
         else:
-            start = c.start()
+            start = at
             while start and view[start - 1] in " \t":
                 start -= 1
             m = _CURLY_CLOSE.match(view, start)
@@ -463,7 +481,7 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
             yield _quote_finding(rule, m.start(), m.end(), m.start(1), m.end(1))
     if '"' not in view:
         return
-    hits = [m.start() for m in _STRAIGHT_CANDIDATE.finditer(view)]
+    hits = _straight_candidates(view)
     if not hits:
         return
     segs = list(doc.segments())
@@ -474,6 +492,41 @@ def _spaced_quotes(rule: Rule, doc: Document) -> Iterator[Finding]:
         if i > done and i >= 0 and at < segs[i].end:
             done = i
             yield from _straight_quotes(rule, view, segs[i].start, segs[i].end)
+
+
+def _curly_candidates(view: str) -> Iterator[tuple[int, bool]]:
+    """(start, opening) of each match `re.finditer(r"“[ \\t]|[ \\t]”")` gives: `“` and a
+    space or tab, or a space or tab and `”` (one that the match before did not take)."""
+    found = sorted([(m.start(), True) for m in _CURLY_OPEN_CANDIDATE.finditer(view)]
+                   + [(m.start(), False) for m in _CURLY_CLOSE_CANDIDATE.finditer(view)])
+    done = 0
+    for at, opening in found:
+        if opening:
+            yield at, True
+            done = at + 2
+        elif at - 1 >= done:
+            yield at - 1, False
+            done = at + 1
+
+
+def _straight_candidates(view: str) -> list[int]:
+    """The starts of the matches `re.finditer(r'" [A-Za-z0-9]| "')` gives: a space before
+    a straight mark, else a mark before a space and a letter or digit."""
+    hits: list[int] = []
+    done = 0
+    for c in _STRAIGHT_CANDIDATE.finditer(view):
+        at = c.start()
+        if view[at - 1:at] == " " and at - 1 >= done:
+            hits.append(at - 1)
+            done = at + 1
+        elif at >= done and view[at + 1:at + 2] == " " and _ascii_alnum(view[at + 2:at + 3]):
+            hits.append(at)
+            done = at + 3
+    return hits
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _inside_curly_quotation(view: str, at: int) -> bool:
@@ -496,6 +549,10 @@ def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Fi
         return  # unpaired, or inch marks (`12"`): which side a mark opens is unknown
     for open_at, close_at in zip(marks[::2], marks[1::2], strict=True):
         inside = view[open_at + 1:close_at]
+        lead = len(inside) - len(inside.lstrip(" \t"))
+        trail = len(inside) - len(inside.rstrip(" \t"))
+        if not (lead or trail):
+            continue  # marks tight to their words: nothing to report, so nothing to test
         before, after = view[open_at - 1:open_at], view[close_at + 1:close_at + 2]
         if (before and not (before.isspace() or before in "([:")) \
                 or (after and not (after.isspace() or after in ".,;:!?)]")):
@@ -503,8 +560,6 @@ def _straight_quotes(rule: Rule, view: str, start: int, end: int) -> Iterator[Fi
         if "\n" in inside or not _QUOTED_PROSE.fullmatch(inside) \
                 or is_code_line(view, open_at) or _columns(view, open_at):
             continue
-        lead = len(inside) - len(inside.lstrip(" \t"))
-        trail = len(inside) - len(inside.rstrip(" \t"))
         if lead:
             yield _quote_finding(rule, open_at, open_at + 1 + lead, open_at + 1,
                                  open_at + 1 + lead)
