@@ -367,6 +367,9 @@ def _parse_token(raw: str) -> Token:
         if not m:
             raise PatternError(f"bad word {alt!r} in {raw!r}")
         word, mark = m.group(1), m.group(2) or ""
+        if not any(c.isalnum() for c in word):
+            # Nothing to anchor on (the pre-filter's key would be empty).
+            raise PatternError(f"word {alt!r} in {raw!r} needs a letter or digit")
         alts.append((word, mark))
         if mark == "~":
             lemma = lemma or word
@@ -1017,8 +1020,7 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
     rows: list[str] = []
     keys: dict[str, list[str]] = {}
     for k, path in enumerate(paths):
-        data = path.read_bytes()
-        entries = parse_lexicon(data.decode("utf-8"), str(path))
+        data, entries = _read_lexicon(path)
         head.append(f"#file\t{path.name}\t{_fingerprint(data)}")
         spans = _blocks(data, [e.line for e in entries])
         for n, (e, (start, end)) in enumerate(zip(entries, spans, strict=True), 1):
@@ -1032,6 +1034,21 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
                       *rows, "#keys",
                       *(x for key in sorted(keys) for x in (key, ",".join(keys[key])))])
     return gzip.compress(text.encode("utf-8") + b"\n", mtime=0)
+
+
+def _read_lexicon(path: Path) -> tuple[bytes, list[Entry]]:
+    """The bytes and entries of one lexicon file; any problem is a one-line
+    :class:`ConfigError` naming the file."""
+    try:
+        data = path.read_bytes()
+        return data, parse_lexicon(data.decode("utf-8"), str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}:1: cannot read lexicon: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:1: cannot read lexicon: not UTF-8 (byte {exc.start})"
+                          ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}:1: invalid lexicon: nested too deeply") from None
 
 
 @dataclass
@@ -1276,5 +1293,23 @@ def plain(suggestion: str) -> str:
     return suggestion.replace("~", "")
 
 
-if __name__ == "__main__":  # python -m repairtool.lexicon: rebuild the shipped index
-    print(f"wrote {write_index()}")
+def main() -> int:
+    """``python -m repairtool.lexicon``: rebuild the shipped index. A bad lexicon file (or
+    an index that cannot be written) is one line on stderr naming it, exit 2."""
+    import sys
+
+    try:
+        path = write_index()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or index_path()}: cannot write the index: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

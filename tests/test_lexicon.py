@@ -186,7 +186,8 @@ def test_context_words_are_not_part_of_the_finding() -> None:
 
 
 @pytest.mark.parametrize("pattern", ["(the)", "* big", "big *", "a (b", "a b~x", "x !y z",
-                                     "{a} b {c} d", "!(a) b", ""])
+                                     "{a} b {c} d", "!(a) b", "", "...", "brocade '",
+                                     "-|brocade"])
 def test_bad_patterns_are_rejected(pattern: str) -> None:
     with pytest.raises(lexicon.PatternError):
         lexicon.parse_pattern(pattern)
@@ -359,6 +360,66 @@ def test_malformed_entries_name_file_and_line(tmp_path: Path, text: str, message
         lexicon.load(path)
     line = str(exc.value)
     assert line.startswith(f"{path}:") and message in line and "\n" not in line
+
+
+def test_user_lexicon_with_a_word_of_no_letters_is_an_error_not_a_crash(tmp_path: Path
+                                                                        ) -> None:
+    # A word such as "..." has no anchor key; a long text (the automaton path) once raised
+    # an internal error on it.
+    (tmp_path / "lex.toml").write_text(
+        '[[entry]]\npattern = "..."\ndomain = "idiom"\nsuggest = ["y"]\nexample = "x"\n',
+        encoding="utf-8")
+    (tmp_path / "a.txt").write_text("He added flowers to brocade. " * 2000, encoding="utf-8")
+    proc = run_cli("--lexicon", "lex.toml", "a.txt", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "lex.toml:1: entry 1 ('...'): bad pattern" in proc.stderr
+
+
+BAD_FILES = {
+    "invalid TOML": (b"[[entry]\n", "invalid TOML"),
+    "bad entry": (b'[[entry]]\npattern = "x"\ndomain = "food"\nsuggest = ["y"]\n'
+                  b'example = "x"\n', "domain must be one of"),
+    "not UTF-8": (b"\xff\xfe[[entry]]\n", "not UTF-8"),
+    "missing": (None, "cannot read lexicon"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_index_rebuild_names_a_bad_file_in_one_line_and_exits_2(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data, message = BAD_FILES[case]
+    bad = tmp_path / "calques" / "bad.toml"
+    bad.parent.mkdir()
+    if data is not None:
+        bad.write_bytes(data)
+    monkeypatch.setattr(lexicon, "shipped_paths", lambda: [bad])
+    monkeypatch.setattr(lexicon, "index_path", lambda: tmp_path / "index.gz")
+    assert lexicon.main() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {bad}:") and message in err
+    assert not (tmp_path / "index.gz").exists()
+
+
+def test_index_rebuild_that_cannot_write_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(lexicon, "index_path", lambda: tmp_path / "no" / "index.gz")
+    assert lexicon.main() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "index.gz: cannot write the index" in err
+
+
+def test_index_rebuild_command_prints_no_traceback(tmp_path: Path) -> None:
+    # The command's own code, on the shipped files, writing to a temporary file instead of
+    # the package: a clean run prints one line and the same index.
+    proc = subprocess.run([sys.executable, "-c",
+                           "import sys, repairtool.lexicon as l; "
+                           "l.index_path = lambda: __import__('pathlib').Path(sys.argv[1]); "
+                           "raise SystemExit(l.main())", str(tmp_path / "i.gz")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("wrote ") and not proc.stderr
+    assert (tmp_path / "i.gz").read_bytes() == lexicon.index_path().read_bytes()
 
 
 def test_missing_user_lexicon_is_a_file_error(tmp_path: Path) -> None:
