@@ -225,6 +225,39 @@ def test_prefilter_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(small) >= 0.98 * len(SHIPPED.entries)  # examples that touch may merge
 
 
+@pytest.mark.parametrize(("pattern", "keys"), [
+    ("blorp-to-blorp zorp~", {"blorp to", "to blorp"}),  # a compound: two of its words
+    ("Zorp'an gadget", {"zorp an"}),
+    ("zorp's gadget~|widget~", {"zorp"}),  # a possessive is no compound
+])
+def test_compounds_are_anchored_by_two_of_their_words(pattern: str, keys: set[str]) -> None:
+    (entry,) = lexicon.parse_lexicon(ENTRY.format(pattern=pattern), "l.toml")
+    assert len(entry.anchors & keys) == len(entry.anchors) > 0
+
+
+@pytest.mark.parametrize("written", ["blorp-to-blorp zorps", "blorp - to - blorp zorp",
+                                     "Blorp to\nblorp zorp", "blorp’to-blorp zorp"])
+def test_both_prefilter_paths_find_a_spaced_or_broken_compound(written: str) -> None:
+    lex = lexicon.Lexicon(lexicon.parse_lexicon(
+        ENTRY.format(pattern="blorp-to-blorp zorp~").replace('"It has a zorp gadget."',
+                                                            '"A blorp-to-blorp zorp."'),
+        "l.toml"))
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    for text in (written, filler + written + " " + filler, filler + "x" + written):
+        want = [] if text.startswith(filler + "x") else [written]
+        if "’" in written:
+            want = []  # the pattern's hyphens do not stand for an apostrophe
+        assert [text[m.start:m.end] for m in lexicon.find_matches(text, [lex])] == want
+
+
+def test_automaton_finds_whole_words_only() -> None:
+    lex = lexicon.Lexicon(lexicon.parse_lexicon(ENTRY.format(pattern="zorp gadget~"), "l.toml"))
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    text = filler + "xzorp gadget, zorp gadgetry, zorp_gadget, 中zorp gadget, zorp gadget中 " \
+        "(zorp gadget) " + filler
+    assert [text[m.start:m.end] for m in lexicon.find_matches(text, [lex])] == ["zorp gadget"]
+
+
 def test_dotted_capital_i_keeps_the_automaton_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """``İ`` lowers to two code points; the fast path must still run, at the same offsets."""
     examples = "\n\n".join(e.example for e in SHIPPED.entries)
@@ -471,7 +504,7 @@ def test_precision_on_human_references(corpora: Path) -> None:
 
 def test_pair_anchor_never_spans_an_allowed_comma() -> None:
     for e in SHIPPED.entries:
-        keys, at = lexicon._choose_anchor(e.tokens, None, ValueError)
+        keys, at, _ = lexicon._choose_anchor(e.tokens, None, ValueError)
         if any(" " in k for k in keys) and at + 1 < len(e.tokens) and \
                 keys == lexicon._pair_keys(e.tokens[at], e.tokens[at + 1]):
             assert not e.tokens[at].comma, e.pattern  # "Cao Cao, Cao Cao" may pair the first
