@@ -66,7 +66,7 @@ _FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anc
            "silent", "source", "antipattern"}
 #: What an entry's ``source`` may say: where it was found.
 _SOURCE = re.compile(r"project|mqm:[^:\s]+:[^:\s]+:[^:\s]+|cedict:\S.*|wild:\w+"
-                     r"|web:https?://\S+")
+                     r"|web:https?://\S+|pages corpus: [\w.-]+")
 #: Text between two words of a pattern (``_COMMA_SEP`` after a word written ``word,``).
 SEP = r"[\s\-\u2010\u2011\"\u201c\u201d]+"
 _COMMA_SEP = r"(?:[ \t]*,)?[\s\-\u2010\u2011\"\u201c\u201d]+"
@@ -468,7 +468,8 @@ class Entry:
     #: Correct English with the same words, which the entry must not match.
     silent: tuple[str, ...] = ()
     #: Where the entry comes from (``project``, ``mqm:...``, ``cedict:...``, ``wild:...``,
-    #: ``web:...``).
+    #: ``web:...``, ``pages corpus: SITE``: real MT web text read from the search tool's
+    #: pages corpus, on a site outside the wild set).
     source: str = ""
     #: Patterns of look-alikes: a match that overlaps a match of one of them is dropped.
     antipatterns: tuple[str, ...] = ()
@@ -822,10 +823,11 @@ def _entry(item: dict, file: str, line: int, n: int, strict: bool = False,
     if strict and not silent:
         raise fail("missing 'silent' (correct English sentences the entry must not match)")
     if strict and not origin:
-        raise fail("missing 'source' (project, mqm:..., cedict:..., wild:... or web:...)")
+        raise fail("missing 'source' (project, mqm:..., cedict:..., wild:..., web:... or "
+                   "pages corpus: ...)")
     if origin and not _SOURCE.fullmatch(origin):
         raise fail(f"'source' must be project, mqm:<corpus>:<doc>:<seg>, cedict:<headword>, "
-                   f"wild:<id> or web:<url>, not {origin!r}")
+                   f"wild:<id>, web:<url> or 'pages corpus: <site>', not {origin!r}")
     for anti in antipatterns:
         try:
             parse_pattern(anti)
