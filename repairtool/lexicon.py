@@ -646,7 +646,7 @@ class Lexicon:
             self._automaton = (ac.BytesAhoCorasick([f" {w} ".encode("ascii") for w in words],
                                                    implementation=impl),
                                [variants[w] for w in words],
-                               [w.find(" ") for w in words])
+                               [_gap(w) for w in words])
         return self._automaton or None
 
     @property
@@ -1302,10 +1302,21 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
         if end < n and ((c := text[end]).isalnum() or c == "_"):
             continue
         gap = gap_at[i]
-        if gap >= 0 and data[start + gap] not in _PAIR_SEPARATORS and \
-                data[start + gap:start + gap + 3] != b" - ":
-            continue
+        if gap >= 0 and data[start + gap] not in _PAIR_SEPARATORS:
+            continue  # a pair key's words are apart by a space, hyphen or apostrophe
+        if gap < -1 and data[start - gap - 2:start - gap + 1] != b" - ":
+            continue  # ... or by " - " (the key written with three spaces)
         yield start, end, key_of[i]
+
+
+def _gap(key: str) -> int:
+    """Where the words of an automaton key meet: -1 for one word, the offset (in the padded
+    text, from the hit's start) of the byte between them, or ``-2 - offset`` for a key
+    written with three spaces, which stand for " - " only."""
+    at = key.find(" ")
+    if at < 0:
+        return -1
+    return -2 - at if key[at:at + 3] == "   " else at
 
 
 #: Bytes of :func:`repairtool.document.fold` that may stand between the words of a pair key.

@@ -258,6 +258,17 @@ def test_automaton_finds_whole_words_only() -> None:
     assert [text[m.start:m.end] for m in lexicon.find_matches(text, [lex])] == ["zorp gadget"]
 
 
+def test_automaton_reads_three_spaces_in_a_key_as_a_spaced_hyphen_only() -> None:
+    lex = lexicon.Lexicon(lexicon.parse_lexicon(
+        ENTRY.format(pattern="zorp gadget~") + 'anchor = "zorp gadget"\n', "l.toml"))
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    text = filler + "zorp - gadget, zorp , gadget, zorp.\n gadget " + filler
+    folded = lexicon.fold(text)
+    pairs = [text[s:e] for s, e, key in lexicon._anchor_hits(text, lex, lambda: folded)
+             if key == "zorp gadget"]
+    assert pairs == ["zorp - gadget"]
+
+
 def test_dotted_capital_i_keeps_the_automaton_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """``İ`` lowers to two code points; the fast path must still run, at the same offsets."""
     examples = "\n\n".join(e.example for e in SHIPPED.entries)
