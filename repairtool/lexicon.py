@@ -548,8 +548,12 @@ class Lexicon:
                     add(key, []).append(i)
             #: First words of the two-word anchors.
             self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
+            #: Two-word keys that anchor a compound (``Asia-Europe``), which MT often
+            #: writes with a spaced hyphen (``Asia - Europe``).
+            self.wide = _wide_keys(entries)
         else:
             self.by_anchor, self.pair_starts = index.keys, index.pair_starts
+            self.wide = index.wide
         self._anchor_re: regex.Pattern[str] | None = None
         self._automaton: Any = None
         self._reaches: dict[str, list[tuple[int, int, int]]] = {}
@@ -628,7 +632,7 @@ class Lexicon:
             variants: dict[str, str] = {}
             for k in self.by_anchor:
                 variants[k] = k
-                if " " in k:  # MT often spaces a hyphen out: "Asia - Europe"
+                if k in self.wide:  # MT often spaces a hyphen out: "Asia - Europe"
                     variants[k.replace(" ", "   ", 1)] = k
                 if " " in k and ARTICLES_BETWEEN:  # an article may stand between them
                     for art in ARTICLES:
@@ -1051,7 +1055,7 @@ def _indexed_cached(files: tuple[tuple[str, int, int], ...], index: str) -> Lexi
 #: The index file, inside the package.
 INDEX = "calques.index.gz"
 #: Bump when the index format or the anchoring changes.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 def index_path() -> Path:
@@ -1079,8 +1083,10 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
     head = [f"repairtool-lexicon-index {INDEX_VERSION}"]
     rows: list[str] = []
     keys: dict[str, list[str]] = {}
+    wide: set[str] = set()
     for k, path in enumerate(paths):
         data, entries = _read_lexicon(path)
+        wide |= _wide_keys(entries)
         head.append(f"#file\t{path.name}\t{_fingerprint(data)}")
         spans = _blocks(data, [e.line for e in entries])
         for n, (e, (start, end)) in enumerate(zip(entries, spans, strict=True), 1):
@@ -1090,10 +1096,16 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
             rows.append(f"{k}\t{e.line}\t{n}\t{start}\t{end}\t{e.reach[0]}\t{e.reach[1]}\t"
                         f"{e.anchored[0]}\t{len(e.anchored)}\t{zh}")
     starts = sorted({key.split(" ")[0] for key in keys if " " in key})
-    text = "\n".join([*head, "#starts\t" + "|".join(starts), f"#entries\t{len(rows)}",
+    text = "\n".join([*head, "#starts\t" + "|".join(starts) + "\t" + "|".join(sorted(wide)),
+                      f"#entries\t{len(rows)}",
                       *rows, "#keys",
                       *(x for key in sorted(keys) for x in (key, ",".join(keys[key])))])
     return gzip.compress(text.encode("utf-8") + b"\n", mtime=0)
+
+
+def _wide_keys(entries: Iterable[Entry]) -> frozenset[str]:
+    """The two-word keys of entries anchored by one compound token (``Asia-Europe``)."""
+    return frozenset(k for e in entries if len(e.anchored) == 1 for k in e.anchors if " " in k)
 
 
 def _read_lexicon(path: Path) -> tuple[bytes, list[Entry]]:
@@ -1122,6 +1134,7 @@ class Index:
     rows_text: str
     keys: dict[str, str]
     pair_starts: frozenset[str]
+    wide: frozenset[str] = frozenset()
     _reaches: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @cached_property
@@ -1152,8 +1165,9 @@ class Index:
             table = dict(zip(body[::2], body[1::2], strict=True))
         except ValueError:
             return None
-        return cls(list(files), data, count, rows, table,
-                   frozenset(head[n + 1].removeprefix("#starts\t").split("|")))
+        _, starts, wide = (head[n + 1] + "\t").split("\t")[:3]
+        return cls(list(files), data, count, rows, table, frozenset(starts.split("|")),
+                   frozenset(wide.split("|")) - {""})
 
     def zh(self, i: int) -> str:
         return self.rows[i].split("\t")[9]
