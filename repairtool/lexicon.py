@@ -29,8 +29,10 @@ turns this off before one word and ``+a`` keeps an article as written.
 
 Speed: the text is scanned once for *anchors* (per entry, the forms of one rare required
 word, or of two adjacent required words when all are common) — by a set lookup per word in
-small texts, by an Aho-Corasick automaton (``ahocorasick_rs``) in large ones; an entry's own
-pattern is compiled on first use and run only in a window around its anchor's hits.
+small texts, by an Aho-Corasick automaton (``ahocorasick_rs``) in large ones, whose keys and
+text are padded so that it finds whole words only; an entry's own pattern is compiled on
+first use and run only in a window around its anchor's hits that holds its other required
+words.
 Parsed lexicons are cached in memory by path, modification time and size; the shipped
 files are read through a prebuilt index (``calques.index.gz``) that gives each entry's
 anchors without parsing it.
@@ -64,7 +66,7 @@ _FIELDS = {"pattern", "kind", "domain", "zh", "suggest", "note", "example", "anc
            "silent", "source", "antipattern"}
 #: What an entry's ``source`` may say: where it was found.
 _SOURCE = re.compile(r"project|mqm:[^:\s]+:[^:\s]+:[^:\s]+|cedict:\S.*|wild:\w+"
-                     r"|web:https?://\S+")
+                     r"|web:https?://\S+|pages corpus: [\w.-]+")
 #: Text between two words of a pattern (``_COMMA_SEP`` after a word written ``word,``).
 SEP = r"[\s\-\u2010\u2011\"\u201c\u201d]+"
 _COMMA_SEP = r"(?:[ \t]*,)?[\s\-\u2010\u2011\"\u201c\u201d]+"
@@ -105,6 +107,7 @@ member members spirit force study search price stock share shares property goods
 thought death died battle fight fighting spread become became basic original golden green
 yellow morning distance holiday friends brother leading rural village mountain sides stars
 paper quite bottom flow short steel heart break broke broken decision prevention masses
+cannot
 """
 _COMMON = frozenset(_COMMON_WORDS.split())
 
@@ -367,6 +370,9 @@ def _parse_token(raw: str) -> Token:
         if not m:
             raise PatternError(f"bad word {alt!r} in {raw!r}")
         word, mark = m.group(1), m.group(2) or ""
+        if not any(c.isalnum() for c in word):
+            # Nothing to anchor on (the pre-filter's key would be empty).
+            raise PatternError(f"word {alt!r} in {raw!r} needs a letter or digit")
         alts.append((word, mark))
         if mark == "~":
             lemma = lemma or word
@@ -457,10 +463,13 @@ class Entry:
     anchors: frozenset[str] = field(default=frozenset(), repr=False)
     #: How far a match can reach before and after the start of an anchor hit.
     reach: tuple[int, int] = (WINDOW, WINDOW)
+    #: The indices of the tokens the anchor keys stand for.
+    anchored: tuple[int, ...] = ()
     #: Correct English with the same words, which the entry must not match.
     silent: tuple[str, ...] = ()
     #: Where the entry comes from (``project``, ``mqm:...``, ``cedict:...``, ``wild:...``,
-    #: ``web:...``).
+    #: ``web:...``, ``pages corpus: SITE``: real MT web text read from the search tool's
+    #: pages corpus, on a site outside the wild set).
     source: str = ""
     #: Patterns of look-alikes: a match that overlaps a match of one of them is dropped.
     antipatterns: tuple[str, ...] = ()
@@ -493,14 +502,17 @@ class Entry:
 
     @cached_property
     def required(self) -> tuple[tuple[bytes, ...], ...]:
-        """For each word the pattern cannot do without, the pieces (the longest run of
-        lower-case letters and digits of each form) one of which a match must contain. The
-        entry's regex is compiled and run only where each of them has one: most anchor hits
-        go no further."""
-        return tuple(
-            tuple({max(re.split(r"[^0-9a-z]+", f.lower()), key=len).encode("ascii")
-                   for f in tok.forms()})
-            for tok in self.tokens if tok.kind == "word" and not tok.optional)
+        """For each word the pattern cannot do without, bar those its anchor stands for
+        (a window holds an anchor hit, so their pieces are there), the pieces (the longest
+        run of lower-case letters and digits of each form) one of which a match must
+        contain; longest word first. The entry's regex is compiled and run only where each
+        of them has one: most anchor hits go no further."""
+        need = [tok for n, tok in enumerate(self.tokens)
+                if tok.kind == "word" and not tok.optional and n not in self.anchored]
+        pieces = [tuple({max(re.split(r"[^0-9a-z]+", f.lower()), key=len).encode("ascii")
+                         for f in tok.forms()}) for tok in need]
+        # Longer words are rarer, roughly (the word list is not loaded for this).
+        return tuple(sorted(pieces, key=lambda p: -min(map(len, p))))
 
 
 @dataclass(frozen=True)
@@ -536,10 +548,15 @@ class Lexicon:
                     add(key, []).append(i)
             #: First words of the two-word anchors.
             self.pair_starts = frozenset(k.split(" ")[0] for k in self.by_anchor if " " in k)
+            #: Two-word keys that anchor a compound (``Asia-Europe``), which MT often
+            #: writes with a spaced hyphen (``Asia - Europe``).
+            self.wide = _wide_keys(entries)
         else:
             self.by_anchor, self.pair_starts = index.keys, index.pair_starts
+            self.wide = index.wide
         self._anchor_re: regex.Pattern[str] | None = None
         self._automaton: Any = None
+        self._reaches: dict[str, list[tuple[int, int, int]]] = {}
         self.texts_seen = 0
 
     def __len__(self) -> int:
@@ -550,6 +567,14 @@ class Lexicon:
         got = self.by_anchor.get(key, ())
         if isinstance(got, str):  # from the index: parsed once
             got = self.by_anchor[key] = [int(i) for i in got.split(",")]
+        return got
+
+    def reaches(self, key: str) -> list[tuple[int, int, int]]:
+        """``(index, before, after)`` of each entry anchored by ``key``, with its reach
+        (computed once a key)."""
+        got = self._reaches.get(key)
+        if got is None:
+            got = self._reaches[key] = [(i, *self.reach(i)) for i in self.ids(key)]
         return got
 
     def reach(self, i: int) -> tuple[int, int]:
@@ -606,7 +631,9 @@ class Lexicon:
                 return None
             variants: dict[str, str] = {}
             for k in self.by_anchor:
-                variants[k] = variants[k.replace(" ", "-")] = k
+                variants[k] = k
+                if k in self.wide:  # MT often spaces a hyphen out: "Asia - Europe"
+                    variants[k.replace(" ", "   ", 1)] = k
                 if " " in k and ARTICLES_BETWEEN:  # an article may stand between them
                     for art in ARTICLES:
                         variants[k.replace(" ", f" {art} ")] = k
@@ -616,10 +643,14 @@ class Lexicon:
             # ~150 ms): beyond DFA_KEYS it is built only for a text of DFA_TEXT or more.
             impl = ac.Implementation.DFA if len(words) <= DFA_KEYS or size >= DFA_TEXT \
                 else ac.Implementation.ContiguousNFA
-            # Pattern words are ASCII (see _ATOM): the text is searched as bytes.
-            self._automaton = (ac.BytesAhoCorasick([w.encode("ascii") for w in words],
+            # Pattern words are ASCII (see _ATOM): the text is searched as bytes, as
+            # :func:`_word_bytes` gives it, each key with a space either side, so that only
+            # whole words are found (a hit inside a word, "self" in "itself", would cost a
+            # look in Python each) and a space in a key also stands for a hyphen.
+            self._automaton = (ac.BytesAhoCorasick([f" {w} ".encode("ascii") for w in words],
                                                    implementation=impl),
-                               [variants[w] for w in words])
+                               [variants[w] for w in words],
+                               [_gap(w) for w in words])
         return self._automaton or None
 
     @property
@@ -642,12 +673,29 @@ def zh_keys(zh: str) -> list[str]:
 
 def anchor_key(form: str) -> str:
     """What the pre-filter looks for to find ``form``: one word, or two words for a form
-    of two hyphenated words (``self-media`` -> ``self media``); else the longest part
-    between hyphens and apostrophes (``tiger's`` -> ``tiger``)."""
-    parts = form.lower().split("-")
-    if len(parts) == 2 and all(p.isalnum() for p in parts):
-        return " ".join(parts)
-    return max(re.split(r"[-'\u2019.]", form.lower()), key=len)
+    of two words joined by a hyphen or apostrophe (``self-media`` -> ``self media``,
+    ``Hong'an`` -> ``hong an``: either alone is common), and of longer compounds the two
+    adjacent words whose more common one is rarest (``state-to-state`` -> ``state to``,
+    ``over-the-wall`` -> ``the wall``); else the longest part between hyphens,
+    apostrophes and dots (``tiger's`` -> ``tiger``)."""
+    low = form.lower()
+    parts = re.split(r"[-'\u2019]", low)
+    # Not a possessive or contraction (``tiger's``, ``don't``): its word alone is the key.
+    if len(parts) >= 2 and all(p.isalnum() for p in parts) and not (
+            len(parts[-1]) == 1 and re.search(r"['\u2019]", low)):
+        if len(parts) == 2:
+            return " ".join(parts)
+        return " ".join(max(itertools.pairwise(parts), key=_pair_rarity))
+    return max(re.split(r"[-'\u2019.]", low), key=len)
+
+
+def _pair_rarity(pair: Iterable[str]) -> tuple[int, int]:
+    """The frequency ranks of the more common and the rarer word of ``pair`` (unlisted:
+    rarest)."""
+    from repairtool import words
+
+    ranks = sorted(10**9 if (r := words.rank(w)) is None else r for w in pair)
+    return ranks[0], ranks[1]
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -661,7 +709,7 @@ def _trie_regex(words: Iterable[str]) -> str:
 
     def build(node: dict) -> str:
         ends = "" in node
-        gap = _PAIR_GAP if ARTICLES_BETWEEN else r"[\s\-]+"
+        gap = _PAIR_GAP if ARTICLES_BETWEEN else _GAP.pattern
         branches = [(gap if ch == " " else regex.escape(ch)) + build(sub)
                     for ch, sub in sorted(node.items()) if ch]
         if not branches:
@@ -756,7 +804,11 @@ def _strings(item: dict, key: str, fail: Callable[[str], ConfigError]) -> tuple[
     return tuple(value)
 
 
-def _entry(item: dict, file: str, line: int, n: int, strict: bool = False) -> Entry:
+def _entry(item: dict, file: str, line: int, n: int, strict: bool = False,
+           anchored: tuple[int, int] | None = None) -> Entry:
+    """The entry of one ``[[entry]]`` table. ``anchored``: the index and number of the
+    tokens its anchor stands for, as the index recorded them (then the anchor is not chosen
+    again: that needs the English word list, which a scan may not otherwise load)."""
     def fail(msg: str) -> ConfigError:
         label = f" ({item['pattern']!r})" if isinstance(item.get("pattern"), str) else ""
         return ConfigError(f"{file}:{line}: entry {n}{label}: {msg}")
@@ -775,10 +827,11 @@ def _entry(item: dict, file: str, line: int, n: int, strict: bool = False) -> En
     if strict and not silent:
         raise fail("missing 'silent' (correct English sentences the entry must not match)")
     if strict and not origin:
-        raise fail("missing 'source' (project, mqm:..., cedict:..., wild:... or web:...)")
+        raise fail("missing 'source' (project, mqm:..., cedict:..., wild:..., web:... or "
+                   "pages corpus: ...)")
     if origin and not _SOURCE.fullmatch(origin):
         raise fail(f"'source' must be project, mqm:<corpus>:<doc>:<seg>, cedict:<headword>, "
-                   f"wild:<id> or web:<url>, not {origin!r}")
+                   f"wild:<id>, web:<url> or 'pages corpus: <site>', not {origin!r}")
     for anti in antipatterns:
         try:
             parse_pattern(anti)
@@ -803,14 +856,21 @@ def _entry(item: dict, file: str, line: int, n: int, strict: bool = False) -> En
     entry = Entry(item["pattern"], kind, item["domain"], tuple(suggest), item["example"],
                   item.get("note", ""), item.get("zh", ""), file, line, tokens,
                   silent=silent, source=origin, antipatterns=antipatterns)
-    entry.anchors, at = _choose_anchor(tokens, item.get("anchor"), fail)
+    if anchored is None:
+        entry.anchors, at, width = _choose_anchor(tokens, item.get("anchor"), fail)
+    else:
+        at, width = anchored
+        entry.anchors = _single_keys(tokens[at]) if width == 1 else \
+            _pair_keys(tokens[at], tokens[at + 1])
     entry.reach = _reach(tokens, at)
+    entry.anchored = tuple(range(at, at + width))
     return entry
 
 
 def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
-                   ) -> tuple[frozenset[str], int]:
-    """The pre-filter keys of a pattern and the index of their (first) token.
+                   ) -> tuple[frozenset[str], int, int]:
+    """The pre-filter keys of a pattern, the index of their (first) token and how many
+    tokens they stand for (1, or 2 for a pair).
 
     Two adjacent required words (``party construction``) are preferred, since a pair is far
     rarer than either word; else the rarest single required word. ``wanted`` (the entry's
@@ -824,10 +884,10 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
         words = wanted.lower().split()
         for i, a, b in pairs:
             if len(words) == 2 and words[0] in _lower(a) and words[1] in _lower(b):
-                return _pair_keys(a, b), i
+                return _pair_keys(a, b), i, 2
         for t in required:
             if len(words) == 1 and words[0] in _lower(t):
-                return _single_keys(t), _index(tokens, t)
+                return _single_keys(t), _index(tokens, t), 1
         raise fail(f"anchor {wanted!r} is not a required word (or two adjacent words) "
                    f"of the pattern")
     # A word rare enough on its own is the better anchor: it is found about as seldom as a
@@ -836,24 +896,31 @@ def _choose_anchor(tokens: list[Token], wanted: str | None, fail: Any
     rarest = min(required, key=_frequency)
     if _frequency(rarest) < RARE_WORD and not rarest.is_common() and " " not in \
             anchor_key(rarest.forms()[-1]):
-        return _single_keys(rarest), _index(tokens, rarest)
+        return _single_keys(rarest), _index(tokens, rarest), 1
+    # A compound (``anti-China``, ``state-to-state``) is anchored by two of its words: rarer
+    # than a pair of the pattern's words.
+    compounds = [t for t in required if all(" " in anchor_key(f) for f in t.forms())]
+    if compounds:
+        best = max(compounds, key=lambda t: min(_pair_rarity(tuple(anchor_key(f).split()))
+                                                for f in t.forms()))
+        return _single_keys(best), _index(tokens, best), 1
     rare_pairs = [p for p in pairs if not (p[1].is_common() and p[2].is_common())]
     if rare_pairs:
         i, a, b = max(rare_pairs, key=lambda p: (_rarity(p[1]) + _rarity(p[2]),
                                                  -min(_frequency(p[1]), _frequency(p[2])),
                                                  p[1].shortest() + p[2].shortest()))
-        return _pair_keys(a, b), i
+        return _pair_keys(a, b), i, 2
     rare = [t for t in required if not t.is_common()]
     if rare or not pairs:
         # The rarest word in English web text: every hit of an anchor costs a look at the
         # text around it, and "flood" is found a hundred times as often as "brocade".
         best = max(rare or required, key=lambda t: (" " in anchor_key(t.forms()[-1]),
                                                     -_frequency(t), t.shortest()))
-        return _single_keys(best), _index(tokens, best)
+        return _single_keys(best), _index(tokens, best), 1
     # Only common words: the pair whose rarer word is rarest ("the sky", not "from the").
     i, a, b = min(pairs, key=lambda p: (min(_frequency(p[1]), _frequency(p[2])),
                                         -(p[1].shortest() + p[2].shortest())))
-    return _pair_keys(a, b), i
+    return _pair_keys(a, b), i, 2
 
 
 def _lower(token: Token) -> set[str]:
@@ -988,7 +1055,7 @@ def _indexed_cached(files: tuple[tuple[str, int, int], ...], index: str) -> Lexi
 #: The index file, inside the package.
 INDEX = "calques.index.gz"
 #: Bump when the index format or the anchoring changes.
-INDEX_VERSION = 4
+INDEX_VERSION = 6
 
 
 def index_path() -> Path:
@@ -1016,9 +1083,10 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
     head = [f"repairtool-lexicon-index {INDEX_VERSION}"]
     rows: list[str] = []
     keys: dict[str, list[str]] = {}
+    wide: set[str] = set()
     for k, path in enumerate(paths):
-        data = path.read_bytes()
-        entries = parse_lexicon(data.decode("utf-8"), str(path))
+        data, entries = _read_lexicon(path)
+        wide |= _wide_keys(entries)
         head.append(f"#file\t{path.name}\t{_fingerprint(data)}")
         spans = _blocks(data, [e.line for e in entries])
         for n, (e, (start, end)) in enumerate(zip(entries, spans, strict=True), 1):
@@ -1026,12 +1094,33 @@ def build_index(paths: Sequence[Path] | None = None) -> bytes:
                 keys.setdefault(key, []).append(str(len(rows)))
             zh = " ".join(e.zh.split())  # no tab or line break in the row
             rows.append(f"{k}\t{e.line}\t{n}\t{start}\t{end}\t{e.reach[0]}\t{e.reach[1]}\t"
-                        f"{zh}")
+                        f"{e.anchored[0]}\t{len(e.anchored)}\t{zh}")
     starts = sorted({key.split(" ")[0] for key in keys if " " in key})
-    text = "\n".join([*head, "#starts\t" + "|".join(starts), f"#entries\t{len(rows)}",
+    text = "\n".join([*head, "#starts\t" + "|".join(starts) + "\t" + "|".join(sorted(wide)),
+                      f"#entries\t{len(rows)}",
                       *rows, "#keys",
                       *(x for key in sorted(keys) for x in (key, ",".join(keys[key])))])
     return gzip.compress(text.encode("utf-8") + b"\n", mtime=0)
+
+
+def _wide_keys(entries: Iterable[Entry]) -> frozenset[str]:
+    """The two-word keys of entries anchored by one compound token (``Asia-Europe``)."""
+    return frozenset(k for e in entries if len(e.anchored) == 1 for k in e.anchors if " " in k)
+
+
+def _read_lexicon(path: Path) -> tuple[bytes, list[Entry]]:
+    """The bytes and entries of one lexicon file; any problem is a one-line
+    :class:`ConfigError` naming the file."""
+    try:
+        data = path.read_bytes()
+        return data, parse_lexicon(data.decode("utf-8"), str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}:1: cannot read lexicon: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:1: cannot read lexicon: not UTF-8 (byte {exc.start})"
+                          ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}:1: invalid lexicon: nested too deeply") from None
 
 
 @dataclass
@@ -1045,6 +1134,7 @@ class Index:
     rows_text: str
     keys: dict[str, str]
     pair_starts: frozenset[str]
+    wide: frozenset[str] = frozenset()
     _reaches: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @cached_property
@@ -1075,11 +1165,12 @@ class Index:
             table = dict(zip(body[::2], body[1::2], strict=True))
         except ValueError:
             return None
-        return cls(list(files), data, count, rows, table,
-                   frozenset(head[n + 1].removeprefix("#starts\t").split("|")))
+        _, starts, wide = (head[n + 1] + "\t").split("\t")[:3]
+        return cls(list(files), data, count, rows, table, frozenset(starts.split("|")),
+                   frozenset(wide.split("|")) - {""})
 
     def zh(self, i: int) -> str:
-        return self.rows[i].split("\t")[7]
+        return self.rows[i].split("\t")[9]
 
     def reach(self, i: int) -> tuple[int, int]:
         got = self._reaches.get(i)
@@ -1091,11 +1182,12 @@ class Index:
     def entry(self, i: int) -> Entry:
         """Entry ``i``, parsed from its block (its anchors and reach come out as in the
         index: the files and this module are those it was built with)."""
-        k, line, n, start, end = (int(x) for x in self.rows[i].split("\t")[:5])
+        k, line, n, start, end, _, _, at, width = (int(x) for x in
+                                                   self.rows[i].split("\t")[:9])
         block = self.data[k][start:end].decode("utf-8")
         fast = _fast_parse(block)
         item = (fast[0] if fast is not None else tomllib.loads(block))["entry"][0]
-        return _entry(item, str(self.files[k]), line, n)
+        return _entry(item, str(self.files[k]), line, n, anchored=(at, width))
 
 
 def write_index(paths: Sequence[Path] | None = None, path: Path | None = None) -> Path:
@@ -1137,22 +1229,26 @@ def find_matches(text: str, lexicons: Sequence[Lexicon], folded_text: bytes | No
 def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]
                 ) -> Iterator[tuple[int, Match]]:
     """(entry index, match) of every match of ``lex``'s entries."""
-    windows: dict[int, list[tuple[int, int]]] = {}
+    # Entry index -> its windows, flat: [start, end, start, end, ...] (clamped when used).
+    windows: dict[int, list[int]] = {}
     n = len(text)
+    known, reaches = lex._reaches, lex.reaches
     for hit_start, _end, key in _anchor_hits(text, lex, folded):
-        for i in lex.ids(key):
-            before, after = lex.reach(i)
-            start, end = max(0, hit_start - before), min(n, hit_start + after)
-            spans = windows.setdefault(i, [])
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], end)
+        for i, before, after in known.get(key) or reaches(key):
+            spans = windows.get(i)
+            if spans is None:
+                windows[i] = [hit_start - before, hit_start + after]
+            elif hit_start - before <= spans[-1]:
+                spans[-1] = hit_start + after
             else:
-                spans.append((start, end))
+                spans += (hit_start - before, hit_start + after)
+    data = folded()
     for i, spans in windows.items():
         e = lex.entry(i)
-        for start, end in spans:
-            if not all(any(folded().find(p, start, end) >= 0 for p in pieces)
-                       for pieces in e.required):
+        required = e.required
+        for k in range(0, len(spans), 2):
+            start, end = max(0, spans[k]), min(n, spans[k + 1])
+            if required and not _has_pieces(data, required, start, end):
                 continue  # a word it needs is missing: no need to compile or run it
             for m in e.regex.finditer(text, start, end, overlapped=False):
                 if m.end() == end and end < n:
@@ -1160,6 +1256,18 @@ def _matches_in(text: str, lex: Lexicon, folded: Callable[[], bytes]
                 if e.antipatterns and e.excluded(text, m.start(), m.end()):
                     continue
                 yield i, Match(e, m.start(), m.end(), _forms(e, m))
+
+
+def _has_pieces(data: bytes, required: tuple[tuple[bytes, ...], ...], start: int, end: int
+                ) -> bool:
+    """Whether ``data[start:end]`` holds one piece of each word of ``required``."""
+    for pieces in required:
+        for piece in pieces:
+            if data.find(piece, start, end) >= 0:
+                break
+        else:
+            return False
+    return True
 
 
 #: Below this many code points the pre-filter looks each word up in a set; above it, it
@@ -1194,18 +1302,53 @@ def _anchor_hits(text: str, lex: Lexicon, folded: Callable[[], bytes]
                 yield m.start(), m.start() + len(first), first
             yield m.start(), m.end(), key
         return
-    machine, key_of = auto
+    machine, key_of, gap_at = auto
     n = len(text)
-    for i, start, end in machine.find_matches_as_indexes(folded(), overlapping=True):
-        if (start and _is_word(text[start - 1])) or (end < n and _is_word(text[end])):
+    data = folded()
+    # The padded text's offsets are one more than the text's: a hit at [s, e) of " key "
+    # is the key at [s, e - 2). What the padding lets through beyond the old test (a key
+    # beside "_" or a CJK character, or with other punctuation than a space or hyphen
+    # between its words) is turned away here, so the hits are the same as before.
+    for i, start, end in machine.find_matches_as_indexes(_word_bytes(data), overlapping=True):
+        end -= 2
+        if start and ((c := text[start - 1]).isalnum() or c == "_"):
             continue
+        if end < n and ((c := text[end]).isalnum() or c == "_"):
+            continue
+        gap = gap_at[i]
+        if gap >= 0 and data[start + gap] not in _PAIR_SEPARATORS:
+            continue  # a pair key's words are apart by a space, hyphen or apostrophe
+        if gap < -1 and data[start - gap - 2:start - gap + 1] != b" - ":
+            continue  # ... or by " - " (the key written with three spaces)
         yield start, end, key_of[i]
 
 
-_GAP = re.compile(r"[\s\-]+")
+def _gap(key: str) -> int:
+    """Where the words of an automaton key meet: -1 for one word, the offset (in the padded
+    text, from the hit's start) of the byte between them, or ``-2 - offset`` for a key
+    written with three spaces, which stand for " - " only."""
+    at = key.find(" ")
+    if at < 0:
+        return -1
+    return -2 - at if key[at:at + 3] == "   " else at
+
+
+#: Bytes of :func:`repairtool.document.fold` that may stand between the words of a pair key.
+_PAIR_SEPARATORS = b" -'"
+#: Every byte that is not a letter or digit, as a space.
+_NON_WORD_TO_SPACE = bytes(b if chr(b).isalnum() else 32 for b in range(256))
+
+
+def _word_bytes(folded: bytes) -> bytes:
+    """``folded`` with every byte that is not a letter or digit a space, and a space before
+    and after (a copy made in C)."""
+    return b" " + folded.translate(_NON_WORD_TO_SPACE) + b" "
+
+
+_GAP = re.compile(r"[\s\-'\u2019]+")
 #: The text between the two words of a pair anchor in the fallback regex: an article may
 #: stand there (see :data:`ARTICLES_BETWEEN`); it is no part of the key.
-_PAIR_GAP = r"[\s\-]+(?:(?:" + "|".join(ARTICLES) + r")[\s\-]+)?"
+_PAIR_GAP = _GAP.pattern + r"(?:(?:" + "|".join(ARTICLES) + r")" + _GAP.pattern + ")?"
 _GAP_ARTICLE = re.compile(_PAIR_GAP)
 
 
@@ -1276,5 +1419,23 @@ def plain(suggestion: str) -> str:
     return suggestion.replace("~", "")
 
 
-if __name__ == "__main__":  # python -m repairtool.lexicon: rebuild the shipped index
-    print(f"wrote {write_index()}")
+def main() -> int:
+    """``python -m repairtool.lexicon``: rebuild the shipped index. A bad lexicon file (or
+    an index that cannot be written) is one line on stderr naming it, exit 2."""
+    import sys
+
+    try:
+        path = write_index()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or index_path()}: cannot write the index: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

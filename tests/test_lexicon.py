@@ -186,7 +186,8 @@ def test_context_words_are_not_part_of_the_finding() -> None:
 
 
 @pytest.mark.parametrize("pattern", ["(the)", "* big", "big *", "a (b", "a b~x", "x !y z",
-                                     "{a} b {c} d", "!(a) b", ""])
+                                     "{a} b {c} d", "!(a) b", "", "...", "brocade '",
+                                     "-|brocade"])
 def test_bad_patterns_are_rejected(pattern: str) -> None:
     with pytest.raises(lexicon.PatternError):
         lexicon.parse_pattern(pattern)
@@ -222,6 +223,52 @@ def test_prefilter_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     slow = [(m.start, m.end, m.entry.pattern) for m in lexicon.find_matches(padded, [fallback])]
     assert slow == big
     assert len(small) >= 0.98 * len(SHIPPED.entries)  # examples that touch may merge
+
+
+@pytest.mark.parametrize(("pattern", "keys"), [
+    ("blorp-to-blorp zorp~", {"blorp to", "to blorp"}),  # a compound: two of its words
+    ("Zorp'an gadget", {"zorp an"}),
+    ("zorp's gadget~|widget~", {"zorp"}),  # a possessive is no compound
+])
+def test_compounds_are_anchored_by_two_of_their_words(pattern: str, keys: set[str]) -> None:
+    (entry,) = lexicon.parse_lexicon(ENTRY.format(pattern=pattern), "l.toml")
+    assert len(entry.anchors & keys) == len(entry.anchors) > 0
+
+
+@pytest.mark.parametrize("written", ["blorp-to-blorp zorps", "blorp - to - blorp zorp",
+                                     "Blorp to\nblorp zorp", "blorp’to-blorp zorp"])
+def test_both_prefilter_paths_find_a_spaced_or_broken_compound(written: str) -> None:
+    lex = lexicon.Lexicon(lexicon.parse_lexicon(
+        ENTRY.format(pattern="blorp-to-blorp zorp~").replace('"It has a zorp gadget."',
+                                                            '"A blorp-to-blorp zorp."'),
+        "l.toml"))
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    for text in (written, filler + written + " " + filler, filler + "x" + written):
+        want = [] if text.startswith(filler + "x") else [written]
+        if "’" in written:
+            want = []  # the pattern's hyphens do not stand for an apostrophe
+        assert [text[m.start:m.end] for m in lexicon.find_matches(text, [lex])] == want
+
+
+def test_automaton_finds_whole_words_only() -> None:
+    lex = lexicon.Lexicon(lexicon.parse_lexicon(ENTRY.format(pattern="zorp gadget~"), "l.toml"))
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    text = filler + "xzorp gadget, zorp gadgetry, zorp_gadget, 中zorp gadget, zorp gadget中 " \
+        "(zorp gadget) " + filler
+    assert [text[m.start:m.end] for m in lexicon.find_matches(text, [lex])] == ["zorp gadget"]
+
+
+def test_automaton_reads_three_spaces_in_a_key_as_a_spaced_hyphen_only() -> None:
+    # Only a compound's key (zorp-gadget) has the three-space variant, as MT writes a
+    # hyphen spaced out; a pair of two pattern words keeps to one separator.
+    lex = lexicon.Lexicon(lexicon.parse_lexicon(ENTRY.format(pattern="zorp-gadget~"), "l.toml"))
+    assert {"zorp gadget", "zorp gadgets"} <= lex.wide
+    filler = "filler text. " * (lexicon.SMALL_TEXT // 10)
+    text = filler + "zorp - gadget, zorp , gadget, zorp.\n gadget " + filler
+    folded = lexicon.fold(text)
+    pairs = [text[s:e] for s, e, key in lexicon._anchor_hits(text, lex, lambda: folded)
+             if key == "zorp gadget"]
+    assert pairs == ["zorp - gadget"]
 
 
 def test_dotted_capital_i_keeps_the_automaton_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -361,6 +408,66 @@ def test_malformed_entries_name_file_and_line(tmp_path: Path, text: str, message
     assert line.startswith(f"{path}:") and message in line and "\n" not in line
 
 
+def test_user_lexicon_with_a_word_of_no_letters_is_an_error_not_a_crash(tmp_path: Path
+                                                                        ) -> None:
+    # A word such as "..." has no anchor key; a long text (the automaton path) once raised
+    # an internal error on it.
+    (tmp_path / "lex.toml").write_text(
+        '[[entry]]\npattern = "..."\ndomain = "idiom"\nsuggest = ["y"]\nexample = "x"\n',
+        encoding="utf-8")
+    (tmp_path / "a.txt").write_text("He added flowers to brocade. " * 2000, encoding="utf-8")
+    proc = run_cli("--lexicon", "lex.toml", "a.txt", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "lex.toml:1: entry 1 ('...'): bad pattern" in proc.stderr
+
+
+BAD_FILES = {
+    "invalid TOML": (b"[[entry]\n", "invalid TOML"),
+    "bad entry": (b'[[entry]]\npattern = "x"\ndomain = "food"\nsuggest = ["y"]\n'
+                  b'example = "x"\n', "domain must be one of"),
+    "not UTF-8": (b"\xff\xfe[[entry]]\n", "not UTF-8"),
+    "missing": (None, "cannot read lexicon"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_index_rebuild_names_a_bad_file_in_one_line_and_exits_2(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data, message = BAD_FILES[case]
+    bad = tmp_path / "calques" / "bad.toml"
+    bad.parent.mkdir()
+    if data is not None:
+        bad.write_bytes(data)
+    monkeypatch.setattr(lexicon, "shipped_paths", lambda: [bad])
+    monkeypatch.setattr(lexicon, "index_path", lambda: tmp_path / "index.gz")
+    assert lexicon.main() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {bad}:") and message in err
+    assert not (tmp_path / "index.gz").exists()
+
+
+def test_index_rebuild_that_cannot_write_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(lexicon, "index_path", lambda: tmp_path / "no" / "index.gz")
+    assert lexicon.main() == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "index.gz: cannot write the index" in err
+
+
+def test_index_rebuild_command_prints_no_traceback(tmp_path: Path) -> None:
+    # The command's own code, on the shipped files, writing to a temporary file instead of
+    # the package: a clean run prints one line and the same index.
+    proc = subprocess.run([sys.executable, "-c",
+                           "import sys, repairtool.lexicon as l; "
+                           "l.index_path = lambda: __import__('pathlib').Path(sys.argv[1]); "
+                           "raise SystemExit(l.main())", str(tmp_path / "i.gz")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("wrote ") and not proc.stderr
+    assert (tmp_path / "i.gz").read_bytes() == lexicon.index_path().read_bytes()
+
+
 def test_missing_user_lexicon_is_a_file_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("text\n", encoding="utf-8")
     (result,) = scan_paths([str(tmp_path / "a.txt")],
@@ -410,7 +517,7 @@ def test_precision_on_human_references(corpora: Path) -> None:
 
 def test_pair_anchor_never_spans_an_allowed_comma() -> None:
     for e in SHIPPED.entries:
-        keys, at = lexicon._choose_anchor(e.tokens, None, ValueError)
+        keys, at, _ = lexicon._choose_anchor(e.tokens, None, ValueError)
         if any(" " in k for k in keys) and at + 1 < len(e.tokens) and \
                 keys == lexicon._pair_keys(e.tokens[at], e.tokens[at + 1]):
             assert not e.tokens[at].comma, e.pattern  # "Cao Cao, Cao Cao" may pair the first
