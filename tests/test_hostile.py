@@ -342,7 +342,7 @@ def test_read_only_file_refused_unless_force(tmp_path: Path) -> None:
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "Said, then.\n"
     r = run_cli("scan", "--fix", "ro.txt", cwd=tmp_path)
     # The file was read and checked: the summary says so, and its findings are reported.
-    assert "no file could be read" not in r.stdout + r.stderr
+    assert "no file could be" not in r.stdout + r.stderr
     assert "1 file checked; 1 could not be written." in r.stderr
     assert "ro.txt:1:5: RT301" in r.stderr + r.stdout
     r = run_cli("scan", "--fix", "--force", "ro.txt", cwd=tmp_path)

@@ -108,9 +108,17 @@ def test_summary_plurals_and_the_two_fix_levels() -> None:
 def test_nothing_read_says_so(tmp_path: Path) -> None:
     r = run_cli("scan", "missing.txt", cwd=tmp_path)
     assert r.returncode == 2
-    assert r.stdout.strip() == "no file could be read (1 file given)."
+    assert r.stdout.strip() == "no file could be checked (1 file given)."
+    # A bad config stops the scan of a file that exists: it was not checked, though readable.
+    (tmp_path / "a.txt").write_text("text\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.repairtool]\nfail-on = 1\n",
+                                             encoding="utf-8")
+    r = run_cli("scan", "a.txt", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stdout.strip() == "no file could be checked (1 file given)."
+    assert "pyproject.toml: fail-on must be a string" in r.stderr
     s = Summary(files=2, errors=[("a", "x")])
-    assert s.line().endswith("1 file checked; 1 could not be read.")
+    assert s.line().endswith("1 file checked; 1 could not be checked.")
 
 
 def test_human_output_counts_hidden_candidates_and_shows_the_unsafe_removal() -> None:

@@ -58,7 +58,7 @@ class Summary:
         unread = len(self.errors) - self.unwritten
         read = self.files - unread
         if self.files and not read:
-            return f"no file could be read ({plural(self.files, 'file')} given)."
+            return f"no file could be checked ({plural(self.files, 'file')} given)."
         parts = [plural(self.findings, "finding")]
         if self.findings:
             parts.append(", ".join(f"{n} info" if s == "info" else plural(n, s)
@@ -69,7 +69,7 @@ class Summary:
             parts.append(f"{self.unsafe_fixable} more with --fix --unsafe-fixes")
         parts.append(f"{plural(read, 'file')} checked")
         if unread:
-            parts.append(f"{unread} could not be read")
+            parts.append(f"{unread} could not be checked")
         if self.unwritten:
             parts.append(f"{self.unwritten} could not be written")
         return "; ".join(parts) + "."
