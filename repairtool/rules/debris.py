@@ -229,6 +229,8 @@ _SPACED_PLACEHOLDER = lazy(r"\([ \t]+(?:[A-Z][A-Z0-9_]{5,}|[A-Z]+_[A-Z0-9_]+|[$@
                            r"|[a-z]+-[a-z]+(?:-[a-z]+)*)[ \t]+\)")  # also `( control-list )`
 #: How far before a mark its command or opening bracket is looked for.
 _LOOK_BACK = 120
+#: How far past a mark its line is read (far longer than any line of code or of a table).
+_LINE_AHEAD = 2_000
 #: Words after which a mark is named, not placed: `the ! shorthand`, `Type ? for help`.
 _NAMING = frozenset({"the", "a", "an", "type", "press", "for", "with", "use", "typing",
                      "enter", "literal", "character", "colon", "semicolon", "comma",
@@ -401,8 +403,11 @@ class SpaceBeforePunctuation(Rule):
         alone = view[end:end + 1] in ("", " ", "\t", "\n", ".", ",")
         if alone and word in _MENTIONING:
             return True
-        line_end = view.find("\n", end)
-        line = view[line_start:len(view) if line_end < 0 else line_end]
+        # Bounded ahead too: on a one-line page the rest of the text is not "the line", and
+        # reading it for each finding made a scraped page's scan quadratic.
+        limit = min(len(view), end + _LINE_AHEAD)
+        line_end = view.find("\n", end, limit)
+        line = view[line_start:limit if line_end < 0 else line_end]
         if _ATTRIBUTION_LINE.match(line) or (mark == ":" and _FIELD_LINE.match(line)):
             return True
         if mark == ";" and (line.count(" ; ") >= 3 or _SHELL_AFTER.match(view, end)):
