@@ -403,10 +403,12 @@ class SpaceBeforePunctuation(Rule):
         alone = view[end:end + 1] in ("", " ", "\t", "\n", ".", ",")
         if alone and word in _MENTIONING:
             return True
-        # Bounded ahead too: on a one-line page the rest of the text is not "the line", and
-        # reading it for each finding made a scraped page's scan quadratic.
+        # Bounded ahead too: reading the rest of a one-line page for each finding made its
+        # scan quadratic. A line that long is running prose, not code, a table or a listing.
         limit = min(len(view), end + _LINE_AHEAD)
         line_end = view.find("\n", end, limit)
+        if line_end < 0 and limit < len(view):
+            return False
         line = view[line_start:limit if line_end < 0 else line_end]
         if _ATTRIBUTION_LINE.match(line) or (mark == ":" and _FIELD_LINE.match(line)):
             return True
@@ -427,8 +429,13 @@ class SpaceBeforePunctuation(Rule):
 
 
 def _line_at(view: str, pos: int) -> str:
-    end = view.find("\n", pos)
-    return view[view.rfind("\n", 0, pos) + 1:len(view) if end < 0 else end]
+    """The line around ``pos``; empty when it runs on past ``_LINE_AHEAD`` either way (a
+    one-line page: prose, and reading all of it for each candidate would be quadratic)."""
+    lo, hi = max(0, pos - _LINE_AHEAD), min(len(view), pos + _LINE_AHEAD)
+    start, end = view.rfind("\n", lo, pos), view.find("\n", pos, hi)
+    if (start < 0 and lo > 0) or (end < 0 and hi < len(view)):
+        return ""
+    return view[start + 1:hi if end < 0 else end]
 
 
 def _opener_of(view: str, pos: int) -> int:
