@@ -160,3 +160,11 @@ def test_markdown_fix_keeps_structure_and_converges(text: str) -> None:
 @given(ts=pairs)
 def test_bilingual_fix_converges_and_diff_equals_fix(name: str, ts: list[str]) -> None:
     _check(name, BILINGUAL[name](ts))
+
+
+def test_xliff2_target_that_a_fix_empties_writes_back() -> None:
+    """Found by the property above: an XLIFF 2.0 target holding only a zero-width space is
+    emptied by the fix; the segment then reads as untranslated (state="initial", empty), which
+    the write-back check took for a missing review mark, so --diff and --fix wrote nothing."""
+    fixed = _check("b.xlf", _xliff2(["\u200b"]))
+    assert 'subState="repairtool:needs-review"' in fixed and "<target></target>" in fixed

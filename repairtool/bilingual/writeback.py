@@ -160,8 +160,16 @@ def _verify(p: Path, before: BilingualFile, new_text: str, changed: list[Unit],
         got = after.units[i].target
         if want is not None and got != want:
             raise WriteBackError(f"{p}: unit {u.key!r} reads back as {got!r}, not {want!r}")
-        if mark and before.format in ("po", "xliff", "xliff2") and not after.units[i].fuzzy:
+        if mark and before.format in ("po", "xliff", "xliff2") and not after.units[i].fuzzy \
+                and not _emptied_xliff2(before.format, after.units[i]):
             raise WriteBackError(f"{p}: unit {u.key!r} was not marked for review")
+
+
+def _emptied_xliff2(fmt: str, unit: Unit) -> bool:
+    """An XLIFF 2.0 segment whose whole target a fix removed (a lone zero-width space):
+    with ``state="initial"`` and nothing in it, it reads as untranslated, not as fuzzy,
+    which sends it back to a translator just the same (its subState still says why)."""
+    return fmt == "xliff2" and not unit.target
 
 
 def _expected_target(fmt: str, u: Unit, text: str, edits: Sequence[Edit]) -> str | None:
