@@ -376,7 +376,10 @@ def _chant(view: str, start: int, end: int) -> bool:
 
 def _contrastive(view: str, end: int, word: str) -> bool:
     """`not nice nice, but nice`: contrastive reduplication, the word said again right after
-    ("the real one"), not a decoding loop."""
+    ("the real one"), not a decoding loop. Never a function word: `of the the ceremony of
+    the summit` is a slip, however soon `the` comes again."""
+    if word.lower() in FUNCTION_WORDS:
+        return False
     after = _NEIGHBOUR.findall(view[end:end + 30])[:4]
     return word.lower() in (w.lower() for w in after)
 
