@@ -211,8 +211,8 @@ class _Chrome:
     #: A line break before a line whose first word may be one of ``hints`` (a superset:
     #: `_may_hold_credit` decides).
     hint_line: Any
-    #: The Latin-1 hints of ``anywhere`` and an Aho-Corasick automaton of them (None
-    #: without ``ahocorasick_rs``).
+    #: The Latin-1 hints of ``anywhere`` and an Aho-Corasick automaton of them (None when
+    #: there are none).
     latin_hints: tuple[str, ...]
     automaton: Any
 
@@ -389,10 +389,8 @@ def _latin(hint: str) -> bool:
 
 
 def _automaton(hints: tuple[str, ...]) -> Any:
-    try:
-        import ahocorasick_rs
-    except ImportError:
-        return None
+    import ahocorasick_rs  # a dependency; imported on the first RT502 check, not at start-up
+
     return ahocorasick_rs.BytesAhoCorasick([h.encode("latin-1") for h in hints]) if hints else None
 
 
@@ -404,7 +402,7 @@ _PIECE = 1 << 20
 def _hints_present(doc: Document, chrome: _Chrome) -> Callable[[str], bool]:
     """A test of whether ``doc`` holds a hint. The Latin-1 hints are all found in one pass of
     the automaton over the folded bytes (a search for each costs more on a big text);
-    the others, or all without the automaton, are looked up by `_has`."""
+    the others (all of them when there is no Latin-1 hint) are looked up by `_has`."""
     if chrome.automaton is None:
         return partial(_has, doc)
     data = memoryview(doc.folded)
