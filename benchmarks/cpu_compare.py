@@ -62,29 +62,14 @@ def scan_cost(root: Path, path: Path, runs: int) -> tuple[float, str, int]:
 
 def per_rule_child(path: Path) -> None:
     """(Run under the ROOT's PYTHONPATH) print JSON {stage: best CPU seconds} for ``path``."""
-    from repairtool.config import Settings
+    from speed import rule_costs
+
     from repairtool.document import Document
-    from repairtool.engine import rules_for
 
     text = path.read_text(encoding="utf-8")
-    rules = rules_for(Settings(), "en")
     # The plain-text layout pass, where the checkout has one (the scan of a file runs it).
     layout = {"layout": True} if "layout" in signature(Document.from_text).parameters else {}
-    best: dict[str, float] = {}
-
-    def keep(name: str, took: float) -> None:
-        best[name] = min(best.get(name, float("inf")), took)
-
-    for _ in range(3):
-        t = time.process_time()
-        doc = Document.from_text(text, **layout)
-        list(doc.segments())
-        keep("document", time.process_time() - t)
-        for rule in rules:
-            t = time.process_time()
-            list(rule.check(doc))
-            keep(rule.code, time.process_time() - t)
-    print(json.dumps(best))
+    print(json.dumps(rule_costs(text, time.process_time, **layout)))
 
 
 def per_rule_costs(root: Path, path: Path) -> dict[str, float]:
